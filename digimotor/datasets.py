@@ -1,0 +1,516 @@
+"""Datasets: named, documented tables that notebooks read through one route.
+
+A *dataset* (``population_forecast``, ``dimios``, ``tbm_ledger`` …) has a schema, a
+:class:`DatasetSpec`, declared in the :mod:`digimotor.sources` module that reads it. A
+*snapshot* is one file of that dataset under ``data/raw/`` with a provenance sidecar:
+
+=========================================  ==========================================
+``source`` parameter                        file
+=========================================  ==========================================
+``"published"``                             ``data/raw/published/<dataset>.csv``
+``"synthetic"``                             ``data/raw/synthetic/<dataset>.csv``
+any other name, e.g. ``"fyrbodal-2024"``    ``data/raw/user/<dataset>/<name>.csv`` or
+                                            ``data/raw/public/<dataset>/<name>.csv``
+=========================================  ==========================================
+
+Users bring their own files in with ``digimotor import <dataset> <file>``
+(:mod:`digimotor.importer`), which validates them against the spec and writes a snapshot;
+notebooks then select it with their ``source`` parameter. :func:`load` verifies the checksum
+in the sidecar and returns a tidy frame whose ``attrs["provenance"]`` says its kind.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import pkgutil
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .config import raw_dir
+from .errors import DataIntegrityError, DigimotorError, InputFileError, UnknownRegionError
+from .regions import fold
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DTYPES = ("str", "int", "float", "year", "municipality", "category", "date", "bool")
+MAX_REPORTED_PROBLEMS = 8
+_SNAPSHOT_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_NA_TEXT = {"", "na", "n/a", "nan", "none", "null", ".."}
+_TRUE = {"1", "ja", "j", "yes", "y", "true", "sant", "x"}
+_FALSE = {"0", "nej", "n", "no", "false", "falskt"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a dataset.
+
+    ``dtype`` is one of ``str``, ``int``, ``float``, ``year``, ``municipality`` (a name or
+    code, stored as the 4-character SCB code), ``category`` (one of ``allowed``), ``date``
+    (ISO ``YYYY-MM-DD``) or ``bool`` (ja/nej, yes/no, 1/0). ``aliases`` are other header
+    texts accepted on import (Swedish and English); matching ignores case and diacritics.
+    """
+
+    name: str
+    dtype: str
+    description: str
+    unit: str = ""
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+    allowed: tuple[str, ...] | None = None
+    min: float | None = None
+    max: float | None = None
+    example: Any = None
+
+    def __post_init__(self) -> None:
+        if self.dtype not in DTYPES:
+            raise ValueError(f"column {self.name}: dtype {self.dtype!r} not in {DTYPES}")
+        if self.dtype == "category" and not self.allowed:
+            raise ValueError(f"column {self.name}: a category needs allowed values")
+
+    def header_keys(self) -> set[str]:
+        return {fold(self.name), *(fold(a) for a in self.aliases)}
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """The schema of a dataset, used to validate imports, write templates and load snapshots.
+
+    ``key`` names the columns that identify a row: two rows with the same key are an error.
+    ``check`` is an optional extra rule ``check(frame, file) -> None`` that raises
+    :class:`~digimotor.errors.InputFileError` (it sees the ``__row__`` column).
+    ``reader`` is an optional function ``reader(path, spec, **options) -> frame`` for file
+    formats that are not plain tables (PC-Axis, json-stat2); it returns raw cells like
+    :func:`digimotor.sources.files.read_rows`.
+    """
+
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    check: Callable[[pd.DataFrame, str], None] | None = None
+    reader: Callable[..., pd.DataFrame] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def describe(self) -> str:
+        """A plain-text column table for ``digimotor template`` and docstrings."""
+        lines = [f"{self.name}: {self.title}", "", self.description, ""]
+        for col in self.columns:
+            need = "required" if col.required else "optional"
+            extra = ""
+            if col.allowed:
+                extra = " one of: " + ", ".join(col.allowed)
+            elif col.min is not None or col.max is not None:
+                extra = f" range {col.min if col.min is not None else '-inf'}–{col.max if col.max is not None else 'inf'}"
+            unit = f" [{col.unit}]" if col.unit else ""
+            lines.append(f"  {col.name:<24} {col.dtype:<12} {need:<9}{unit} {col.description}{extra}")
+        if self.key:
+            lines += ["", "  one row per: " + ", ".join(self.key)]
+        return "\n".join(lines)
+
+
+_REGISTRY: dict[str, DatasetSpec] = {}
+_DISCOVERED = False
+
+
+def register(spec: DatasetSpec) -> DatasetSpec:
+    """Add a dataset spec to the registry (called by the :mod:`digimotor.sources` modules)."""
+    existing = _REGISTRY.get(spec.name)
+    if existing is not None and existing is not spec:
+        raise ValueError(f"dataset {spec.name!r} is registered twice")
+    _REGISTRY[spec.name] = spec
+    return spec
+
+
+def _discover() -> None:
+    global _DISCOVERED
+    if _DISCOVERED:
+        return
+    from . import sources
+
+    for info in pkgutil.iter_modules(sources.__path__):
+        importlib.import_module(f"{sources.__name__}.{info.name}")
+    _DISCOVERED = True
+
+
+def get(name: str) -> DatasetSpec:
+    """Return the spec of dataset ``name``; an unknown name lists the known ones."""
+    _discover()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(_REGISTRY), n=3)
+        hint = ("did you mean " + ", ".join(close) + "? ") if close else ""
+        raise DigimotorError(
+            f"unknown dataset '{name}'", hint=hint + "known datasets: " + ", ".join(sorted(_REGISTRY))
+        ) from None
+
+
+def names() -> list[str]:
+    """All registered dataset names."""
+    _discover()
+    return sorted(_REGISTRY)
+
+
+# ---------------------------------------------------------------------------------------
+# Snapshots
+# ---------------------------------------------------------------------------------------
+
+
+def check_snapshot_name(name: str) -> str:
+    """Validate a snapshot name (lower case letters, digits, ``.``, ``_`` and ``-``)."""
+    if not _SNAPSHOT_NAME.match(name) or name in ("published", "synthetic"):
+        raise DigimotorError(
+            f"'{name}' cannot name a snapshot",
+            hint="use lower-case letters, digits, '.', '_' or '-' (e.g. 'fyrbodal-2024'); "
+            "'published' and 'synthetic' are reserved",
+        )
+    return name
+
+
+def snapshot_path(dataset: str, source: str) -> Path:
+    """Return the file of snapshot ``source`` of ``dataset`` (it may not exist yet for imports)."""
+    raw = raw_dir()
+    if source in ("published", "synthetic"):
+        return raw / source / f"{dataset}.csv"
+    check_snapshot_name(source)
+    found = [raw / kind / dataset / f"{source}.csv" for kind in ("user", "public")]
+    existing = [p for p in found if p.exists()]
+    if len(existing) > 1:
+        raise DataIntegrityError(
+            f"snapshot '{source}' of {dataset} exists both as user and public data",
+            hint="remove one of " + " and ".join(str(p) for p in existing),
+        )
+    return existing[0] if existing else found[0]
+
+
+def available_snapshots(dataset: str) -> list[str]:
+    """Names of the snapshots of ``dataset`` under ``data/raw/`` ("published", "synthetic", imports)."""
+    raw = raw_dir()
+    found = [s for s in ("published", "synthetic") if (raw / s / f"{dataset}.csv").exists()]
+    for kind in ("public", "user"):
+        folder = raw / kind / dataset
+        if folder.is_dir():
+            found += sorted(p.stem for p in folder.glob("*.csv"))
+    return found
+
+
+def load(dataset: str, source: str = "published") -> pd.DataFrame:
+    """Load snapshot ``source`` of ``dataset`` as a tidy frame, after checking its checksum.
+
+    The frame's ``attrs["provenance"]`` holds ``kind``, ``source``, ``path``, ``sha256`` and
+    ``title`` so that tables and figures can say which kind of number they show.
+
+    Raises
+    ------
+    DigimotorError
+        If the snapshot does not exist (the message lists the ones that do).
+    DataIntegrityError
+        If the file differs from its sidecar, or the sidecar names another dataset.
+    """
+    import pandas as pd
+
+    from .provenance import verify
+
+    spec = get(dataset)
+    path = snapshot_path(dataset, source)
+    if not path.exists():
+        have = available_snapshots(dataset)
+        hint = (
+            "available: " + ", ".join(have) if have else "none is available yet"
+        ) + f"; bring a file in with `digimotor import {dataset} <file> --name {source}`"
+        raise DigimotorError(f"no snapshot '{source}' of dataset {dataset}", hint=hint)
+    prov = verify(path)
+    if prov.dataset != dataset:
+        raise DataIntegrityError(
+            f"{path} is recorded as dataset '{prov.dataset}', not '{dataset}'",
+        )
+    dtypes = {c.name: _pandas_dtype(c) for c in spec.columns}
+    frame = pd.read_csv(path, dtype={k: v for k, v in dtypes.items() if v in ("string", "Int64")},
+                        keep_default_na=False, na_values=[""])
+    missing = [c.name for c in spec.columns if c.required and c.name not in frame.columns]
+    if missing:
+        raise DataIntegrityError(f"{path} lacks the column(s) {', '.join(missing)}")
+    frame = _apply_dtypes(frame, spec)
+    frame.attrs["provenance"] = {
+        "dataset": dataset,
+        "source": source,
+        "kind": prov.kind,
+        "path": _project_relative(path),
+        "sha256": prov.sha256,
+        "title": prov.get("title"),
+    }
+    return frame
+
+
+def _project_relative(path: Path) -> str:
+    from .config import project_root
+
+    try:
+        return path.resolve().relative_to(project_root()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _pandas_dtype(col: Column) -> str:
+    return {
+        "str": "string",
+        "municipality": "string",
+        "category": "category",
+        "date": "string",
+        "int": "Int64",
+        "year": "Int64",
+        "float": "float64",
+        "bool": "boolean",
+    }[col.dtype]
+
+
+def _apply_dtypes(frame: pd.DataFrame, spec: DatasetSpec) -> pd.DataFrame:
+    import pandas as pd
+
+    out = frame.copy()
+    for col in spec.columns:
+        if col.name not in out.columns:
+            continue
+        if col.dtype == "category":
+            out[col.name] = pd.Categorical(out[col.name], categories=list(col.allowed or ()), ordered=True)
+        elif col.dtype == "bool":
+            out[col.name] = out[col.name].map(
+                lambda v: pd.NA if pd.isna(v) else str(v).strip().lower() in _TRUE
+            ).astype("boolean")
+        elif col.dtype in ("int", "year"):
+            out[col.name] = pd.array(out[col.name], dtype="Int64")
+        elif col.dtype == "float":
+            out[col.name] = out[col.name].astype("float64")
+        else:
+            out[col.name] = out[col.name].astype("string")
+    ordered = [c.name for c in spec.columns if c.name in out.columns]
+    return out[ordered + [c for c in out.columns if c not in ordered]]
+
+
+# ---------------------------------------------------------------------------------------
+# Validation of raw cells against a spec
+# ---------------------------------------------------------------------------------------
+
+
+def parse_number(value: object) -> float | None:
+    """Parse a number as Swedish files write it: ``1 234,5``, ``-3,4``, ``58 %``, ``−2`` …
+
+    Returns ``None`` for empty cells; raises ``ValueError`` for text that is not a number.
+    A comma is a decimal separator; spaces (also non-breaking) separate thousands.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("a truth value is not a number")
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        return float(value)
+    text = str(value).strip()
+    if text.casefold() in _NA_TEXT:
+        return None
+    text = (
+        text.replace("\u2212", "-").replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    )
+    text = text.removesuffix("%")
+    if "," in text and "." in text:
+        text = text.replace(".", "").replace(",", ".")
+    else:
+        text = text.replace(",", ".")
+    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", text):
+        raise ValueError(f"'{value}' is not a number")
+    return float(text)
+
+
+def _match_headers(frame_columns: Sequence[str], spec: DatasetSpec) -> dict[str, str]:
+    """File header -> spec column name, for headers that match a column or alias."""
+    lookup: dict[str, str] = {}
+    for col in spec.columns:
+        for key in col.header_keys():
+            lookup[key] = col.name
+    return {h: lookup[fold(h)] for h in frame_columns if fold(h) in lookup}
+
+
+def header_matcher(spec: DatasetSpec) -> Callable[[list[str]], bool]:
+    """A predicate for :func:`~digimotor.sources.files.read_rows`: does a row look like the header?"""
+    required = [c for c in spec.columns if c.required]
+
+    def is_header(cells: list[str]) -> bool:
+        keys = {fold(c) for c in cells}
+        hits = sum(1 for c in required if c.header_keys() & keys)
+        return hits >= max(1, math.ceil(len(required) / 2))
+
+    return is_header
+
+
+class _Problems:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.items: list[tuple[int | None, str | None, str]] = []
+
+    def add(self, row: int | None, column: str | None, message: str) -> None:
+        self.items.append((row, column, message))
+
+    def raise_if_any(self, hint: str | None = None) -> None:
+        if not self.items:
+            return
+        row, column, message = self.items[0]
+        more = ""
+        if len(self.items) > 1:
+            shown = "; ".join(
+                f"row {r} column '{c}': {m}" for r, c, m in self.items[1:MAX_REPORTED_PROBLEMS]
+            )
+            rest = len(self.items) - MAX_REPORTED_PROBLEMS
+            more = f" (and {len(self.items) - 1} more: {shown}{'; …' if rest > 0 else ''})"
+        raise InputFileError(message + more, file=self.file, row=row, column=column, hint=hint)
+
+
+def conform(raw: pd.DataFrame, spec: DatasetSpec, file: str, *, within: Sequence[str] | None = None) -> pd.DataFrame:
+    """Validate raw cells (from :func:`read_rows`) against ``spec`` and return a tidy frame.
+
+    Headers are matched to columns by name or alias; cells are parsed by type; every
+    problem is collected and the first few are reported together, each with its row and
+    column. The returned frame keeps ``__row__`` for further checks.
+
+    Raises
+    ------
+    InputFileError
+        Naming file, row and column of the first problem (and listing more).
+    """
+    import pandas as pd
+
+    from .sources.files import ROW
+
+    mapping = _match_headers([c for c in raw.columns if c != ROW], spec)
+    missing = [c.name for c in spec.columns if c.required and c.name not in mapping.values()]
+    if missing:
+        expected = "; ".join(
+            f"{c.name} (also: {', '.join(c.aliases)})" if c.aliases else c.name
+            for c in spec.columns
+            if c.name in missing
+        )
+        raise InputFileError(
+            f"missing column(s): {expected}",
+            file=file,
+            row=None,
+            hint="found: " + ", ".join(str(c) for c in raw.columns if c != ROW)
+            + f"; `digimotor template {spec.name}` writes a file with the right header",
+        )
+    dup_targets = [t for t in set(mapping.values()) if list(mapping.values()).count(t) > 1]
+    if dup_targets:
+        raise InputFileError(
+            f"several columns map to '{dup_targets[0]}'",
+            file=file,
+            hint="keep one of: " + ", ".join(h for h, t in mapping.items() if t == dup_targets[0]),
+        )
+    problems = _Problems(file)
+    out: dict[str, list[Any]] = {ROW: list(raw[ROW])}
+    by_target = {target: header for header, target in mapping.items()}
+    for col in spec.columns:
+        header = by_target.get(col.name)
+        if header is None:
+            out[col.name] = [None] * len(raw)
+            continue
+        parsed: list[Any] = []
+        for row_number, value in zip(raw[ROW], raw[header], strict=True):
+            try:
+                parsed.append(_parse_cell(value, col, within))
+            except (ValueError, UnknownRegionError) as exc:
+                problems.add(int(row_number), header, str(exc))
+                parsed.append(None)
+        out[col.name] = parsed
+    problems.raise_if_any()
+    frame = pd.DataFrame(out)
+    frame.attrs.update(raw.attrs)
+    if frame.empty:
+        raise InputFileError("the file has a header but no data rows", file=file)
+    if spec.key:
+        dup = frame.duplicated(list(spec.key), keep="first")
+        for row_number in frame.loc[dup, ROW].head(MAX_REPORTED_PROBLEMS):
+            first = frame.loc[
+                (frame[list(spec.key)] == frame.loc[frame[ROW] == row_number, list(spec.key)].iloc[0]).all(axis=1),
+                ROW,
+            ].iloc[0]
+            problems.add(int(row_number), ", ".join(spec.key), f"duplicates row {first} (same {', '.join(spec.key)})")
+        problems.raise_if_any(hint="remove or merge the duplicated rows")
+    if spec.check is not None:
+        spec.check(frame, file)
+    return frame
+
+
+def _parse_cell(value: object, col: Column, within: Sequence[str] | None) -> Any:
+    from .regions import resolve_municipality
+
+    text = None if value is None else str(value).strip()
+    empty = text is None or text.casefold() in _NA_TEXT or (isinstance(value, float) and math.isnan(value))
+    if empty:
+        if col.required:
+            raise ValueError("the value is missing")
+        return None
+    if col.dtype in ("int", "float", "year"):
+        number = parse_number(value)
+        if number is None:
+            if col.required:
+                raise ValueError("the value is missing")
+            return None
+        if col.dtype in ("int", "year"):
+            if number != int(number):
+                raise ValueError(f"'{value}' is not a whole number")
+            number = int(number)
+            if col.dtype == "year" and not 1900 <= number <= 2100:
+                raise ValueError(f"{number} is not a plausible year")
+        low = col.min if col.min is not None else -math.inf
+        high = col.max if col.max is not None else math.inf
+        if not low <= number <= high:
+            raise ValueError(f"{value} is outside the allowed range {col.min}–{col.max}")
+        return number
+    if col.dtype == "municipality":
+        return resolve_municipality(text, within=within)
+    if col.dtype == "category":
+        allowed = {fold(a): a for a in col.allowed or ()}
+        key = fold(text)
+        if key not in allowed:
+            raise ValueError(f"'{text}' is not allowed; use one of: {', '.join(col.allowed or ())}")
+        return allowed[key]
+    if col.dtype == "bool":
+        key = text.casefold()
+        if key in _TRUE:
+            return True
+        if key in _FALSE:
+            return False
+        raise ValueError(f"'{text}' is not yes/no (ja/nej, 1/0)")
+    if col.dtype == "date":
+        import datetime as dt
+
+        if hasattr(value, "date") and not isinstance(value, str):
+            return value.date().isoformat()  # a datetime from a workbook
+        try:
+            return dt.date.fromisoformat(text[:10]).isoformat()
+        except ValueError:
+            raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+    return text
+
+
+def to_tidy_csv(frame: pd.DataFrame, spec: DatasetSpec) -> bytes:
+    """Serialise a conformed frame as the canonical snapshot CSV (UTF-8, comma, dot decimals)."""
+    columns = [c.name for c in spec.columns]
+    body = frame[columns].to_csv(index=False, lineterminator="\n")
+    return body.encode("utf-8")

@@ -1,0 +1,68 @@
+"""Exceptions that carry a message a researcher can act on.
+
+Every error the package raises on bad input is a :class:`DigimotorError` (or a subclass).
+The command line prints its message on one line and exits non-zero; notebooks show it as
+an ordinary exception.
+"""
+
+from __future__ import annotations
+
+
+class DigimotorError(Exception):
+    """Base class: a problem with input, data or parameters that the user can fix.
+
+    Parameters
+    ----------
+    message
+        What is wrong, naming the file, row and column where that applies.
+    hint
+        How to fix it (a command to run, an allowed value ...). Appended to the message.
+    """
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(message if not hint else f"{message} — {hint}")
+
+
+class DataIntegrityError(DigimotorError):
+    """A file under ``data/raw/`` does not match its provenance sidecar."""
+
+
+class InputFileError(DigimotorError):
+    """A user's file cannot be read or does not fit the dataset's schema.
+
+    ``file``, ``row`` and ``column`` are kept as attributes for programs; ``row`` is the
+    1-based row in the file as a spreadsheet shows it (the header is usually row 1).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.file = file
+        self.row = row
+        self.column = column
+        where = ", ".join(
+            part
+            for part in (
+                f"{file}" if file else "",
+                f"row {row}" if row is not None else "",
+                f"column '{column}'" if column else "",
+            )
+            if part
+        )
+        super().__init__(f"{where}: {message}" if where else message, hint)
+
+
+class UnknownRegionError(DigimotorError):
+    """A municipality, county or association name or code that the registry does not know."""
+
+
+class ParameterError(DigimotorError):
+    """A notebook or command parameter that is missing, of the wrong type or out of range."""

@@ -1,0 +1,1 @@
+"""Metrics: pure functions on DataFrames, one module per study part. No I/O, no plotting."""

@@ -1,0 +1,155 @@
+"""Write the notebooks' products: tables to ``data/processed/``, figures to ``figures/``.
+
+Names follow the report's exhibits: ``figNN_<slug>`` (``fig07_population_forecast.csv``,
+``fig06_population_forecast.png`` and ``.svg``). Everything is written atomically and
+deterministically (no timestamps, fixed SVG hash salt), so two runs on the same inputs
+give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .atomic import atomic_path, write_text
+from .config import DATA_KINDS, figures_dir, processed_dir
+from .errors import DigimotorError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+_NAME = re.compile(r"^(fig\d{2}[a-z]?|tab\d{2}|[a-z]+)_[a-z0-9_]+$")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def check_output_name(name: str) -> str:
+    """Output names are ``figNN_slug`` (or ``<word>_slug``) in lower case."""
+    if not _NAME.match(name):
+        raise DigimotorError(
+            f"'{name}' is not an output name", hint="use figNN_slug, e.g. fig07_population_forecast"
+        )
+    return name
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Protect text cells against spreadsheet formula injection.
+
+    A text cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
+    leading apostrophe, so Excel or LibreOffice shows it as text instead of running it.
+    Numbers are left alone.
+    """
+    import pandas as pd
+
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
+            out[column] = series.map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) and not _is_number(v) else v
+            )
+    return out
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+def write_table(frame: pd.DataFrame, name: str, *, kind: str) -> Path:
+    """Write ``frame`` to ``data/processed/<name>.csv`` with a ``data_kind`` column.
+
+    Parameters
+    ----------
+    frame
+        The table (tidy, English snake_case column names).
+    name
+        ``figNN_slug``.
+    kind
+        ``published``, ``public``, ``synthetic`` or ``user``: written into every row, so that
+        a table read without its page still says what kind of number it holds.
+    """
+    check_output_name(name)
+    if kind not in DATA_KINDS:
+        raise DigimotorError(f"kind must be one of {', '.join(DATA_KINDS)}, not '{kind}'")
+    table = neutralise_formulas(frame.drop(columns=["data_kind"], errors="ignore"))
+    table["data_kind"] = kind
+    target = processed_dir() / f"{name}.csv"
+    write_text(target, table.to_csv(index=False, lineterminator="\n"))
+    return target
+
+
+def save_figure(fig: Figure, name: str) -> list[Path]:
+    """Save ``fig`` as ``figures/<name>.png`` and ``.svg`` without timestamps; return the paths."""
+    check_output_name(name)
+    paths = []
+    for ext, metadata in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+        target = figures_dir() / f"{name}.{ext}"
+        with atomic_path(target) as tmp:
+            fig.savefig(tmp, format=ext, metadata=metadata)
+        paths.append(target)
+    return paths
+
+
+def record_claims(part: str, values: Mapping[str, float]) -> Path:
+    """Record the claim values a notebook produced (read by the run's claims scorecard)."""
+    clean = {key: (None if value != value else float(value)) for key, value in sorted(values.items())}
+    target = processed_dir() / "claims" / f"{part}.json"
+    write_text(target, json.dumps(clean, indent=1, ensure_ascii=False) + "\n")
+    return target
+
+
+def present(
+    frame: pd.DataFrame,
+    labels: Mapping[str, str],
+    *,
+    lang: str = "sv",
+    decimals: Mapping[str, int] | None = None,
+    caption: str | None = None,
+    kind: str | None = None,
+):
+    """A display version of a table: translated headers, Swedish number format, a caption.
+
+    Numbers are shown with a space as thousands separator and a decimal comma (``sv``) or
+    comma/point (``en``). A synthetic table's caption says so.
+    """
+    from .plots.style import label
+
+    decimals = dict(decimals or {})
+    shown = frame[[c for c in labels if c in frame.columns]].rename(columns=dict(labels))
+
+    def fmt(places: int):
+        def inner(value: object) -> str:
+            if value is None or value != value:
+                return "–"
+            text = f"{float(value):,.{places}f}"
+            if lang == "sv":
+                text = text.replace(",", "\u00a0").replace(".", ",").replace("-", "−")
+            return text
+
+        return inner
+
+    formats = {
+        labels[col]: fmt(decimals.get(col, 0))
+        for col in frame.columns
+        if col in labels and _numeric(frame[col])
+    }
+    styler = shown.style.format(formats).hide(axis="index")
+    parts = [caption] if caption else []
+    if kind:
+        parts.append(label("synthetic.note", lang) if kind == "synthetic" else label(f"kind.{kind}", lang))
+    if parts:
+        styler = styler.set_caption(" — ".join(parts))
+    return styler
+
+
+def _numeric(series: pd.Series) -> bool:
+    import pandas as pd
+
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
