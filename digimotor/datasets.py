@@ -50,7 +50,8 @@ class Column:
     """One column of a dataset.
 
     ``dtype`` is one of ``str``, ``int``, ``float``, ``year``, ``municipality`` (a name or
-    code, stored as the 4-character SCB code), ``category`` (one of ``allowed``), ``date``
+    code, stored as the 4-character SCB code; synthetic data's pseudonyms such as
+    "Kommun 01" are kept as they are), ``category`` (one of ``allowed``), ``date``
     (ISO ``YYYY-MM-DD``) or ``bool`` (ja/nej, yes/no, 1/0). ``aliases`` are other header
     texts accepted on import (Swedish and English); matching ignores case and diacritics.
     """
@@ -483,6 +484,10 @@ def _parse_cell(value: object, col: Column, within: Sequence[str] | None) -> Any
             raise ValueError(f"{value} is outside the allowed range {col.min}–{col.max}")
         return number
     if col.dtype == "municipality":
+        from .regions import is_pseudonym
+
+        if is_pseudonym(text):  # synthetic example units keep their pseudonym
+            return text
         return resolve_municipality(text, within=within)
     if col.dtype == "category":
         allowed = {fold(a): a for a in col.allowed or ()}

@@ -114,6 +114,19 @@ def _name_index() -> tuple[dict[str, list[str]], dict[str, str]]:
     return folded, exact
 
 
+PSEUDONYM = re.compile(r"^(Kommun|IT-org|Region) \d{2}$")
+
+
+def is_pseudonym(text: object) -> bool:
+    """True for the pseudonyms synthetic data use instead of real names ("Kommun 01", "IT-org 03")."""
+    return bool(PSEUDONYM.match(str(text)))
+
+
+def display_name(code: str) -> str:
+    """The Swedish name for an SCB code, or the pseudonym itself for synthetic units."""
+    return code if is_pseudonym(code) else municipality(code).name
+
+
 def municipality(code: str) -> Municipality:
     """Return the municipality with SCB code ``code`` (4 digits)."""
     try:

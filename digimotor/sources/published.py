@@ -55,8 +55,8 @@ def load_population_forecast(source: str = "published") -> pd.DataFrame:
     source
         ``"published"`` (the report's Figure 7) or the name of an imported snapshot.
     """
-    from ..regions import municipality
+    from ..regions import display_name
 
     frame = load("population_forecast", source)
-    frame.insert(1, "municipality", frame["municipality_code"].map(lambda c: municipality(c).name).astype("string"))
+    frame.insert(1, "municipality", frame["municipality_code"].map(display_name).astype("string"))
     return frame
