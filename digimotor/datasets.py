@@ -422,9 +422,10 @@ def conform(raw: pd.DataFrame, spec: DatasetSpec, file: str, *, within: Sequence
             file=file,
             hint="keep one of: " + ", ".join(h for h, t in mapping.items() if t == dup_targets[0]),
         )
+    by_target = {target: header for header, target in mapping.items()}
+    raw = _drop_units_row(raw, spec, by_target)
     problems = _Problems(file)
     out: dict[str, list[Any]] = {ROW: list(raw[ROW])}
-    by_target = {target: header for header, target in mapping.items()}
     for col in spec.columns:
         header = by_target.get(col.name)
         if header is None:
@@ -455,6 +456,44 @@ def conform(raw: pd.DataFrame, spec: DatasetSpec, file: str, *, within: Sequence
     if spec.check is not None:
         spec.check(frame, file)
     return frame
+
+
+def _drop_units_row(raw: pd.DataFrame, spec: DatasetSpec, by_target: dict[str, str]) -> pd.DataFrame:
+    """Drop a second header row that only carries units ("antal", "%", "tkr").
+
+    Statistics exports often put units on the row under the column names. Such a row is
+    recognised when it is the very next row after the header, every numeric column holds
+    text that is not a number or nothing, and every other required column is empty.
+    """
+    from .sources.files import ROW
+
+    header_row = raw.attrs.get("header_row")
+    if raw.empty or header_row is None or int(raw[ROW].iloc[0]) != header_row + 1:
+        return raw
+    first = raw.iloc[0]
+    saw_unit = False
+    for col in spec.columns:
+        header = by_target.get(col.name)
+        if header is None:
+            continue
+        value = first[header]
+        blank = value is None or str(value).strip() == ""
+        if col.dtype in ("int", "float"):
+            if blank:
+                continue
+            try:
+                parse_number(value)
+                return raw
+            except ValueError:
+                saw_unit = True
+        elif col.required and not blank:
+            return raw
+    if not saw_unit:
+        return raw
+    trimmed = raw.iloc[1:].reset_index(drop=True)
+    trimmed.attrs.update(raw.attrs)
+    trimmed.attrs["units_row"] = int(first[ROW])
+    return trimmed
 
 
 def _parse_cell(value: object, col: Column, within: Sequence[str] | None) -> Any:

@@ -89,7 +89,9 @@ def _frame(rows: list[tuple[int, list[object]]], header_at: int, file: str):
             )
         values = list(cells[: len(header)]) + [None] * (len(header) - len(cells))
         records.append([*values, number])
-    return pd.DataFrame(records, columns=[*header, ROW])
+    frame = pd.DataFrame(records, columns=[*header, ROW])
+    frame.attrs["header_row"] = header_row
+    return frame
 
 
 def _find_header(
@@ -161,6 +163,11 @@ def read_rows(
             start = reader.line_num + 1
     except csv.Error as exc:
         raise InputFileError(f"broken CSV: {exc}", file=file, row=reader.line_num) from exc
+    if rows and any("\n" in str(cell) or "\r" in str(cell) for cell in rows[-1][1]) and text.count('"') % 2:
+        raise InputFileError(
+            'a quote (") opened in this row is never closed', file=file, row=rows[-1][0],
+            hint="remove the stray quote or close it",
+        )
     header_at = _find_header(rows, is_header)
     if header_at is None:
         raise InputFileError(

@@ -1,0 +1,90 @@
+"""Injected faults: full disk, no permission, interrupted writes. Nothing is lost or half-written.
+
+The tests run as root, where chmod stops nothing, so failures are simulated by patching the
+write calls to raise OSError with EACCES / ENOSPC.
+"""
+
+import errno
+import os
+
+import pandas as pd
+import pytest
+
+from digimotor import atomic, outputs
+from digimotor.errors import DigimotorError
+from digimotor.importer import import_file
+from digimotor.provenance import verify
+
+
+def _fail_replace(code):
+    def replace(src, dst):
+        raise OSError(code, os.strerror(code))
+
+    return replace
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EACCES])
+def test_atomic_write_failure_keeps_the_old_file(tmp_path, monkeypatch, code):
+    target = tmp_path / "table.csv"
+    target.write_text("old\n")
+    monkeypatch.setattr(atomic.os, "replace", _fail_replace(code))
+    with pytest.raises(DigimotorError) as info:
+        atomic.write_text(target, "new\n")
+    assert str(target) in str(info.value)
+    assert os.strerror(code) in str(info.value)
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]
+
+
+def test_cannot_create_temporary_file(tmp_path, monkeypatch):
+    def mkstemp(*args, **kwargs):
+        raise OSError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", mkstemp)
+    with pytest.raises(DigimotorError, match="Permission denied"):
+        atomic.write_text(tmp_path / "x.csv", "x")
+
+
+def test_interrupted_write_leaves_nothing(tmp_path):
+    target = tmp_path / "fig.png"
+    with pytest.raises(KeyboardInterrupt):
+        with atomic.atomic_path(target) as tmp:
+            tmp.write_bytes(b"half")
+            raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_table_on_a_full_disk(project, monkeypatch):
+    frame = pd.DataFrame({"municipality": ["Åmål"], "value": [1.0]})
+    first = outputs.write_table(frame, "fig99_example", kind="published")
+    before = first.read_bytes()
+    monkeypatch.setattr(atomic.os, "replace", _fail_replace(errno.ENOSPC))
+    with pytest.raises(DigimotorError, match="No space left on device"):
+        outputs.write_table(frame.assign(value=2.0), "fig99_example", kind="published")
+    assert first.read_bytes() == before
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EACCES])
+def test_import_on_a_failing_disk_keeps_previous_snapshot(project, tmp_path, monkeypatch, code):
+    source = tmp_path / "a.csv"
+    source.write_text("Kommun;År;Folkmängd\nÅmål;2019;12600\n", encoding="utf-8")
+    target = import_file("population_forecast", source, name="snap")
+    before = target.read_bytes()
+    source.write_text("Kommun;År;Folkmängd\nÅmål;2019;12700\n", encoding="utf-8")
+    monkeypatch.setattr(atomic.os, "replace", _fail_replace(code))
+    with pytest.raises(DigimotorError):
+        import_file("population_forecast", source, name="snap")
+    monkeypatch.undo()
+    assert target.read_bytes() == before
+    verify(target)
+    assert sorted(p.name for p in target.parent.iterdir()) == ["snap.csv", "snap.csv.meta.yml"]
+
+
+def test_formula_injection_is_neutralised_in_outputs(project):
+    frame = pd.DataFrame(
+        {"assessor": ["=cmd|'/c calc'!A1", "+1+1", "@SUM(A1)", "-2+3", "Åmål"], "score": [1, 2, 3, -4, 5]}
+    )
+    path = outputs.write_table(frame, "fig99_injection", kind="user")
+    written = pd.read_csv(path)
+    assert list(written["assessor"]) == ["'=cmd|'/c calc'!A1", "'+1+1", "'@SUM(A1)", "'-2+3", "Åmål"]
+    assert list(written["score"]) == [1, 2, 3, -4, 5]  # numbers untouched

@@ -1,0 +1,109 @@
+"""Every loader path against the messy-input corpus (tests/data/messy/README.md).
+
+Each file gives the right tidy result or an error naming file, row and column.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from digimotor.datasets import get
+from digimotor.errors import InputFileError
+from digimotor.importer import read_for_dataset
+
+MESSY = Path(__file__).resolve().parent / "data" / "messy"
+SPEC = get("population_forecast")
+
+
+def read(name):
+    return read_for_dataset(SPEC, MESSY / name)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("excel_sv_cp1252.csv", {("1492", 2019): 12600, ("1487", 2019): 39600, ("1439", 2019): 6600}),
+        ("utf8_bom_comma.csv", {("1492", 2019): 12600, ("1487", 2019): 39600, ("1439", 2019): 6600}),
+        ("units_row.csv", {("1435", 2019): 12800, ("1435", 2030): 13300}),
+        ("excel_unicode.txt", {("1421", 2019): 15200}),
+        ("english_header.csv", {("1435", 2019): 12800}),
+        ("several_sheets.xlsx", {("1492", 2019): 12600, ("1487", 2019): 39600}),
+    ],
+)
+def test_readable_files_give_the_right_rows(name, expected):
+    frame = read(name)
+    got = {(r.municipality_code, r.year): r.population for r in frame.itertuples()}
+    assert got == expected
+
+
+def test_units_row_is_recorded_and_sheet_is_found():
+    assert read("units_row.csv").attrs["units_row"] == 2
+    assert read("several_sheets.xlsx").attrs["sheet"] == "Befolkning"
+
+
+@pytest.mark.parametrize(
+    ("name", "row", "column", "text"),
+    [
+        ("duplicated.csv", 3, "municipality_code, year", "duplicates row 2"),
+        ("unknown_name.csv", 3, "Kommun", "did you mean Bengtsfors"),
+        ("ambiguous_name.csv", 2, "Kommun", "Håbo (0305"),
+        ("truncated.csv", 3, "År", "not a plausible year"),
+        ("fractional_population.csv", 2, "Folkmängd", "not a whole number"),
+        ("extra_values.csv", 2, None, "4 values but the header names 3"),
+        ("formula_injection.csv", 2, "Kommun", "not a Swedish municipality"),
+    ],
+)
+def test_bad_files_name_file_row_and_column(name, row, column, text):
+    with pytest.raises(InputFileError) as info:
+        read(name)
+    err = info.value
+    assert err.file.endswith(name)
+    assert err.row == row
+    assert err.column == column
+    assert text in str(err)
+    assert name in str(err)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("empty.csv", "the file is empty"),
+        ("blank_lines.csv", "the file is empty"),
+        ("wrong_table.csv", "no header row"),
+        ("workbook_named.csv", "rename it to .xlsx"),
+        ("truncated.xlsx", "cannot open the workbook"),
+        ("broken_quote.csv", "row 2: a quote (\") opened in this row is never closed"),
+    ],
+)
+def test_unreadable_files_fail_clearly(name, text):
+    with pytest.raises(InputFileError) as info:
+        read(name)
+    assert text in str(info.value)
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(InputFileError, match="does not exist"):
+        read_for_dataset(SPEC, tmp_path / "nothing.csv")
+    with pytest.raises(InputFileError, match="folder"):
+        read_for_dataset(SPEC, tmp_path)
+
+
+def test_large_file_generated_at_test_time(tmp_path):
+    """200 000 rows of every municipality x year: read correctly, row numbers kept."""
+    from digimotor.regions import all_municipalities
+
+    codes = [m.code for m in all_municipalities()]
+    lines = ["Kommun;År;Folkmängd"]
+    for year in range(1330, 2020):  # 690 years x 290 municipalities = 200 100 rows
+        if year < 1900:
+            continue
+        lines += [f"{code};{year};{1000 + i}" for i, code in enumerate(codes)]
+    lines.append(f"{codes[0]};1899;5")  # a bad year in the last row
+    path = tmp_path / "large.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as info:
+        read_for_dataset(SPEC, path)
+    assert info.value.row == len(lines)
+    path.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    frame = read_for_dataset(SPEC, path)
+    assert len(frame) == len(lines) - 2
