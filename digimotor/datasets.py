@@ -258,6 +258,9 @@ def load(dataset: str, source: str = "published") -> pd.DataFrame:
         "sha256": prov.sha256,
         "title": prov.get("title"),
     }
+    from .manifest import record
+
+    record("input", **frame.attrs["provenance"])
     return frame
 
 

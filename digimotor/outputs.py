@@ -82,6 +82,9 @@ def write_table(frame: pd.DataFrame, name: str, *, kind: str) -> Path:
     table["data_kind"] = kind
     target = processed_dir() / f"{name}.csv"
     write_text(target, table.to_csv(index=False, lineterminator="\n"))
+    from .manifest import record
+
+    record("table", name=name, kind=kind, path=f"data/processed/{name}.csv")
     return target
 
 
@@ -94,6 +97,9 @@ def save_figure(fig: Figure, name: str) -> list[Path]:
         with atomic_path(target) as tmp:
             fig.savefig(tmp, format=ext, metadata=metadata)
         paths.append(target)
+    from .manifest import record
+
+    record("figure", name=name, paths=[f"figures/{p.name}" for p in paths])
     return paths
 
 
@@ -102,6 +108,9 @@ def record_claims(part: str, values: Mapping[str, float]) -> Path:
     clean = {key: (None if value != value else float(value)) for key, value in sorted(values.items())}
     target = processed_dir() / "claims" / f"{part}.json"
     write_text(target, json.dumps(clean, indent=1, ensure_ascii=False) + "\n")
+    from .manifest import record
+
+    record("claims", part=part, path=f"data/processed/claims/{part}.json")
     return target
 
 
