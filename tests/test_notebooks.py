@@ -33,12 +33,12 @@ def test_demography_outputs_and_english_labels(project):
     assert "Population 2030 forecast" in html
 
 
-def test_bad_region_fails_clearly_and_others_are_unaffected(project):
-    result = reproduce(only=["01-demography"], parameters={"region": "Fyrbodl"}, echo=lambda _msg: None)
-    assert not result.ok
-    failure = result.results[0]
-    assert "not a known region" in failure.error and "Fyrbodal" in failure.error
-    assert failure.cell is not None
+def test_bad_region_is_refused_before_any_kernel_starts(project):
+    from digimotor.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="not a known region.*Fyrbodal"):
+        reproduce(only=["01-demography"], parameters={"region": "Fyrbodl"}, echo=lambda _msg: None)
+    assert not (project / "build" / "notebooks").exists()
 
 
 def test_unknown_notebook_name(project):

@@ -1,13 +1,21 @@
 """Run the study's notebooks and build the HTML site under build/site/.
 
+Only notebooks whose source, parameters, inputs or package changed are run again; the others
+come from the cache. Parameters are checked against each notebook's schema before anything
+runs (`digimotor params` lists them).
+
 Examples:
   digimotor reproduce
   digimotor reproduce --only 01-demography -p lang=en
+  digimotor reproduce --params my-region.yaml --jobs 2
+  digimotor reproduce --dry-run
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 NAME = "reproduce"
 
@@ -18,24 +26,50 @@ def _key_value(text: str) -> tuple[str, object]:
     if "=" not in text:
         raise argparse.ArgumentTypeError(f"'{text}' is not key=value")
     key, value = text.split("=", 1)
-    return key.strip(), yaml.safe_load(value) if value.strip() else ""
+    try:
+        parsed = yaml.safe_load(value) if value.strip() else ""
+    except yaml.YAMLError:
+        parsed = value
+    return key.strip(), parsed
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks")
     parser.add_argument("-p", "--param", action="append", type=_key_value, default=[],
                         metavar="KEY=VALUE", help="parameter for every notebook that has KEY")
+    parser.add_argument("--params", metavar="FILE.yaml",
+                        help="per-notebook parameters: {notebook or 'all': {key: value}}")
+    parser.add_argument("--jobs", "-j", type=int, default=None,
+                        help=f"notebooks run at the same time (default: cores, here {os.cpu_count()})")
+    parser.add_argument("--force", action="store_true", help="run even the notebooks whose cache is valid")
+    parser.add_argument("--dry-run", action="store_true", help="say what would run and why; run nothing")
     parser.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML pages")
+    parser.add_argument("--engine", choices=("fork", "kernel"), default="fork",
+                        help="fork: warm parent, a fresh process per notebook (default); "
+                             "kernel: papermill with a fresh Jupyter kernel per notebook")
+    parser.add_argument("--wait", action="store_true", help="if another run holds the lock, wait for it")
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..config import build_dir
     from ..pipeline import reproduce
 
-    result = reproduce(only=args.only, parameters=dict(args.param), show_code=args.show_code)
+    live = sys.stdout.isatty() and os.environ.get("CI", "").lower() not in ("1", "true")
+    result = reproduce(
+        only=args.only, parameters=dict(args.param), show_code=args.show_code,
+        params_file=args.params, jobs=args.jobs, force=args.force, dry_run=args.dry_run,
+        engine=args.engine, live=live, wait=args.wait,
+    )
+    if args.dry_run:
+        return 0
     failed = [r for r in result.results if r.status != "done"]
-    print(f"site: {build_dir() / 'site' / 'index.html'}")
+    ran = [r for r in result.results if not r.cached]
+    print(f"{len(ran)} run, {len(result.results) - len(ran)} cached, {len(failed)} failed "
+          f"in {result.seconds:.1f} s")
+    print(f"site: {result.site}")
     if failed:
-        print(f"{len(failed)} of {len(result.results)} notebooks failed")
+        for r in failed:
+            where = f", cell {r.cell}" if r.cell else ""
+            print(f"  {r.name}{where}: {r.error}", file=sys.stderr)
+        print(f"{len(failed)} of {len(result.results)} notebooks failed", file=sys.stderr)
         return 1
     return 0

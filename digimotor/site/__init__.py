@@ -1,0 +1,433 @@
+"""The published site ``build/site/``: notebook pages, the index with run card and scorecard, the Method page.
+
+Pages are rendered by nbconvert with the template in ``nbconvert/digimotor`` (JupyterLab's,
+without scripts from CDNs, so the site works offline and can be copied to any web server),
+with a header that carries the navigation, the synthetic-data banner and the failure banner.
+Labels are Swedish by default (:data:`LABELS`, ``lang="en"`` for English).
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..atomic import write_text
+from ..config import project_root
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SITE_DIR = Path(__file__).resolve().parent
+TEMPLATE_DIR = SITE_DIR / "nbconvert"
+TITLE = "Digital motor Fyrbodal – reproduktion"
+_EXPORTERS: dict[bool, Any] = {}
+
+LABELS: dict[str, dict[str, str]] = {
+    "home": {"sv": "Översikt", "en": "Overview"},
+    "method": {"sv": "Metod: gör om studien", "en": "Method: repeat the study"},
+    "synthetic": {
+        "sv": "Sidan använder SYNTETISKA EXEMPELDATA: siffrorna visar metoden, de är inte studiens "
+              "resultat och beskriver inga verkliga kommuner.",
+        "en": "This page uses SYNTHETIC EXAMPLE DATA: the numbers show the method; they are not the "
+              "study's results and describe no real municipality.",
+    },
+    "failed": {"sv": "Notebooken misslyckades", "en": "The notebook failed"},
+    "failed.cell": {"sv": "i cell", "en": "in cell"},
+    "failed.goto": {"sv": "gå till cellen", "en": "go to the cell"},
+    "kinds": {"sv": "Datatyper på sidan", "en": "Data kinds on this page"},
+    "runcard": {"sv": "Körkort", "en": "Run card"},
+    "commit": {"sv": "Git-version", "en": "Git commit"},
+    "version": {"sv": "digimotor-version", "en": "digimotor version"},
+    "notebook": {"sv": "Notebook", "en": "Notebook"},
+    "status": {"sv": "Status", "en": "Status"},
+    "seconds": {"sv": "Körtid (s)", "en": "Runtime (s)"},
+    "params": {"sv": "Parametrar", "en": "Parameters"},
+    "inputs": {"sv": "Indata och kontrollsummor", "en": "Inputs and checksums"},
+    "file": {"sv": "Fil", "en": "File"},
+    "kind": {"sv": "Datatyp", "en": "Data kind"},
+    "used_by": {"sv": "Används av", "en": "Used by"},
+    "findings": {"sv": "Studiens huvudslutsatser", "en": "The study's key findings"},
+    "exhibits": {"sv": "Reproducerade figurer och tabeller", "en": "Reproduced figures and tables"},
+    "exhibit": {"sv": "Exhibit", "en": "Exhibit"},
+    "page": {"sv": "Sida", "en": "Page"},
+    "files": {"sv": "Filer", "en": "Files"},
+    "scorecard": {"sv": "Jämförelse med rapporten (påståenden)", "en": "Comparison with the report (claims)"},
+    "not_run": {"sv": "inte körd", "en": "not run"},
+    "cached": {"sv": "oförändrad (cache)", "en": "unchanged (cached)"},
+    "done": {"sv": "klar", "en": "done"},
+    "failed.status": {"sv": "MISSLYCKADES", "en": "FAILED"},
+    "none": {"sv": "inga", "en": "none"},
+    "defaults": {"sv": "standardvärden", "en": "defaults"},
+}
+
+KIND_LABELS = {
+    "published": {"sv": "publicerad (ur rapporten)", "en": "published (from the report)"},
+    "public": {"sv": "offentlig statistik", "en": "public statistics"},
+    "synthetic": {"sv": "syntetisk (exempeldata)", "en": "synthetic (example data)"},
+    "user": {"sv": "användarens data", "en": "user data"},
+}
+
+#: Scorecard groups, in the order shown: (key, outcome(s), label sv, label en, evidence?)
+SCORE_GROUPS = (
+    ("derived", ("reproduced",), "Härledda och lika: omräknade ur publicerade indata (bevis)",
+     "Derived and equal: recomputed from published inputs (evidence)"),
+    ("differs", ("differs",), "Härledda men avviker", "Derived but different"),
+    ("not_computed", ("not computed",), "Härledda men inte beräknade i denna körning",
+     "Derived but not computed in this run"),
+    ("transcribed", ("transcribed",), "Transkriberade: återlästa ur transkriptionen (inte bevis)",
+     "Transcribed: read back from the transcription (not evidence)"),
+    ("calibrated", ("calibrated",), "Kalibrerade: syntetiska data byggda för att stämma (inte bevis)",
+     "Calibrated: synthetic data built to agree (not evidence)"),
+    ("not_reproducible", ("not_reproducible",), "Inte reproducerbara (med skäl)",
+     "Not reproducible (with the reason)"),
+    ("uncertain", ("uncertain",), "Osäkra: oläslig OCR-text (råtext bevarad)",
+     "Uncertain: unreadable OCR text (raw text kept)"),
+    ("qualitative", ("qualitative",), "Kvalitativa påståenden", "Qualitative statements"),
+)
+
+
+def label(key: str, lang: str = "sv") -> str:
+    """The site label ``key`` in ``lang``."""
+    return LABELS[key][lang]
+
+
+def esc(value: object) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+# ---------------------------------------------------------------------------------------
+# Notebook pages
+# ---------------------------------------------------------------------------------------
+
+
+def exporter(show_code: bool):
+    """nbconvert's HTML exporter with digimotor's template (one instance per process and mode)."""
+    if show_code not in _EXPORTERS:
+        from nbconvert import HTMLExporter
+
+        _EXPORTERS[show_code] = HTMLExporter(
+            extra_template_basedirs=[str(TEMPLATE_DIR)], template_name="digimotor",
+            exclude_input=not show_code, exclude_input_prompt=not show_code, exclude_output_prompt=True,
+        )
+    return _EXPORTERS[show_code]
+
+
+def page_kinds(manifest: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The data kinds a page used: those of the inputs it loaded and the tables it wrote."""
+    kinds = {e.get("kind") for e in manifest if e.get("entry") in ("input", "table") and e.get("kind")}
+    return [k for k in ("published", "public", "synthetic", "user") if k in kinds]
+
+
+def nav(context: Mapping[str, Any], current: str | None, lang: str = "sv", prefix: str = "") -> str:
+    """The navigation bar: Overview, every notebook page, Method."""
+    items = [("index.html", label("home", lang), current == "index")]
+    items += [(f"{name}.html", title, current == name) for name, title in context.get("notebooks", [])]
+    items.append(("method.html", label("method", lang), current == "method"))
+    current_mark = ' aria-current="page"'
+    links = "".join(
+        f'<li><a href="{prefix}{esc(href)}"{current_mark if here else ""}>{esc(text)}</a></li>'
+        for href, text, here in items
+    )
+    return f'<nav class="dm-nav" aria-label="navigation"><ul>{links}</ul></nav>'
+
+
+def failure_banner(failure: Mapping[str, Any], lang: str = "sv") -> str:
+    """The red banner of a failed page, linking to the failing cell when it is known."""
+    where = f" {label('failed.cell', lang)} {esc(failure.get('cell'))}" if failure.get("cell") else ""
+    link = (f' — <a href="#cell-id={esc(failure["cell_id"])}">{label("failed.goto", lang)}</a>'
+            if failure.get("cell_id") else "")
+    return (f'<div class="dm-banner dm-failed" role="alert"><strong>{label("failed", lang)}{where}:</strong> '
+            f'<code>{esc(failure.get("error"))}</code>{link}</div>')
+
+
+def synthetic_banner(lang: str = "sv") -> str:
+    return f'<div class="dm-banner dm-synthetic" role="note">{label("synthetic", lang)}</div>'
+
+
+def kinds_line(kinds: Sequence[str], lang: str = "sv") -> str:
+    if not kinds:
+        return ""
+    text = ", ".join(KIND_LABELS[k][lang] for k in kinds)
+    return f'<p class="dm-kinds">{label("kinds", lang)}: {esc(text)}</p>'
+
+
+def render_notebook(nb, target: Path, *, name: str, show_code: bool, manifest: Sequence[Mapping[str, Any]],
+                    failure: Mapping[str, Any] | None, context: Mapping[str, Any], lang: str = "sv") -> Path:
+    """Render an executed notebook to ``target`` with navigation and banners (written atomically)."""
+    kinds = page_kinds(manifest)
+    header = [nav(context, name, lang)]
+    if "synthetic" in kinds:
+        header.append(synthetic_banner(lang))
+    if failure:
+        header.append(failure_banner(failure, lang))
+    header.append(kinds_line(kinds, lang))
+    footer = f'<footer class="dm-footer">{nav(context, name, lang)}</footer>'
+    resources = {"digimotor": {"header": "\n".join(header), "footer": footer},
+                 "metadata": {"name": nb.metadata.get("title", name)}}
+    body, _ = exporter(show_code).from_notebook_node(nb, resources=resources)
+    return write_text(target, body)
+
+
+# ---------------------------------------------------------------------------------------
+# Index, scorecard, method
+# ---------------------------------------------------------------------------------------
+
+
+def git_commit() -> str:
+    """``<sha>`` of the checkout (``+ local changes`` if it has any), or ``unknown``."""
+    root = project_root()
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                             timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return sha + (" + lokala ändringar" if dirty else "")
+
+
+def produced_claims(summaries: Sequence[tuple[Path, Any]]) -> dict[str, float]:
+    """The claim values the notebooks of the run recorded (``outputs.record_claims``)."""
+    import json
+
+    values: dict[str, float] = {}
+    for _path, res in summaries:
+        if res is None:
+            continue
+        for entry in res.manifest:
+            if entry.get("entry") == "claims":
+                path = project_root() / entry["path"]
+                if path.exists():
+                    values.update(json.loads(path.read_text(encoding="utf-8")))
+    return values
+
+
+def scorecard(summaries: Sequence[tuple[Path, Any]]) -> pd.DataFrame | None:
+    """The claims scorecard from the values the notebooks produced (None without a registry)."""
+    from .. import claims
+    from ..errors import DigimotorError
+
+    try:
+        claims.load_claims()
+    except DigimotorError:
+        return None
+    produced = produced_claims(summaries)
+    card = claims.scorecard(produced=produced)
+    return card.drop(columns=["file"], errors="ignore")
+
+
+def _fmt(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value)}"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return esc(value)
+
+
+def scorecard_html(card: pd.DataFrame | None, lang: str = "sv") -> str:
+    if card is None:
+        return "<p>–</p>"
+    counts = card["outcome"].value_counts()
+    rows, sections = [], []
+    for key, outcomes, sv, en in SCORE_GROUPS:
+        n = int(sum(counts.get(o, 0) for o in outcomes))
+        title = sv if lang == "sv" else en
+        rows.append(f'<tr class="dm-score-{key}"><td><a href="#claims-{key}">{esc(title)}</a></td><td>{n}</td></tr>')
+        part = card[card["outcome"].isin(outcomes)]
+        if part.empty:
+            continue
+        lines = "".join(
+            f"<tr><td>{esc(r.claim_id)}</td><td>{esc(r.exhibit)}</td><td>{esc(r.description)}</td>"
+            f"<td>{_fmt(r.published_value)}</td><td>{_fmt(r.computed_value)}</td>"
+            f"<td>{esc(r.note or r.raw_text)}</td></tr>"
+            for r in part.itertuples()
+        )
+        sections.append(
+            f'<h3 id="claims-{key}">{esc(title)} ({n})</h3><table class="dm-table"><thead><tr>'
+            "<th>id</th><th>exhibit</th><th>påstående</th><th>rapporten</th><th>digimotor</th>"
+            f"<th>skäl / råtext</th></tr></thead><tbody>{lines}</tbody></table>"
+        )
+    summary = ('<table class="dm-table dm-score"><tbody>' + "".join(rows) + "</tbody></table>"
+               '<p><a href="scorecard.csv">scorecard.csv</a></p>')
+    return summary + "".join(sections)
+
+
+def _findings_html(lang: str = "sv") -> str:
+    import yaml
+
+    data = yaml.safe_load((SITE_DIR / "findings.yml").read_text(encoding="utf-8"))
+    items = "".join(
+        f"<li><strong>{esc(f['title'])}</strong> {esc(f['text'])} "
+        f'<span class="dm-source">(rapporten, sammanfattningen, OCR-rad {esc(f["seed_lines"])})</span></li>'
+        for f in data["findings"]
+    )
+    return (f"<p>{esc(data['intro'])}</p><ol class=\"dm-findings\">{items}</ol>"
+            f'<p class="dm-source">{esc(data["source"])}</p>')
+
+
+def _copy_exhibit_files(site_dir: Path, summaries) -> dict[str, list[str]]:
+    """Copy each table and figure a notebook wrote into ``files/``; return name -> site paths."""
+    root = project_root()
+    files: dict[str, list[str]] = {}
+    (site_dir / "files").mkdir(exist_ok=True)
+    for _path, res in summaries:
+        if res is None:
+            continue
+        for entry in res.manifest:
+            paths = [entry["path"]] if entry.get("entry") == "table" else entry.get("paths", [])
+            if entry.get("entry") not in ("table", "figure"):
+                continue
+            for rel in paths:
+                src = root / rel
+                if src.exists():
+                    shutil.copy2(src, site_dir / "files" / src.name)
+                    files.setdefault(entry["name"], []).append(f"files/{src.name}")
+    return files
+
+
+def _exhibit_label(name: str, lang: str) -> str:
+    prefix = name.split("_", 1)[0]
+    if prefix.startswith("fig") and prefix[3:5].isdigit():
+        return ("Figur " if lang == "sv" else "Figure ") + str(int(prefix[3:5])) + prefix[5:]
+    if prefix.startswith("tab") and prefix[3:5].isdigit():
+        return ("Tabell " if lang == "sv" else "Table ") + str(int(prefix[3:5]))
+    return name
+
+
+def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_code: bool = False,
+               lang: str = "sv") -> pd.DataFrame | None:
+    """Write ``index.html``, ``method.html``, ``style.css``, ``scorecard.csv`` and ``files/`` into ``site_dir``.
+
+    ``summaries`` pairs every notebook with its :class:`~digimotor.pipeline.NotebookResult`
+    (or None if it has never run). Returns the claims scorecard.
+    """
+    from .. import __version__
+    from ..params import load_schema
+
+    context = {"notebooks": [(p.stem, _title(p)) for p, _ in summaries]}
+    shutil.copy2(SITE_DIR / "style.css", site_dir / "style.css")
+    files = _copy_exhibit_files(site_dir, summaries)
+
+    # run card: status per notebook, parameters, inputs
+    status_rows, param_rows, inputs = [], [], {}
+    for path, res in summaries:
+        name = path.stem
+        link = f'<a href="{esc(name)}.html">{esc(_title(path))}</a>'
+        if res is None:
+            status_rows.append(f"<tr><td>{link}</td><td>{label('not_run', lang)}</td><td>–</td><td></td></tr>")
+            continue
+        state = label("done", lang) if res.status == "done" else label("failed.status", lang)
+        if res.cached:
+            state += f" · {label('cached', lang)}"
+        error = ""
+        if res.status != "done":
+            anchor = f"{name}.html#cell-id={res.cell_id}" if res.cell_id else f"{name}.html"
+            cell = f"cell {res.cell}: " if res.cell else ""
+            error = f'<a href="{esc(anchor)}">{esc(cell + res.error)}</a>'
+        css = "dm-ok" if res.status == "done" else "dm-bad"
+        status_rows.append(f'<tr class="{css}"><td>{link}</td><td>{esc(state)}</td>'
+                           f"<td>{res.seconds:.1f}</td><td>{error}</td></tr>")
+        try:
+            values = {**load_schema(path).defaults(), **(res.parameters or {})}
+        except Exception:  # noqa: BLE001 - a broken schema is reported by the run itself
+            values = dict(res.parameters or {})
+        given = set(res.parameters or {})
+        shown = ", ".join(f"{'<strong>' if k in given else ''}{esc(k)}={esc(repr(v))}{'</strong>' if k in given else ''}"
+                          for k, v in values.items())
+        param_rows.append(f"<tr><td>{esc(name)}</td><td><code>{shown}</code></td></tr>")
+        for entry in res.manifest:
+            if entry.get("entry") == "input":
+                item = inputs.setdefault(entry["path"], {"kind": entry.get("kind"), "sha256": entry.get("sha256"),
+                                                         "used": []})
+                if name not in item["used"]:
+                    item["used"].append(name)
+    input_rows = "".join(
+        f"<tr><td><code>{esc(p)}</code></td><td>{esc(KIND_LABELS.get(i['kind'], {}).get(lang, i['kind']))}</td>"
+        f"<td><code title=\"{esc(i['sha256'])}\">{esc((i['sha256'] or '')[:16])}…</code></td>"
+        f"<td>{esc(', '.join(i['used']))}</td></tr>"
+        for p, i in sorted(inputs.items())
+    ) or f'<tr><td colspan="4">{label("none", lang)}</td></tr>'
+
+    # exhibits
+    exhibit_rows = []
+    for path, res in summaries:
+        if res is None:
+            continue
+        seen = set()
+        for entry in res.manifest:
+            if entry.get("entry") not in ("table", "figure") or entry["name"] in seen:
+                continue
+            seen.add(entry["name"])
+            links = " ".join(f'<a href="{esc(f)}">{esc(Path(f).suffix[1:])}</a>' for f in files.get(entry["name"], []))
+            kinds = [entry["kind"]] if entry.get("kind") else page_kinds(res.manifest)
+            exhibit_rows.append(
+                f"<tr><td>{esc(_exhibit_label(entry['name'], lang))}</td><td><code>{esc(entry['name'])}</code></td>"
+                f'<td><a href="{esc(path.stem)}.html">{esc(_title(path))}</a></td><td>{links}</td>'
+                f"<td>{esc(', '.join(KIND_LABELS[k][lang] for k in kinds))}</td></tr>"
+            )
+    exhibits = "".join(exhibit_rows) or f'<tr><td colspan="5">{label("none", lang)}</td></tr>'
+
+    card = scorecard(summaries)
+    if card is not None:
+        write_text(site_dir / "scorecard.csv", card.to_csv(index=False, lineterminator="\n"))
+    body = f"""
+<header class="dm-hero"><h1>{esc(TITLE)}</h1>
+<p>Den här webbplatsen räknar om förstudien <em>Digital motor Fyrbodal</em> (Fyrbodals kommunalförbund,
+2021) med Python-paketet <code>digimotor</code>. Varje tabell och figur säger vilken sorts siffror den
+visar: <strong>publicerade</strong> (ur rapporten), <strong>offentliga</strong> (t.ex. SCB, PTS),
+<strong>syntetiska</strong> (exempeldata, inte studiens resultat) eller <strong>användarens</strong>.
+Koden är dold; kör <code>digimotor reproduce --show-code</code> för att visa den.
+<a href="method.html">Så gör en annan region om studien.</a></p></header>
+<section><h2>{label("findings", lang)}</h2>{_findings_html(lang)}</section>
+<section><h2>{label("exhibits", lang)}</h2>
+<table class="dm-table"><thead><tr><th>{label("exhibit", lang)}</th><th>fil</th><th>{label("page", lang)}</th>
+<th>{label("files", lang)}</th><th>{label("kind", lang)}</th></tr></thead><tbody>{exhibits}</tbody></table></section>
+<section><h2>{label("scorecard", lang)}</h2>
+<p>Bara <em>härledda</em> påståenden som stämmer är bevis för att studien är reproducerad: de är omräknade
+ur publicerade indata. Transkriberade värden läses bara tillbaka och kalibrerade syntetiska data är byggda
+för att stämma; de räknas inte som bevis.</p>
+{scorecard_html(card, lang)}</section>
+<section id="run-card"><h2>{label("runcard", lang)}</h2>
+<table class="dm-table"><tbody>
+<tr><th>{label("commit", lang)}</th><td><code>{esc(git_commit())}</code></td></tr>
+<tr><th>{label("version", lang)}</th><td><code>{esc(__version__)}</code></td></tr>
+</tbody></table>
+<h3>{label("notebook", lang)}</h3>
+<table class="dm-table"><thead><tr><th>{label("notebook", lang)}</th><th>{label("status", lang)}</th>
+<th>{label("seconds", lang)}</th><th></th></tr></thead><tbody>{"".join(status_rows)}</tbody></table>
+<h3>{label("params", lang)}</h3><p>Fetstil: ändrat från standardvärdet.</p>
+<table class="dm-table"><tbody>{"".join(param_rows)}</tbody></table>
+<h3>{label("inputs", lang)}</h3>
+<table class="dm-table"><thead><tr><th>{label("file", lang)}</th><th>{label("kind", lang)}</th><th>sha256</th>
+<th>{label("used_by", lang)}</th></tr></thead><tbody>{input_rows}</tbody></table></section>
+"""
+    write_text(site_dir / "index.html", page(TITLE, body, context, "index", lang))
+    method = (SITE_DIR / "method.html").read_text(encoding="utf-8")
+    write_text(site_dir / "method.html", page(label("method", lang) + " · " + TITLE, method, context, "method", lang))
+    return card
+
+
+def _title(path: Path) -> str:
+    from ..pipeline import notebook_title
+
+    return notebook_title(path)
+
+
+def page(title: str, body: str, context: Mapping[str, Any], current: str, lang: str = "sv") -> str:
+    """A site page (index, method) in the site's frame."""
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)}</title><link rel="stylesheet" href="style.css"></head>
+<body class="dm-page">
+{nav(context, current, lang)}
+<main class="dm-main">{body}</main>
+<footer class="dm-footer">{nav(context, current, lang)}</footer>
+</body></html>
+"""
+
