@@ -1,0 +1,284 @@
+"""Figures 20–23: survey answers as diverging stacked bars (default) or as the report's pies,
+and the efficiency–innovation term counts.
+
+Diverging bars put the answers below the middle of the scale to the left of zero and those
+above it to the right, so questions with different scales can be compared at a glance; "don't
+know" and any share the report's text does not state are drawn apart, to the right, in grey.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..metrics.survey import UNSTATED, diverging_layout
+from ..sources.survey import DONT_KNOW, QUESTIONS
+from .style import PALETTE, check_lang, label, mark_kind, new_axes
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+STYLES = ("diverging", "pie")
+
+LABELS = {
+    "survey.title": {"sv": "Hur IT stödjer verksamheten – enkätsvar", "en": "How IT supports the operations – survey"},
+    "fig20_it_orientation": {"sv": "Figur 20 · IT:s synsätt", "en": "Figure 20 · IT's orientation"},
+    "fig21_it_knows_ways_of_working": {"sv": "Figur 21 · IT känner till arbetssätt",
+                                       "en": "Figure 21 · IT knows ways of working"},
+    "fig22_it_enables_digital_solutions": {"sv": "Figur 22 · IT möjliggör digitala lösningar",
+                                           "en": "Figure 22 · IT enables digital solutions"},
+    "fig23_governance_control_and_innovation": {"sv": "Figur 23 · Styrning: kontroll och innovation (IT-chefer)",
+                                                "en": "Figure 23 · Governance: control and innovation (IT chiefs)"},
+    "unstated": {"sv": "Ej angivet i texten (endast i diagrammet)", "en": "Not stated in the text (chart only)"},
+    "share_axis": {"sv": "Andel svarande, %  (← lägre · högre →)", "en": "Share of respondents, %  (← lower · higher →)"},
+    "respondents": {"sv": "n = {n}", "en": "n = {n}"},
+    "terms.title": {"sv": "Effektivisering och innovation i verksamhetsplanerna",
+                    "en": "Efficiency and innovation in the operational plans"},
+    "efficiency": {"sv": "effektivisering", "en": "efficiency (effektivisering)"},
+    "innovation": {"sv": "innovation", "en": "innovation"},
+    "mentions": {"sv": "Antal omnämnanden", "en": "Mentions"},
+    "balance": {"sv": "balansindex (E − I)/(E + I) = {value}", "en": "balance index (E − I)/(E + I) = {value}"},
+}
+
+
+def _option_label(question_id: str, option: str, lang: str) -> str:
+    if option == UNSTATED:
+        return label("unstated", lang, LABELS)
+    question = QUESTIONS.get(question_id)
+    if question is None:
+        return {"sv": "Vet ej", "en": "Don't know"}[lang] if option == DONT_KNOW else option
+    if option == DONT_KNOW or option in question.options:
+        return question.label(option, lang)
+    low, high = option.split("-", 1)
+    joiner = " eller " if lang == "sv" else " or "
+    return question.label(low, lang) + joiner + question.label(high, lang).lower()
+
+
+def _question_label(question_id: str, lang: str) -> str:
+    return LABELS[question_id][lang] if question_id in LABELS else question_id
+
+
+def _colour(side: str, order: float, points: int):
+    """Reds below the middle, blues above, grey for the middle, light grey for don't know."""
+    import matplotlib as mpl
+
+    if side == DONT_KNOW:
+        return "#bdbdbd"
+    if side == UNSTATED:
+        return "#ffffff"
+    middle = (points + 1) / 2
+    if side == "neutral":
+        return "#d9d9d9"
+    distance = abs(order - middle) / max(middle - 1, 1)
+    cmap = mpl.colormaps["Reds" if side == "negative" else "Blues"]
+    return cmap(0.35 + 0.5 * distance)
+
+
+def _fmt(value: float, lang: str) -> str:
+    text = f"{value:.1f}".removesuffix(".0")
+    return (text.replace(".", ",") if lang == "sv" else text) + " %"
+
+
+def diverging_bar(
+    layout: pd.DataFrame,
+    question_id: str,
+    *,
+    lang: str = "sv",
+    respondents: int | None = None,
+    xlim: tuple[float, float] | None = None,
+    notes: list[str] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """One question's diverging stacked bar from :func:`digimotor.metrics.survey.diverging_layout`.
+
+    ``notes`` are written into the grey remainder (e.g. a share the text states only as
+    "more than half").
+    """
+    check_lang(lang)
+    ax = new_axes(ax, figsize=(10, 1.6))
+    rows = layout[layout["question_id"] == question_id].sort_values("start")
+    question = QUESTIONS.get(question_id)
+    points = question.points if question else int(rows.get("scale_points", [5]).iloc[0] or 5)
+    for row in rows.itertuples():
+        unstated = row.option == UNSTATED
+        ax.barh(0, row.share_pct, left=row.start, height=0.6,
+                color=_colour(str(row.side), row.order, points),
+                edgecolor=PALETTE["reference"] if unstated else "white",
+                hatch="///" if unstated else None, linewidth=0.8,
+                label=_option_label(question_id, row.option, lang))
+        if row.share_pct >= 5:
+            text = _fmt(row.share_pct, lang)
+            if unstated and notes:
+                text += "\n" + "\n".join(notes)
+            ax.text(row.start + row.share_pct / 2, 0, text, ha="center", va="center", fontsize=8,
+                    color="black", bbox={"facecolor": "white", "edgecolor": "none", "pad": 1} if unstated else None)
+    ax.axvline(0, color=PALETTE["reference"], linewidth=0.8)
+    title = _question_label(question_id, lang)
+    if respondents is not None:
+        title += " · " + label("respondents", lang, LABELS).format(n=respondents)
+    ax.set_title(title, loc="left", fontsize=10)
+    ax.set_yticks([])
+    if xlim:
+        ax.set_xlim(*xlim)
+    ax.xaxis.set_major_formatter(_abs_percent())
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=8)
+    return ax
+
+
+def _abs_percent():
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, _pos: f"{abs(value):.0f}")
+
+
+def pie(segments: pd.DataFrame, question_id: str, *, lang: str = "sv", ax: Axes | None = None) -> Axes:
+    """One question's answers as a pie, as the report draws them."""
+    check_lang(lang)
+    ax = new_axes(ax, figsize=(4, 4))
+    laid = diverging_layout(segments[segments["question_id"] == question_id])
+    laid = laid.sort_values("order")
+    question = QUESTIONS.get(question_id)
+    points = question.points if question else 5
+    colours = [_colour(str(r.side), r.order, points) for r in laid.itertuples()]
+    wedges, _texts = ax.pie(laid["share_pct"], colors=colours, startangle=90, counterclock=False,
+                            wedgeprops={"edgecolor": "white", "linewidth": 1})
+    for wedge, row in zip(wedges, laid.itertuples(), strict=True):
+        if row.option == UNSTATED:
+            wedge.set_hatch("///")
+            wedge.set_edgecolor(PALETTE["reference"])
+        if row.share_pct >= 4:
+            import math
+
+            angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
+            ax.text(0.7 * math.cos(angle), 0.7 * math.sin(angle), _fmt(row.share_pct, lang),
+                    ha="center", va="center", fontsize=8)
+    ax.legend(wedges, [_option_label(question_id, r.option, lang) for r in laid.itertuples()],
+              loc="upper center", bbox_to_anchor=(0.5, 0.0), frameon=False, fontsize=7)
+    ax.set_title(_question_label(question_id, lang), fontsize=9)
+    ax.set_aspect("equal")
+    return ax
+
+
+def survey_figure(
+    segments: pd.DataFrame,
+    *,
+    style: str = "diverging",
+    kind: str = "published",
+    source: str | None = None,
+    lang: str = "sv",
+    respondents: dict[str, int] | None = None,
+) -> Figure:
+    """Figures 20–23 in one figure: one diverging bar per question (or one pie per question).
+
+    Parameters
+    ----------
+    segments
+        ``question_id, option, share_pct`` — from
+        :func:`digimotor.metrics.survey.published_segments` (the report's stated shares, the
+        rest ``unstated``) or :func:`digimotor.metrics.survey.distribution_segments`
+        (microdata).
+    style
+        ``"diverging"`` (default) or ``"pie"``.
+    kind, source
+        Written inside the figure; synthetic figures get a watermark on every panel.
+    respondents
+        Question id -> number of respondents, shown in the panel titles.
+    """
+    import math
+
+    import matplotlib.pyplot as plt
+
+    from .style import apply_style
+
+    check_lang(lang)
+    if style not in STYLES:
+        from ..errors import ParameterError
+
+        raise ParameterError(f"style must be one of {', '.join(STYLES)}, not '{style}'")
+    apply_style()
+    questions = list(dict.fromkeys(segments["question_id"]))
+    respondents = respondents or {}
+    if style == "diverging":
+        layout = diverging_layout(segments)
+        left = min(0.0, float(layout["start"].min()))
+        right = float((layout["start"] + layout["share_pct"]).max())
+        scale = layout[~layout["side"].isin([DONT_KNOW, UNSTATED])]
+        scale_right = float((scale["start"] + scale["share_pct"]).max()) if len(scale) else 0.0
+        ticks = [t for t in range(-100, 101, 25) if left - 1 <= t <= max(scale_right, 0) + 1]
+        notes: dict[str, list[str]] = {}
+        for item in segments.attrs.get("inequalities", []):
+            text = "{} {} {}".format(_option_label(item["question_id"], item["answer_option"], lang),
+                                     item["relation"], _fmt(float(item["share_pct"]), lang))
+            notes.setdefault(item["question_id"], []).append(
+                text + (" (enligt texten)" if lang == "sv" else " (per the text)"))
+        fig, axes = plt.subplots(len(questions), 1, figsize=(11, 1.35 * len(questions) + 0.9),
+                                 layout="constrained", squeeze=False, sharex=True)
+        axes = list(axes[:, 0])
+        for ax, question_id in zip(axes, questions, strict=True):
+            diverging_bar(layout, question_id, lang=lang, respondents=respondents.get(question_id),
+                          xlim=(left - 3, right + 3), notes=notes.get(question_id), ax=ax)
+            ax.set_xticks(ticks)
+            if right > scale_right + 1:
+                ax.axvline(scale_right + 3, color=PALETTE["reference"], linewidth=0.6, linestyle=":")
+        axes[-1].set_xlabel(label("share_axis", lang, LABELS))
+    else:
+        cols = 2 if len(questions) > 1 else 1
+        nrows = math.ceil(len(questions) / cols)
+        fig, grid = plt.subplots(nrows, cols, figsize=(5.2 * cols, 4.6 * nrows), layout="constrained",
+                                 squeeze=False)
+        axes = list(grid.ravel())
+        for ax, question_id in zip(axes, questions, strict=False):
+            pie(segments, question_id, lang=lang, ax=ax)
+        for ax in axes[len(questions):]:
+            ax.axis("off")
+        axes = axes[: len(questions)]
+    fig.suptitle(label("survey.title", lang, LABELS), fontweight="bold")
+    mark_kind(axes[-1], kind, lang, source)
+    if kind == "synthetic":
+        for ax in axes[:-1]:
+            ax.text(0.5, 0.5, label("kind.synthetic", lang), transform=ax.transAxes, fontsize=20,
+                    color=PALETTE["synthetic"], alpha=0.22, ha="center", va="center", rotation=8,
+                    fontweight="bold", zorder=10)
+    return fig
+
+
+def term_bars(
+    counts: pd.DataFrame,
+    *,
+    unit_column: str = "unit",
+    kind: str = "published",
+    source: str | None = None,
+    lang: str = "sv",
+    ax: Axes | None = None,
+) -> Axes:
+    """Horizontal bars of efficiency and innovation mentions per unit (municipality, or the total).
+
+    ``counts`` has ``efficiency``, ``innovation``, ``balance_index`` and a label column
+    ``unit_column``; units without readable documents (<NA>) are left out of the bars.
+    """
+    import numpy as np
+
+    check_lang(lang)
+    shown = counts.dropna(subset=["efficiency", "innovation"]).reset_index(drop=True)
+    ax = new_axes(ax, figsize=(9, 0.6 * len(shown) + 1.8))
+    y = np.arange(len(shown))
+    height = 0.38
+    ax.barh(y - height / 2, shown["efficiency"].astype(float), height, color=PALETTE["base"],
+            label=label("efficiency", lang, LABELS))
+    ax.barh(y + height / 2, shown["innovation"].astype(float), height, color=PALETTE["positive"],
+            label=label("innovation", lang, LABELS))
+    for i, row in enumerate(shown.itertuples()):
+        for offset, value in ((-height / 2, row.efficiency), (height / 2, row.innovation)):
+            ax.text(float(value), i + offset, f" {int(value)}", va="center", fontsize=8)
+        index = row.balance_index
+        text = f"{index:.2f}".replace(".", "," if lang == "sv" else ".").replace("-", "−")
+        ax.text(1.0, i, "  " + label("balance", lang, LABELS).format(value=text), transform=ax.get_yaxis_transform(),
+                va="center", fontsize=8, color=PALETTE["reference"])
+    ax.set_yticks(y, shown[unit_column])
+    ax.invert_yaxis()
+    ax.set_xlabel(label("mentions", lang, LABELS))
+    ax.set_title(label("terms.title", lang, LABELS))
+    ax.legend(loc="lower right", frameon=False)
+    mark_kind(ax, kind, lang, source)
+    return ax

@@ -1,0 +1,519 @@
+"""Surveys of how IT supports the operations (report Figures 20–23) and the strategy inventory.
+
+Datasets declared here
+----------------------
+``survey``
+    Microdata: one row per respondent × question, answers on the question's scale or
+    "don't know". The study's own answers are not public; ``source="synthetic"`` is a seeded
+    example under pseudonyms, a user brings a real export in with ``digimotor import survey``.
+``strategy_inventory``
+    One row per municipality: digital agenda yes/no and year, references to regional,
+    national and EU strategies, data strategy yes/no. A **user dataset only**: the report gives
+    totals, not the per-municipality table, and no example is invented
+    (``digimotor template strategy_inventory`` writes the form).
+``survey_shares`` (published)
+    The shares of Figures 20–23 that the report's *text* states, transcribed with seed lines.
+    Values that only the pie charts carry are not transcribed (see the claims registry).
+``survey_strategy_facts`` (published)
+    The totals of the strategy-document review and the development-budget statement.
+
+The question catalogue :data:`QUESTIONS` is data: the study's four questions with their answer
+scales. Other questions may be imported by giving their number of scale points in
+``scale_points``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..datasets import Column, DatasetSpec, load, parse_number, register
+from ..errors import InputFileError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Canonical text of a "don't know" answer in the tidy data.
+DONT_KNOW = "dont_know"
+#: Texts read as "don't know" (compared after folding case, diacritics and spaces).
+DONT_KNOW_TEXTS = frozenset(
+    {"vet ej", "vetej", "vet inte", "-", "–", "—", "dont know", "don't know", "dont_know",
+     "do not know", "vet ej.", "ingen uppfattning"}
+)
+#: Respondent groups and the texts accepted for them.
+RESPONDENT_GROUPS: dict[str, tuple[str, ...]] = {
+    "department_head": ("department_head", "department head", "forvaltningschef", "forvaltningschefer",
+                        "förvaltningschef", "verksamhetschef"),
+    "it_chief": ("it_chief", "it chief", "it-chef", "it chef", "itchef", "it-chefer"),
+    "other": ("other", "annan", "ovrig", "övrig"),
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    """A survey question and its answer scale.
+
+    ``options`` are the answers in scale order (position 1 first). ``labels`` gives their
+    Swedish and English texts. A ``numeric`` scale accepts the position numbers (1–k) as
+    answers; a nominal one (Figure 20) accepts only the option keys and labels, because its
+    positions are an ordering chosen for drawing, not a code respondents used.
+    """
+
+    question_id: str
+    figure: str
+    respondent_group: str
+    text: Mapping[str, str]
+    options: tuple[str, ...]
+    labels: Mapping[str, Mapping[str, str]]
+    numeric: bool = True
+    seed_lines: str = ""
+    note: str = ""
+
+    @property
+    def points(self) -> int:
+        return len(self.options)
+
+    def label(self, option: str, lang: str = "sv") -> str:
+        """The text of ``option`` (or "Vet ej" / "Don't know")."""
+        if option == DONT_KNOW:
+            return {"sv": "Vet ej", "en": "Don't know"}[lang]
+        return self.labels[option][lang]
+
+
+def _scale(labels: list[tuple[str, str]]) -> tuple[tuple[str, ...], dict[str, dict[str, str]]]:
+    options = tuple(str(i + 1) for i in range(len(labels)))
+    return options, {o: {"sv": sv, "en": en} for o, (sv, en) in zip(options, labels, strict=True)}
+
+
+_F21 = _scale([("Ingen kännedom", "No knowledge"), ("Lite kännedom", "Little knowledge"),
+               ("Acceptabel kännedom", "Acceptable knowledge"), ("Bra kännedom", "Good knowledge"),
+               ("Mycket bra kännedom", "Very good knowledge")])
+_F22 = _scale([("Inte alls", "Not at all"), ("Dåligt", "Poorly"), ("Acceptabelt", "Acceptably"),
+               ("Bra", "Well"), ("Mycket bra", "Very well")])
+_F23 = _scale([("1 – Instämmer inte alls", "1 – Do not agree at all"), ("2", "2"), ("3", "3"), ("4", "4"),
+               ("5", "5"), ("6 – Instämmer helt", "6 – Agree completely")])
+
+QUESTIONS: dict[str, Question] = {
+    q.question_id: q
+    for q in (
+        Question(
+            "fig20_it_orientation", "Figur 20", "department_head",
+            {"sv": "Vilket synsätt anser du stämmer bäst in på hur IT-verksamheten arbetar?",
+             "en": "Which view best describes how the IT organisation works?"},
+            ("technology", "mixed", "business"),
+            {"technology": {"sv": "Teknikorienterat", "en": "Technology-oriented"},
+             "mixed": {"sv": "Blandning mellan teknik- och verksamhetsorienterat",
+                       "en": "Mix of technology and business orientation"},
+             "business": {"sv": "Verksamhetsorienterat", "en": "Business-oriented"}},
+            numeric=False, seed_lines="2293-2323",
+            note="nominal; drawn technology | mixed | business so that 'mixed' sits in the middle",
+        ),
+        Question(
+            "fig21_it_knows_ways_of_working", "Figur 21", "department_head",
+            {"sv": "Hur väl känner IT-verksamheten till ert arbetssätt?",
+             "en": "How well does the IT organisation know your ways of working?"},
+            *_F21, seed_lines="2325-2344",
+            note="five points reconstructed from the text's words (ingen, lite, acceptabel, bra, mycket bra); "
+                 "the chart legend is not in the OCR text",
+        ),
+        Question(
+            "fig22_it_enables_digital_solutions", "Figur 22", "department_head",
+            {"sv": "Hur väl möjliggör IT-verksamheten användning av digitala lösningar när ni verksamhetsutvecklar?",
+             "en": "How well does the IT organisation enable digital solutions when you develop your operations?"},
+            *_F22, seed_lines="2330-2349",
+            note="five points reconstructed from the text's words (inte alls, dåligt, acceptabelt, bra, mycket bra)",
+        ),
+        Question(
+            "fig23_governance_control_and_innovation", "Figur 23", "it_chief",
+            {"sv": "Vår IT-verksamhet har en mycket bra styrning som ger både kontroll och förutsättningar för "
+                   "innovation",
+             "en": "Our IT organisation has very good governance that gives both control and room for innovation"},
+            *_F23, seed_lines="2351-2372",
+            note="1–6 plus 'vet ej' as the caption (lines 2371-2372) describes; asked to the IT chiefs",
+        ),
+    )
+}
+
+
+def question_catalogue(lang: str = "sv") -> pd.DataFrame:
+    """The question catalogue as a table (one row per question)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        [
+            {"question_id": q.question_id, "figure": q.figure, "respondent_group": q.respondent_group,
+             "question": q.text[lang], "scale": " | ".join(q.label(o, lang) for o in q.options) + " | "
+             + q.label(DONT_KNOW, lang), "note": q.note}
+            for q in QUESTIONS.values()
+        ]
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Normalisation of answers
+# ---------------------------------------------------------------------------------------
+
+_LEADING_NUMBER = re.compile(r"^(\d+)\s*[-–—:.]?\s*(.*)$")
+
+
+def _key(text: str) -> str:
+    """Case, diacritics and spacing folded; dashes kept (a lone "-" means "don't know")."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", str(text).replace("’", "'"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().replace("_", " ")
+    text = re.sub(r"\s*[-–—]\s*", lambda m: m.group(0).strip() or "-", text)
+    return " ".join(text.split()).rstrip(".")
+
+
+def is_dont_know(value: object) -> bool:
+    """True for "don't know" written any of the accepted ways (vet ej, Vet ej, VET EJ, -, …)."""
+    if value is None:
+        return False
+    text = str(value).strip()
+    return text in DONT_KNOW_TEXTS or _key(text) in {_key(t) for t in DONT_KNOW_TEXTS}
+
+
+def normalise_answer(value: object, question: Question | None, scale_points: int | None = None) -> str:
+    """Return the canonical answer: a scale position ``"1"``…``"k"``, an option key, or ``"dont_know"``.
+
+    Parameters
+    ----------
+    value
+        The cell as written: a number, an option's text ("Bra", "6 – Instämmer helt"), or
+        "don't know" in any accepted spelling.
+    question
+        The catalogue question, or ``None`` for a question outside the catalogue (then
+        ``scale_points`` says how many points its numeric scale has).
+
+    Raises
+    ------
+    ValueError
+        If the answer is outside the scale, not a whole point, or cannot be read
+        unambiguously (the message lists what is accepted).
+    """
+    if question is None and not scale_points:
+        raise ValueError("unknown question and no scale_points given")
+    text = "" if value is None else str(value).strip()
+    if not text:
+        raise ValueError("the answer is missing")
+    if is_dont_know(text):
+        return DONT_KNOW
+    points = question.points if question is not None else int(scale_points or 0)
+    numeric = question.numeric if question is not None else True
+    accepted = (
+        f"1–{points} or 'vet ej'" if numeric
+        else ", ".join(question.options) + " (or their Swedish texts) or 'vet ej'"  # type: ignore[union-attr]
+    )
+    if question is not None:
+        by_text = {}
+        for option in question.options:
+            by_text[_key(option)] = option
+            for lang in ("sv", "en"):
+                by_text[_key(question.labels[option][lang])] = option
+        key = _key(text)
+        if key in by_text:
+            return by_text[key]
+        starting = {o for o in question.options for lang in ("sv", "en")
+                    if _key(question.labels[o][lang]).startswith(key + " ")}
+        if key and len(starting) == 1:  # "Bra" for "Bra kännedom"
+            return starting.pop()
+        match = _LEADING_NUMBER.match(text)
+        if numeric and match and re.search(r"[^\W\d_]", match.group(2)):  # "6 - Instämmer helt"
+            number, rest = int(match.group(1)), _key(match.group(2)).strip("() ")
+            if 1 <= number <= points and any(
+                rest and rest in _key(question.labels[str(number)][lang]) for lang in ("sv", "en")
+            ):
+                return str(number)
+            raise ValueError(f"'{text}' does not match a point of the scale; use {accepted}")
+    if not numeric:
+        raise ValueError(f"'{text}' is not an answer to this question; use {accepted}")
+    try:
+        number = parse_number(text)
+    except ValueError:
+        raise ValueError(f"'{text}' is not an answer on the scale; use {accepted}") from None
+    if number is None:
+        raise ValueError(f"the answer is missing; use {accepted}")
+    if number != int(number):
+        raise ValueError(f"{text} is not a whole point of the scale; use {accepted}")
+    if not 1 <= number <= points:
+        raise ValueError(f"{text} is outside the scale 1–{points}; use {accepted}")
+    return str(int(number))
+
+
+def normalise_group(value: object) -> str:
+    """Return the canonical respondent group (``department_head``, ``it_chief``, ``other``)."""
+    key = _key(str(value))
+    for group, texts in RESPONDENT_GROUPS.items():
+        if key in {_key(t) for t in texts}:
+            return group
+    raise ValueError(f"'{value}' is not a respondent group; use one of: {', '.join(RESPONDENT_GROUPS)}")
+
+
+def _check_survey(frame: pd.DataFrame, file: str) -> None:
+    """Normalise answers and respondent groups in place; raise on anything ambiguous."""
+    from ..sources.files import ROW
+
+    answers, groups = [], []
+    for number, row in zip(frame[ROW].astype(int), frame.itertuples(index=False), strict=True):
+        question = QUESTIONS.get(row.question_id)
+        points = None if row.scale_points is None or row.scale_points != row.scale_points else int(row.scale_points)
+        if question is None and points is None:
+            raise InputFileError(
+                f"question '{row.question_id}' is not in the catalogue and the row gives no scale_points",
+                file=file, row=int(number), column="question_id",
+                hint="known questions: " + ", ".join(QUESTIONS) + "; or give scale_points for your own question",
+            )
+        if question is not None and points is not None and points != question.points:
+            raise InputFileError(
+                f"scale_points {points} contradicts question {question.question_id}, which has {question.points}",
+                file=file, row=int(number), column="scale_points",
+            )
+        try:
+            answers.append(normalise_answer(row.answer, question, points))
+        except ValueError as exc:
+            raise InputFileError(str(exc), file=file, row=int(number), column="answer") from None
+        try:
+            groups.append(normalise_group(row.respondent_group))
+        except ValueError as exc:
+            raise InputFileError(str(exc), file=file, row=int(number), column="respondent_group") from None
+    frame["answer"] = answers
+    frame["respondent_group"] = groups
+    for column in ("municipality_code", "respondent_group"):
+        per_respondent = frame.groupby(["respondent_id"], dropna=False)[column].nunique(dropna=False)
+        clash = per_respondent[per_respondent > 1]
+        if len(clash):
+            rid = clash.index[0]
+            rows = frame.loc[frame["respondent_id"] == rid, ROW].tolist()
+            raise InputFileError(
+                f"respondent '{rid}' has more than one {column} (rows {', '.join(map(str, rows))})",
+                file=file, row=int(rows[-1]), column=column,
+            )
+
+
+SURVEY = register(
+    DatasetSpec(
+        name="survey",
+        title="Survey answers: one row per respondent and question",
+        description=(
+            "Answers of department heads (förvaltningschefer) and IT chiefs to the questions of the "
+            "report's Figures 20–23, or to your own questions. 'answer' is a point of the scale "
+            "(1–k), an option's text, or 'vet ej' (also Vet ej, VET EJ, vet inte, -, don't know). "
+            "Questions: " + ", ".join(QUESTIONS) + "; a question outside the catalogue needs scale_points."
+        ),
+        columns=(
+            Column("municipality_code", "municipality", "the respondent's municipality (name or SCB code)",
+                   aliases=("kommun", "kommunkod", "municipality"), example="Uddevalla"),
+            Column("respondent_id", "str", "an id of the respondent (no names needed)",
+                   aliases=("respondent", "respondent id", "svarande", "id"), example="r001"),
+            Column("respondent_group", "str", "department_head (förvaltningschef), it_chief (IT-chef) or other",
+                   aliases=("grupp", "respondentgrupp", "roll", "group"), example="förvaltningschef"),
+            Column("question_id", "str", "question id from the catalogue (or your own, with scale_points)",
+                   aliases=("fråga", "fraga", "question"), example="fig21_it_knows_ways_of_working"),
+            Column("answer", "str", "point on the scale, option text, or 'vet ej'",
+                   aliases=("svar", "value", "värde"), example="4"),
+            Column("scale_points", "int", "number of scale points, for questions outside the catalogue",
+                   required=False, min=2, max=11, aliases=("skalsteg", "skala", "scale")),
+            Column("year", "year", "year of the survey", required=False, aliases=("år", "ar"), example=2021),
+        ),
+        key=("year", "respondent_id", "question_id"),
+        check=_check_survey,
+    )
+)
+
+
+def _check_inventory(frame: pd.DataFrame, file: str) -> None:
+    from ..sources.files import ROW
+
+    def flagged(value: object) -> bool:
+        return value is True
+
+    for number, row in zip(frame[ROW].astype(int), frame.itertuples(index=False), strict=True):
+        if not flagged(row.digital_agenda):
+            for column in ("agenda_year", "refers_regional", "refers_national", "refers_eu"):
+                value = getattr(row, column)
+                if value is not None and value == value and value is not False:
+                    raise InputFileError(
+                        f"{column} is filled in but digital_agenda is 'nej'",
+                        file=file, row=int(number), column=column,
+                    )
+        if flagged(row.data_strategy_adopted) and not flagged(row.data_strategy):
+            raise InputFileError(
+                "data_strategy_adopted is 'ja' but data_strategy is 'nej'",
+                file=file, row=int(number), column="data_strategy_adopted",
+            )
+
+
+STRATEGY_INVENTORY = register(
+    DatasetSpec(
+        name="strategy_inventory",
+        title="Strategy documents per municipality: digital agenda, strategy references, data strategy",
+        description=(
+            "One row per municipality, filled in from the municipality's register (diarium) or web site. "
+            "The report gives totals only (digital agendas for 10 of 14 municipalities, two referring to "
+            "Västra Götaland's strategies, no politically adopted data strategy); this table is yours to "
+            "fill in. Leave a cell empty when you do not know."
+        ),
+        columns=(
+            Column("municipality_code", "municipality", "municipality (name or SCB code)",
+                   aliases=("kommun", "kommunkod", "municipality"), example="Uddevalla"),
+            Column("digital_agenda", "bool", "has a digital agenda (ja/nej)",
+                   aliases=("digital agenda", "digitalagenda", "agenda"), example="ja"),
+            Column("agenda_year", "year", "year the agenda was adopted", required=False,
+                   aliases=("år", "antagen", "agenda år", "year"), example=2019),
+            Column("refers_regional", "bool", "the agenda refers to regional (Västra Götaland) strategies",
+                   required=False, aliases=("regional", "hänvisar region", "region"), example="nej"),
+            Column("refers_national", "bool", "the agenda refers to national strategies (government, SKR)",
+                   required=False, aliases=("nationell", "hänvisar nationell", "national"), example="ja"),
+            Column("refers_eu", "bool", "the agenda refers to EU strategies", required=False,
+                   aliases=("eu", "hänvisar eu"), example="ja"),
+            Column("data_strategy", "bool", "has a data strategy (any status)",
+                   aliases=("datastrategi", "data strategy"), example="nej"),
+            Column("data_strategy_adopted", "bool", "the data strategy is politically adopted", required=False,
+                   aliases=("datastrategi antagen", "politiskt antagen", "adopted"), example="nej"),
+            Column("document", "str", "title, register number or address of the agenda", required=False,
+                   aliases=("dokument", "källa", "kalla", "source"), example="Digital agenda 2019–2022"),
+            Column("note", "str", "free text", required=False, aliases=("kommentar", "anteckning")),
+        ),
+        key=("municipality_code",),
+        check=_check_inventory,
+    )
+)
+
+SURVEY_SHARES = register(
+    DatasetSpec(
+        name="survey_shares",
+        title="Shares of survey answers that the report's text states (Figures 20–23)",
+        description=(
+            "Transcribed from the text around the pie charts of Figures 20–22; Figure 23's shares are "
+            "on the chart only and are not transcribed. 'answer_option' is a point of the question's "
+            "scale, an option key, or a range of points ('4-5') when the text groups them; 'relation' "
+            "is '>' when the text says 'more than'."
+        ),
+        columns=(
+            Column("question_id", "str", "question id (see digimotor.sources.survey.QUESTIONS)"),
+            Column("answer_option", "str", "option key, scale point or range of points"),
+            Column("share_pct", "float", "share of respondents", unit="pct", min=0, max=100),
+            Column("relation", "category", "how the text states the share", allowed=("=", ">", "<")),
+            Column("decimals", "int", "decimals printed", min=0, max=2),
+            Column("seed_line", "str", "line in the OCR text of the report"),
+            Column("raw_text", "str", "the OCR text, verbatim"),
+        ),
+        key=("question_id", "answer_option"),
+    )
+)
+
+SURVEY_STRATEGY_FACTS = register(
+    DatasetSpec(
+        name="survey_strategy_facts",
+        title="Totals of the report's strategy-document review and the development-budget statement",
+        description=(
+            "Counts the report states in the text (section 3.3.2): digital agendas found, agendas "
+            "referring to Västra Götaland's strategies, politically adopted data strategies, and how often "
+            "the operational plans name 'effektivisering' and 'innovation'; and the share of the investment "
+            "budget spent on development (unreadable in the OCR: value empty, raw text kept)."
+        ),
+        columns=(
+            Column("fact_id", "str", "identifier"),
+            Column("description", "str", "what is stated"),
+            Column("value", "float", "the value, empty when unreadable", required=False),
+            Column("unit", "str", "count, pct …"),
+            Column("readable", "bool", "false when the OCR text cannot be read unambiguously"),
+            Column("seed_line", "str", "line(s) in the OCR text"),
+            Column("raw_text", "str", "the OCR text, verbatim"),
+        ),
+        key=("fact_id",),
+    )
+)
+
+
+def load_survey(source: str = "synthetic") -> pd.DataFrame:
+    """Survey answers, one row per respondent × question.
+
+    ==================  =========  ===================================================
+    column              dtype      meaning
+    ==================  =========  ===================================================
+    municipality_code   string     SCB code, or a pseudonym ("Kommun 01") in synthetic data
+    municipality        string     name (or the pseudonym)
+    respondent_id       string     respondent
+    respondent_group    string     department_head, it_chief or other
+    question_id         string     question (catalogue id or the user's own)
+    answer              string     "1"…"k", an option key (Figure 20) or "dont_know"
+    scale_points        Int64      points of the scale (filled from the catalogue)
+    year                Int64      survey year (may be empty)
+    position            Int64      position of the answer on the scale; <NA> for "don't know"
+    dont_know           boolean    the answer is "don't know"
+    ==================  =========  ===================================================
+
+    Parameters
+    ----------
+    source
+        ``"synthetic"`` (seeded example under pseudonyms) or an imported snapshot's name.
+    """
+    import pandas as pd
+
+    from ..regions import display_name
+
+    frame = load("survey", source)
+    frame.insert(1, "municipality", frame["municipality_code"].map(display_name).astype("string"))
+    catalogue_points = frame["question_id"].map({k: q.points for k, q in QUESTIONS.items()})
+    frame["scale_points"] = frame["scale_points"].fillna(catalogue_points.astype("Int64")).astype("Int64")
+
+    def position(row) -> object:
+        if row.answer == DONT_KNOW:
+            return pd.NA
+        question = QUESTIONS.get(row.question_id)
+        if question is not None and not question.numeric:
+            return question.options.index(row.answer) + 1
+        return int(row.answer)
+
+    frame["position"] = pd.array([position(r) for r in frame.itertuples()], dtype="Int64")
+    frame["dont_know"] = (frame["answer"] == DONT_KNOW).astype("boolean")
+    return frame
+
+
+def load_strategy_inventory(source: str) -> pd.DataFrame:
+    """Strategy documents per municipality (a user dataset; there is no shipped snapshot).
+
+    ======================  =========  =============================================
+    column                  dtype      meaning
+    ======================  =========  =============================================
+    municipality_code       string     SCB code
+    municipality            string     name
+    digital_agenda          boolean    has a digital agenda
+    agenda_year             Int64      year adopted
+    refers_regional         boolean    refers to Västra Götaland's strategies
+    refers_national         boolean    refers to national strategies
+    refers_eu               boolean    refers to EU strategies
+    data_strategy           boolean    has a data strategy
+    data_strategy_adopted   boolean    politically adopted
+    document, note          string     free text
+    ======================  =========  =============================================
+    """
+    from ..regions import display_name
+
+    frame = load("strategy_inventory", source)
+    frame.insert(1, "municipality", frame["municipality_code"].map(display_name).astype("string"))
+    return frame
+
+
+def load_survey_shares() -> pd.DataFrame:
+    """The shares of Figures 20–22 stated in the report's text (kind published).
+
+    Columns: ``question_id``, ``answer_option``, ``share_pct``, ``relation``, ``decimals``,
+    ``seed_line``, ``raw_text``, plus ``figure`` from the question catalogue.
+    """
+    frame = load("survey_shares", "published")
+    frame.insert(0, "figure", frame["question_id"].map(lambda q: QUESTIONS[q].figure).astype("string"))
+    return frame
+
+
+def load_strategy_facts() -> pd.DataFrame:
+    """Totals of the strategy-document review as the report's text states them (kind published).
+
+    Columns: ``fact_id``, ``description``, ``value`` (NaN when unreadable), ``unit``,
+    ``readable``, ``seed_line``, ``raw_text``.
+    """
+    return load("survey_strategy_facts", "published")
