@@ -388,3 +388,40 @@ def overestimation_sensitivity(respondents: pd.DataFrame, *, shifts: Sequence[fl
             **{f"n_{t}": int(counts[t]) for t in TYPES},
         })
     return pd.DataFrame(rows)
+
+
+def unit_positions(municipalities: pd.DataFrame, ci: pd.DataFrame) -> pd.DataFrame:
+    """Municipality positions in the plane with their bootstrap bounds (for Figure 11).
+
+    Returns ``municipalities`` plus ``capability_low/high`` and ``legacy_low/high`` from
+    the ``level == "municipality"`` rows of :func:`bootstrap_ci`.
+    """
+    local = ci[(ci["level"] == "municipality") & ci["measure"].isin(list(DIMENSIONS))]
+    wide = local.pivot_table(index=UNIT_KEYS, columns="measure", values=["ci_low", "ci_high"], dropna=False)
+    wide.columns = [f"{measure}_{'low' if bound == 'ci_low' else 'high'}" for bound, measure in wide.columns]
+    out = municipalities.merge(wide.reset_index(), on=UNIT_KEYS, how="left")
+    return out
+
+
+def area_table(areas: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
+    """Figure 9 as printed: area number, name, lowest, highest, mean (and the dimension)."""
+    out = areas[["area", "lowest", "highest", "mean"]].copy()
+    out.insert(0, "number", range(1, len(out) + 1))
+    position = 0 if lang == "sv" else 1
+    out.insert(2, "area_name", out["area"].map({a: v[position] for a, v in AREAS.items()}).astype(str))
+    out.insert(3, "dimension", out["area"].map({a: v[2] for a, v in AREAS.items()}).astype(str))
+    out["area"] = out["area"].astype(str)
+    return out
+
+
+def typology_table(summary: pd.DataFrame, units: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Figure 11's table: the average's position (and type), then each municipality's with its bounds."""
+    import pandas as pd
+
+    average = summary.loc[summary["is_position"], ["profile", "capability", "legacy", "dimios_type"]]
+    average = average.rename(columns={"profile": "municipality"})
+    if units is None:
+        return average.reset_index(drop=True)
+    columns = ["municipality", "year", "n_respondents", "capability", "legacy", "dimios_type", "capability_low",
+               "capability_high", "legacy_low", "legacy_high", "few_respondents"]
+    return pd.concat([average, units[columns]], ignore_index=True)

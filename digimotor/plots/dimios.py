@@ -1,0 +1,244 @@
+"""DiMiOS figures: Figure 10 (spider), Figure 11 (capability × legacy plane), CI bars, Figure 13."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..sources.dimios import AREAS, DIMENSIONS
+from .style import PALETTE, label, mark_kind, new_axes
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+LABELS = {
+    "fig10.title": {"sv": "Digital mognad per område (DiMiOS)", "en": "Digital maturity per area (DiMiOS)"},
+    "fig11.title": {"sv": "Digital förmåga × digitalt arv (DiMiOS)", "en": "Digital capability × digital legacy (DiMiOS)"},
+    "ci.title": {"sv": "Medelvärde per område med {level} % konfidensintervall (bootstrap)",
+                 "en": "Mean per area with {level} % confidence interval (bootstrap)"},
+    "fig13.title": {"sv": "Etablerat arbetssätt där ledningen beslutar i informationssäkerhetsfrågor",
+                    "en": "Established practice: management decides on information security"},
+    "lowest": {"sv": "Lägsta", "en": "Lowest"},
+    "highest": {"sv": "Högsta", "en": "Highest"},
+    "mean": {"sv": "Snitt {region}", "en": "Mean {region}"},
+    "national": {"sv": "Digital mognad i Sverige 2020: {pct:g} % (statusrapport; ingen områdesprofil i rapporten, ritas inte)",
+                 "en": "Digital maturity in Sweden 2020: {pct:g} % (status report; no area profile in the report, not drawn)"},
+    "capability": {"sv": "Digital förmåga", "en": "Digital capability"},
+    "legacy": {"sv": "Digitalt arv (högre = möjliggörande)", "en": "Digital legacy (higher = enabling)"},
+    "type.A": {"sv": "Typ A: begränsande arv, låg förmåga", "en": "Type A: constraining legacy, low capability"},
+    "type.B": {"sv": "Typ B: möjliggörande arv, låg förmåga", "en": "Type B: enabling legacy, low capability"},
+    "type.C": {"sv": "Typ C: begränsande arv, hög förmåga", "en": "Type C: constraining legacy, high capability"},
+    "type.D": {"sv": "Typ D: möjliggörande arv, hög förmåga", "en": "Type D: enabling legacy, high capability"},
+    "split": {"sv": "delningspunkt {split:g}", "en": "split {split:g}"},
+    "average": {"sv": "Snitt {region}", "en": "Mean {region}"},
+    "units": {"sv": "Kommuner (kryss: {level} % KI)", "en": "Municipalities (cross: {level} % CI)"},
+    "few": {"sv": "färre än {n} svarande", "en": "fewer than {n} respondents"},
+    "dimios_average": {"sv": "DiMiOS-snittet ligger enligt rapporten i typ A (position ej publicerad)",
+                       "en": "The DiMiOS average lies in type A per the report (position not published)"},
+    "no_units": {"sv": "Kommunernas positioner är inte publicerade", "en": "Municipalities' positions are not published"},
+    "score": {"sv": "Poäng (1–6)", "en": "Score (1–6)"},
+    "yes": {"sv": "Ja", "en": "Yes"},
+    "no": {"sv": "Nej", "en": "No"},
+    "municipalities": {"sv": "Antal kommuner", "en": "Number of municipalities"},
+    "area": {"sv": "Område", "en": "Area"},
+    "dimension": {"sv": "Dimension", "en": "Dimension"},
+}
+_LANG_INDEX = {"sv": 0, "en": 1}
+
+
+def area_name(area: str, lang: str = "sv") -> str:
+    """The area's name in ``lang`` (areas and dimensions)."""
+    if area in AREAS:
+        return AREAS[area][_LANG_INDEX[lang]]
+    return DIMENSIONS[area][_LANG_INDEX[lang]]
+
+
+def spider(profiles: pd.DataFrame, *, national_pct: float | None = None, region: str = "Fyrbodal",
+           kind: str = "published", source: str | None = None, lang: str = "sv", ax: Axes | None = None) -> Axes:
+    """Figure 10: lowest, highest and mean score of the six areas on a spider chart.
+
+    Parameters
+    ----------
+    profiles
+        Rows ``lowest``, ``highest``, ``mean``; columns the six area ids
+        (:func:`digimotor.metrics.dimios.figure9_profile`).
+    national_pct
+        The national maturity level, written as an annotation (the report gives no national
+        area profile, so none is drawn).
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from .style import apply_style
+
+    if ax is None:
+        apply_style()
+        _fig, ax = plt.subplots(figsize=(7.5, 7), subplot_kw={"projection": "polar"}, layout="constrained")
+    areas = list(AREAS)
+    angles = np.linspace(0, 2 * np.pi, len(areas), endpoint=False)
+    closed = np.append(angles, angles[0])
+    styles = {
+        "lowest": (PALETTE["negative"], "--", label("lowest", lang, LABELS)),
+        "highest": (PALETTE["positive"], "--", label("highest", lang, LABELS)),
+        "mean": (PALETTE["base"], "-", label("mean", lang, LABELS).format(region=region)),
+    }
+    for row, (colour, dash, text) in styles.items():
+        values = profiles.loc[row, areas].to_numpy(dtype=float)
+        ax.plot(closed, np.append(values, values[0]), color=colour, linestyle=dash, marker="o", label=text)
+        if row == "mean":
+            ax.fill(closed, np.append(values, values[0]), color=colour, alpha=0.15)
+    ax.set_theta_offset(np.pi / 2)
+    ax.set_theta_direction(-1)
+    ax.set_xticks(angles, [f"{area_name(a, lang)}\n({label(AREAS[a][2], lang, LABELS).split(' (')[0]})"
+                           for a in areas])
+    ax.set_ylim(0, 6)
+    ax.set_yticks([1, 2, 3, 4, 5, 6])
+    ax.tick_params(axis="x", pad=14)
+    ax.set_title(label("fig10.title", lang, LABELS), pad=24)
+    ax.legend(loc="upper left", bbox_to_anchor=(-0.12, 1.12), frameon=False, fontsize=9)
+    if national_pct is not None:
+        ax.figure.text(0.01, -0.03, label("national", lang, LABELS).format(pct=national_pct), fontsize=8,
+                       color=PALETTE["reference"], va="top")
+    mark_kind(ax, kind, lang, source)
+    return ax
+
+
+def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None = None, split: float = 3.5,
+                   min_respondents: int | None = None, confidence: float = 0.95, region: str = "Fyrbodal",
+                   kind: str = "published", source: str | None = None, lang: str = "sv",
+                   ax: Axes | None = None) -> Axes:
+    """Figure 11: the capability × legacy plane with the four types, the average and the units.
+
+    Parameters
+    ----------
+    average
+        (capability, legacy) of the regional average.
+    units
+        Optional per-municipality positions: ``municipality``, ``capability``, ``legacy``,
+        ``few_respondents`` and optionally ``capability_low/high``, ``legacy_low/high`` (CI
+        bounds, drawn as error bars). ``None`` when the positions are not public.
+    """
+    import numpy as np
+
+    ax = new_axes(ax, figsize=(8.5, 7.5))
+    shades = {"A": "#f3d9d9", "B": "#fdf0d5", "C": "#e3e8f4", "D": "#dcefdc"}
+    spans = {"A": ((1, split), (1, split)), "B": ((1, split), (split, 6)),
+             "C": ((split, 6), (1, split)), "D": ((split, 6), (split, 6))}
+    for letter, ((x0, x1), (y0, y1)) in spans.items():
+        ax.fill_between([x0, x1], y0, y1, color=shades[letter], zorder=0)
+        ax.text((x0 + x1) / 2, y1 - 0.12, "\n".join(label(f"type.{letter}", lang, LABELS).split(": ")),
+                ha="center", va="top", fontsize=9, color="#333333", zorder=1)
+    ax.axvline(split, color=PALETTE["reference"], lw=1)
+    ax.axhline(split, color=PALETTE["reference"], lw=1)
+    ax.text(split + 0.03, 1.05, label("split", lang, LABELS).format(split=split).replace(".", "," if lang == "sv" else "."), fontsize=8,
+            color=PALETTE["reference"])
+    level = f"{100 * confidence:g}"
+    if units is not None and len(units):
+        colour = PALETTE["synthetic"] if kind == "synthetic" else PALETTE["target"]
+        if {"capability_low", "capability_high"} <= set(units.columns):
+            xerr = np.vstack([units["capability"] - units["capability_low"], units["capability_high"] - units["capability"]])
+            yerr = np.vstack([units["legacy"] - units["legacy_low"], units["legacy_high"] - units["legacy"]])
+            ax.errorbar(units["capability"], units["legacy"], xerr=np.nan_to_num(xerr), yerr=np.nan_to_num(yerr),
+                        fmt="none", ecolor=colour, alpha=0.45, lw=1, zorder=2)
+        few = units["few_respondents"].astype(bool) if "few_respondents" in units else np.zeros(len(units), bool)
+        ax.scatter(units.loc[~few, "capability"], units.loc[~few, "legacy"], s=40, color=colour, zorder=3,
+                   label=label("units", lang, LABELS).format(level=level))
+        if few.any():
+            ax.scatter(units.loc[few, "capability"], units.loc[few, "legacy"], s=60, facecolor="white",
+                       edgecolor=PALETTE["negative"], linewidth=1.5, zorder=3,
+                       label=label("few", lang, LABELS).format(n=min_respondents))
+        for row in units.itertuples():
+            ax.annotate(str(row.municipality), (row.capability, row.legacy), xytext=(4, 3),
+                        textcoords="offset points", fontsize=7, zorder=4)
+    else:
+        ax.text(1.1, 1.3, label("no_units", lang, LABELS), fontsize=8, style="italic", color="#333333")
+    ax.scatter([average[0]], [average[1]], marker="D", s=90, color=PALETTE["base"], zorder=5,
+               label=label("average", lang, LABELS).format(region=region))
+    ax.text(1.1, 1.55, label("dimios_average", lang, LABELS), fontsize=8, style="italic", color="#333333")
+    ax.set_xlim(1, 6)
+    ax.set_ylim(1, 6)
+    ax.set_xlabel(label("capability", lang, LABELS))
+    ax.set_ylabel(label("legacy", lang, LABELS))
+    ax.set_title(label("fig11.title", lang, LABELS))
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    mark_kind(ax, kind, lang, source)
+    return ax
+
+
+def ci_bars(ci: pd.DataFrame, *, confidence: float = 0.95, kind: str = "synthetic", source: str | None = None,
+            lang: str = "sv", ax: Axes | None = None) -> Axes:
+    """Regional mean per area and dimension with bootstrap intervals as error bars.
+
+    ``ci`` is :func:`digimotor.metrics.dimios.bootstrap_ci` output (``level == "region"`` rows used).
+    """
+    import numpy as np
+
+    ax = new_axes(ax, figsize=(9, 4.8))
+    region = ci[ci["level"] == "region"].set_index("measure").reindex([*AREAS, *DIMENSIONS])
+    x = np.arange(len(region))
+    light, dark = ("#b39ddb", PALETTE["synthetic"]) if kind == "synthetic" else (PALETTE["target"], PALETTE["base"])
+    colours = [light] * len(AREAS) + [dark] * len(DIMENSIONS)
+    err = np.vstack([region["mean"] - region["ci_low"], region["ci_high"] - region["mean"]])
+    ax.bar(x, region["mean"], color=colours, width=0.6)
+    ax.errorbar(x, region["mean"], yerr=np.nan_to_num(err), fmt="none", ecolor="#222222", capsize=4)
+    ax.set_xticks(x, [area_name(m, lang) for m in region.index], rotation=20, ha="right")
+    ax.set_ylim(1, 6)
+    ax.set_ylabel(label("score", lang, LABELS))
+    ax.set_title(label("ci.title", lang, LABELS).format(level=f"{100 * confidence:g}"))
+    mark_kind(ax, kind, lang, source)
+    return ax
+
+
+def infosec_management(yes: float, no: float, *, kind: str = "published", source: str | None = None,
+                       lang: str = "sv", ax: Axes | None = None) -> Axes:
+    """Figure 13: municipalities with and without an established practice (counts, with shares)."""
+    ax = new_axes(ax, figsize=(6, 3))
+    total = yes + no
+    names = [label("yes", lang, LABELS), label("no", lang, LABELS)]
+    bars = ax.barh(names, [yes, no], color=[PALETTE["base"], PALETTE["target"]])
+    for bar, value in zip(bars, (yes, no), strict=True):
+        ax.text(bar.get_width() + 0.1, bar.get_y() + bar.get_height() / 2,
+                f"{value:g} ({100 * value / total:.0f} %)", va="center")
+    ax.set_xlim(0, total)
+    ax.set_xlabel(label("municipalities", lang, LABELS))
+    ax.set_title(label("fig13.title", lang, LABELS), fontsize=10)
+    mark_kind(ax, kind, lang, source)
+    return ax
+
+
+def table_labels(lang: str) -> dict[str, str]:
+    """Column headers of the DiMiOS tables in ``lang``."""
+    sv = lang == "sv"
+    return {
+        "municipality": label("municipality", lang),
+        "year": "År" if sv else "Year",
+        "n_respondents": "Svarande" if sv else "Respondents",
+        "area_name": label("area", lang, LABELS),
+        "profile_name": "Profil" if sv else "Profile",
+        "lowest": label("lowest", lang, LABELS),
+        "highest": label("highest", lang, LABELS),
+        "mean": "Snitt" if sv else "Mean",
+        "capability": label("capability", lang, LABELS).split(" (")[0],
+        "legacy": label("legacy", lang, LABELS).split(" (")[0],
+        "mean_score": "Medel alla områden" if sv else "Mean of all areas",
+        "maturity_pct[mean/6]": "Mognad % (medel/6)" if sv else "Maturity % (mean/6)",
+        "maturity_pct[(mean-1)/5]": "Mognad % ((medel−1)/5)" if sv else "Maturity % ((mean−1)/5)",
+        "dimios_type": "Typ" if sv else "Type",
+        "few_respondents": "Få svarande" if sv else "Few respondents",
+        "measure_name": "Mått" if sv else "Measure",
+        "ci_low": "KI nedre" if sv else "CI low",
+        "ci_high": "KI övre" if sv else "CI high",
+        "n": "n",
+        "shift": "Sänkning" if sv else "Shift",
+        "n_changed": "Byter typ" if sv else "Change type",
+        "changed": "Vilka" if sv else "Which",
+        "n_A": "A", "n_B": "B", "n_C": "C", "n_D": "D",
+        "statement_sv": "Påstående" if sv else "Statement (Swedish)",
+        "sd": "Standardavvikelse" if sv else "Standard deviation",
+        "sd_raw_text": "OCR-text" if sv else "OCR text",
+        "description": "Beskrivning" if sv else "Description",
+        "value": "Värde" if sv else "Value",
+        "unit": "Enhet" if sv else "Unit",
+        "raw_text": "OCR-text" if sv else "OCR text",
+        "status": "Status",
+    }
