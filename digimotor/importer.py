@@ -109,6 +109,8 @@ def import_file(
     }
     if frame.attrs.get("sheet"):
         fields["sheet"] = frame.attrs["sheet"]
+    if callable(spec.extra.get("sidecar_fields")):  # dataset-specific facts, e.g. a cost definition
+        fields.update(spec.extra["sidecar_fields"](frame))
     fields.update(extra or {})
     write_snapshot(target, body, fields)
     return target

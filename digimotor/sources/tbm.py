@@ -1,0 +1,557 @@
+"""TBM cost analysis inputs: the IT cost ledger, the municipalities' total cost, the taxonomy.
+
+Datasets (see ``digimotor template <name>``):
+
+* ``tbm_ledger`` — one row per ledger line of an IT organisation: organisation, the
+  municipalities it serves, year, account or TBM cost pool, IT work area, amount with a
+  declared unit, an optional credit flag and an optional control total.
+* ``municipal_total_cost`` — each municipality's total cost per year (the report divides
+  central-IT cost by "kommunens totala kostnad (resultat och avskrivningskostnad)", seed line
+  2267), with the definition of that total recorded in every row and in the sidecar.
+* ``tbm_account_mapping`` — a user's own account -> cost-pool mapping (the default one ships
+  in ``digimotor/reference/tbm_account_mapping.csv``).
+* ``tbm_it_organisations`` — which IT organisation serves which municipality (published:
+  the 14 Fyrbodal municipalities, 12 IT organisations; Sotenäs, Munkedal and Lysekil share SML-IT).
+* ``tbm_reference_levels`` — the central-IT shares the report cites for comparison.
+
+The taxonomy (TBM cost pools, the study's four IT work areas) and the default account
+mapping are data in ``digimotor/reference/tbm_*.csv``; their provenance is in
+``digimotor/reference/tbm_taxonomy.meta.yml``.
+
+Plausibility rules for units (checked on import, documented here because a ledger in
+thousands of kronor that declares kronor is the commonest error):
+
+* an IT organisation's total cost for a year must lie between ``IT_COST_FLOOR_SEK``
+  (1 MSEK: even the smallest Swedish municipality's central IT costs several million kronor)
+  and ``IT_COST_CEILING_SEK`` (5 000 MSEK); below the floor with unit ``kr`` the amounts are
+  almost certainly in tkr, above the ceiling with ``tkr`` almost certainly in kronor;
+* a municipality's total cost must lie between ``TOTAL_COST_FLOOR_SEK`` (50 MSEK) and
+  ``TOTAL_COST_CEILING_SEK`` (200 000 MSEK) by the same reasoning.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from ..config import REFERENCE_DIR
+from ..datasets import Column, DatasetSpec, load, register
+from ..errors import DigimotorError, InputFileError, UnknownRegionError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Declared units and their factor to kronor.
+UNITS = {"kr": 1.0, "tkr": 1_000.0, "mnkr": 1_000_000.0}
+IT_COST_FLOOR_SEK = 1_000_000.0
+IT_COST_CEILING_SEK = 5_000_000_000.0
+TOTAL_COST_FLOOR_SEK = 50_000_000.0
+TOTAL_COST_CEILING_SEK = 200_000_000_000.0
+#: A control total reconciles when |sum − control| <= this many units per ledger row
+#: (every row may have been rounded by half a unit), and at least one unit.
+CONTROL_TOLERANCE_PER_ROW = 0.5
+
+COST_POOLS = (
+    "internal_labour", "software", "hardware", "outside_services", "telecom",
+    "facilities_power", "external_labour", "other", "internal_services",
+)
+WORK_AREAS = ("infrastructure", "end_user_services", "application_operations", "steer_and_support")
+#: The report's definition of a municipality's total cost (seed line 2267).
+REPORT_TOTAL_COST_DEFINITION = "result_and_depreciation"
+TOTAL_COST_DEFINITIONS = (REPORT_TOTAL_COST_DEFINITION, "kolada_net_cost", "kolada_gross_cost", "other")
+_LIST_SEPARATORS = re.compile(r"\s*[;,|+/]\s*")
+
+
+def split_municipalities(text: object) -> list[str]:
+    """Split a ``municipalities`` cell ("Sotenäs; Munkedal; Lysekil", "1427|1430") into items."""
+    return [part for part in _LIST_SEPARATORS.split(str(text or "").strip()) if part]
+
+
+def resolve_served(text: object) -> list[str]:
+    """SCB codes (or pseudonyms) of the municipalities a ``municipalities`` cell names.
+
+    Raises
+    ------
+    UnknownRegionError
+        For any name that is not a municipality (the message lists every one).
+    ValueError
+        For an empty cell.
+    """
+    from ..regions import is_pseudonym, resolve_municipality
+
+    parts = split_municipalities(text)
+    if not parts:
+        raise ValueError("names no municipality")
+    codes, problems = [], []
+    for part in parts:
+        if is_pseudonym(part):
+            codes.append(part)
+            continue
+        try:
+            codes.append(resolve_municipality(part))
+        except UnknownRegionError as exc:
+            problems.append(str(exc) + (f" ({exc.hint})" if getattr(exc, "hint", None) else ""))
+    if problems:
+        raise UnknownRegionError("; ".join(problems))
+    return list(dict.fromkeys(codes))
+
+
+def _first_row(frame: pd.DataFrame, mask) -> int:
+    from .files import ROW
+
+    return int(frame.loc[mask, ROW].iloc[0])
+
+
+def _check_ledger(frame: pd.DataFrame, file: str) -> None:
+    """Dataset rules of ``tbm_ledger`` (see the module docstring); normalises ``municipalities``.
+
+    The ``municipalities`` cell is rewritten in place as SCB codes (or pseudonyms) joined by
+    ``;`` so that the stored snapshot is canonical.
+    """
+    from .files import ROW
+
+    problems: list[tuple[int, str, str]] = []
+    served: list[str | None] = []
+    for row, cell in zip(frame[ROW], frame["municipalities"], strict=True):
+        try:
+            served.append(";".join(resolve_served(cell)))
+        except (UnknownRegionError, ValueError) as exc:
+            problems.append((int(row), "municipalities", f"'{cell}': {exc}"))
+            served.append(None)
+    if problems:
+        row, column, message = problems[0]
+        more = "; ".join(f"row {r}: {m}" for r, _c, m in problems[1:6])
+        raise InputFileError(message + (f" (and {len(problems) - 1} more: {more})" if more else ""),
+                             file=file, row=row, column=column,
+                             hint="write SCB codes or names separated by ';' (e.g. 'Sotenäs; Munkedal; Lysekil')")
+    frame["municipalities"] = served
+    for org, group in frame.groupby("organisation", sort=False):
+        if group["municipalities"].nunique() > 1:
+            first, other = group["municipalities"].iloc[0], group.loc[group["municipalities"] != group["municipalities"].iloc[0]]
+            raise InputFileError(
+                f"organisation '{org}' serves '{other['municipalities'].iloc[0]}' here but '{first}' "
+                f"in row {int(group[ROW].iloc[0])}",
+                file=file, row=int(other[ROW].iloc[0]), column="municipalities",
+                hint="an IT organisation serves the same municipalities on every row",
+            )
+    claimed: dict[str, str] = {}
+    for org, codes in frame.groupby("organisation", sort=False)["municipalities"].first().items():
+        for code in codes.split(";"):
+            if code in claimed and claimed[code] != org:
+                raise InputFileError(
+                    f"municipality {code} is served by both '{claimed[code]}' and '{org}'",
+                    file=file, row=_first_row(frame, frame["organisation"] == org), column="municipalities",
+                    hint="each municipality belongs to one IT organisation (a shared one lists all it serves)",
+                )
+            claimed[code] = str(org)
+    nothing = frame["account"].isna() & frame["cost_pool"].isna()
+    if nothing.any():
+        raise InputFileError("the row has neither an account nor a cost pool", file=file,
+                             row=_first_row(frame, nothing), column="account",
+                             hint="give the account (category) so the mapping can place it, or the TBM cost pool")
+    credit = frame["credit"].fillna(False).astype(bool)
+    negative = frame["amount"] < 0
+    bad = negative & ~credit
+    if bad.any():
+        amounts = ", ".join(f"row {int(r)}: {a:g}" for r, a in zip(frame.loc[bad, ROW], frame.loc[bad, "amount"], strict=True))
+        raise InputFileError(
+            f"a negative amount is allowed only on a row flagged as a credit ({amounts})",
+            file=file, row=_first_row(frame, bad), column="amount",
+            hint="set credit=ja on credit notes and reversals, or correct the sign",
+        )
+    positive_credit = credit & (frame["amount"] > 0)
+    if positive_credit.any():
+        raise InputFileError("a credit is entered as a negative amount", file=file,
+                             row=_first_row(frame, positive_credit), column="amount")
+    keys = ["organisation", "year"]
+    for (org, year), group in frame.groupby(keys, sort=False):
+        if group["unit"].nunique() > 1:
+            raise InputFileError(
+                f"organisation '{org}' {year} mixes units ({', '.join(sorted(group['unit'].unique()))})",
+                file=file, row=int(group.loc[group["unit"] != group["unit"].iloc[0], ROW].iloc[0]), column="unit",
+                hint="use one unit per organisation and year",
+            )
+        unit = str(group["unit"].iloc[0])
+        total_sek = float(group["amount"].sum()) * UNITS[unit]
+        first = int(group[ROW].iloc[0])
+        if total_sek < IT_COST_FLOOR_SEK:
+            raise InputFileError(
+                f"organisation '{org}' {year} totals {group['amount'].sum():,.0f} {unit} = {total_sek:,.0f} kr, "
+                f"less than a municipal IT organisation's plausible minimum of {IT_COST_FLOOR_SEK:,.0f} kr"
+                + ("; the amounts look like thousands (tkr) declared as kronor" if unit == "kr" else ""),
+                file=file, row=first, column="unit",
+                hint="declare the unit the amounts are in (kr, tkr, mnkr)",
+            )
+        if total_sek > IT_COST_CEILING_SEK:
+            raise InputFileError(
+                f"organisation '{org}' {year} totals {total_sek:,.0f} kr, more than the plausible maximum "
+                f"{IT_COST_CEILING_SEK:,.0f} kr" + ("; the amounts look like kronor declared as thousands" if unit != "kr" else ""),
+                file=file, row=first, column="unit",
+                hint="declare the unit the amounts are in (kr, tkr, mnkr)",
+            )
+        controls = group["control_total"].dropna()
+        if controls.nunique() > 1:
+            raise InputFileError(
+                f"organisation '{org}' {year} has different control totals ({', '.join(f'{v:g}' for v in controls.unique())})",
+                file=file, row=int(group.loc[group["control_total"] != controls.iloc[0], ROW].dropna().iloc[0]),
+                column="control_total", hint="give one control total per organisation and year",
+            )
+    table = reconcile(frame)
+    off = table[~table["reconciled"]]
+    if not off.empty:
+        listed = "; ".join(
+            f"{r.organisation} {r.year}: sum {r.amount_sum:,.0f} vs control {r.control_total:,.0f} {r.unit} "
+            f"(difference {r.difference:+,.0f})"
+            for r in off.itertuples()
+        )
+        row = _first_row(frame, (frame["organisation"] == off["organisation"].iloc[0]) & frame["control_total"].notna())
+        raise InputFileError(f"the ledger does not reconcile with its control total(s): {listed}",
+                             file=file, row=row, column="control_total",
+                             hint="a line is missing or doubled, or the control total is for another scope")
+
+
+def reconcile(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Sum of the ledger per organisation and year beside its declared control total.
+
+    Returns one row per organisation and year that declares a control total: ``organisation``,
+    ``year``, ``unit``, ``rows``, ``amount_sum``, ``control_total``, ``difference`` (sum −
+    control, in the declared unit), ``tolerance`` (``CONTROL_TOLERANCE_PER_ROW`` per row, at
+    least 1 unit) and ``reconciled``.
+    """
+    import pandas as pd
+
+    records = []
+    for (org, year), group in ledger.groupby(["organisation", "year"], sort=True, observed=True):
+        controls = group["control_total"].dropna()
+        if controls.empty:
+            continue
+        control = float(controls.iloc[0])
+        total = float(group["amount"].sum())
+        tolerance = max(1.0, CONTROL_TOLERANCE_PER_ROW * len(group))
+        records.append({
+            "organisation": str(org), "year": int(year), "unit": str(group["unit"].iloc[0]),
+            "rows": len(group), "amount_sum": total, "control_total": control,
+            "difference": total - control, "tolerance": tolerance,
+            "reconciled": abs(total - control) <= tolerance,
+        })
+    columns = ["organisation", "year", "unit", "rows", "amount_sum", "control_total", "difference",
+               "tolerance", "reconciled"]
+    return pd.DataFrame(records, columns=columns)
+
+
+TBM_LEDGER = register(
+    DatasetSpec(
+        name="tbm_ledger",
+        title="IT cost ledger of IT organisations (TBM cost analysis)",
+        description=(
+            "One row per ledger line of a central IT organisation: the municipalities it serves, "
+            "the year, the account (category) as the ledger names it and/or the TBM cost pool, the IT "
+            "work area, and the amount in a declared unit (kr, tkr or mnkr). Rows without a cost pool "
+            "are placed by the account mapping (digimotor/reference/tbm_account_mapping.csv, or your own "
+            "imported as tbm_account_mapping). Negative amounts are allowed only on rows flagged as "
+            "credits. A control total per organisation and year, if given, must equal the sum of its rows. "
+            "Organisations that serve several municipalities list them all, separated by ';'."
+        ),
+        columns=(
+            Column("organisation", "str", "IT organisation (e.g. 'SML-IT', 'Uddevalla IT')",
+                   aliases=("organisation", "organization", "it-organisation", "it organisation", "it-verksamhet",
+                            "verksamhet", "org"), example="SML-IT"),
+            Column("municipalities", "str", "municipalities served: SCB codes or names separated by ';'",
+                   aliases=("kommuner", "kommun", "municipality", "served", "betjänar"),
+                   example="Sotenäs; Munkedal; Lysekil"),
+            Column("year", "year", "financial year", aliases=("år", "ar", "räkenskapsår")),
+            Column("account", "str", "account or account category as the ledger names it (mapped to a cost pool)",
+                   required=False, aliases=("konto", "kontotext", "kostnadsslag", "account category"),
+                   example="Licenser"),
+            Column("cost_pool", "category", "TBM cost pool (if empty, taken from the account mapping)",
+                   required=False, allowed=COST_POOLS, aliases=("kostnadspool", "kostnadsområde", "tbm cost pool")),
+            Column("work_area", "category", "IT work area (run: infrastructure, end_user_services; "
+                   "develop: application_operations, steer_and_support)", required=False, allowed=WORK_AREAS,
+                   aliases=("arbetsområde", "arbetsomrade", "it work area"), example="application_operations"),
+            Column("amount", "float", "amount in the declared unit; negative only on credit rows",
+                   aliases=("belopp", "kostnad", "utfall", "value", "värde"), example=125.0),
+            Column("unit", "category", "unit of amount and control_total", allowed=tuple(UNITS),
+                   aliases=("enhet", "valuta"), example="tkr"),
+            Column("credit", "bool", "ja on credit notes and reversals (the only rows that may be negative)",
+                   required=False, aliases=("kreditering", "kredit"), example="nej"),
+            Column("control_total", "float", "the organisation's total for the year from the accounts, to reconcile",
+                   required=False, aliases=("kontrollsumma", "kontrolltotal", "control total"), min=0),
+        ),
+        check=_check_ledger,
+    )
+)
+
+
+def _check_total_cost(frame: pd.DataFrame, file: str) -> None:
+    """Plausibility of ``municipal_total_cost`` amounts (module docstring) per row."""
+    from .files import ROW
+
+    for row, value, unit in zip(frame[ROW], frame["total_cost"], frame["unit"], strict=True):
+        sek = float(value) * UNITS[str(unit)]
+        if sek < TOTAL_COST_FLOOR_SEK:
+            raise InputFileError(
+                f"{value:,.0f} {unit} = {sek:,.0f} kr is less than any municipality's total cost "
+                f"(plausible minimum {TOTAL_COST_FLOOR_SEK:,.0f} kr)"
+                + ("; the amounts look like thousands (tkr) declared as kronor" if unit == "kr" else ""),
+                file=file, row=int(row), column="total_cost", hint="declare the unit the amounts are in (kr, tkr, mnkr)",
+            )
+        if sek > TOTAL_COST_CEILING_SEK:
+            raise InputFileError(
+                f"{value:,.0f} {unit} = {sek:,.0f} kr is more than any municipality's total cost"
+                + ("; the amounts look like kronor declared as thousands" if unit != "kr" else ""),
+                file=file, row=int(row), column="total_cost", hint="declare the unit the amounts are in (kr, tkr, mnkr)",
+            )
+
+
+def _total_cost_sidecar(frame: pd.DataFrame) -> dict:
+    definitions = sorted(str(d) for d in frame["definition"].dropna().unique())
+    note = (
+        "the report's definition (the municipality's total cost from the income statement plus depreciation)"
+        if definitions == [REPORT_TOTAL_COST_DEFINITION]
+        else "NOT (only) the report's definition 'result_and_depreciation': shares are not comparable with Figure 19"
+    )
+    return {"total_cost_definition": ", ".join(definitions), "total_cost_definition_note": note}
+
+
+MUNICIPAL_TOTAL_COST = register(
+    DatasetSpec(
+        name="municipal_total_cost",
+        title="Total cost per municipality and year (denominator of the central-IT share)",
+        description=(
+            "One row per municipality and year. The report divides central-IT cost by the municipality's "
+            "total cost 'resultat och avskrivningskostnad' (definition result_and_depreciation). A Kolada "
+            "figure has another definition (kolada_net_cost, kolada_gross_cost): declare it, and the "
+            "notebook flags the shares as not comparable with the report instead of substituting silently. "
+            "population (optional) is used as the size of the municipality and as an allocation key."
+        ),
+        columns=(
+            Column("municipality_code", "municipality", "SCB municipality code (a name is accepted on import)",
+                   aliases=("kommunkod", "kod", "kommun", "municipality", "region")),
+            Column("year", "year", "financial year", aliases=("år", "ar")),
+            Column("total_cost", "float", "the municipality's total cost for the year, in the declared unit",
+                   aliases=("total kostnad", "totala kostnader", "kostnad", "driftkostnad", "value", "värde"), min=0,
+                   example=1_250_000),
+            Column("unit", "category", "unit of total_cost", allowed=tuple(UNITS), aliases=("enhet",), example="tkr"),
+            Column("definition", "category", "what the total is: result_and_depreciation is the report's",
+                   allowed=TOTAL_COST_DEFINITIONS, aliases=("definition", "kostnadsdefinition", "avser"),
+                   example=REPORT_TOTAL_COST_DEFINITION),
+            Column("population", "int", "inhabitants on 31 December (size; optional allocation key)",
+                   required=False, min=0, aliases=("folkmängd", "befolkning", "invånare"), example=14_600),
+        ),
+        key=("municipality_code", "year"),
+        check=_check_total_cost,
+        extra={"sidecar_fields": _total_cost_sidecar},
+    )
+)
+
+ACCOUNT_MAPPING = register(
+    DatasetSpec(
+        name="tbm_account_mapping",
+        title="Mapping from ledger accounts (categories) to TBM cost pools",
+        description=(
+            "One row per account text as your ledger writes it. Matching ignores case, diacritics, "
+            "hyphens and extra spaces. The default mapping ships in "
+            "digimotor/reference/tbm_account_mapping.csv; import your own to replace it."
+        ),
+        columns=(
+            Column("account", "str", "account or account category text", aliases=("konto", "kontotext", "kostnadsslag"),
+                   example="Licenser"),
+            Column("cost_pool", "category", "TBM cost pool", allowed=COST_POOLS, aliases=("kostnadspool",),
+                   example="software"),
+            Column("note", "str", "why", required=False, aliases=("kommentar", "anmärkning")),
+        ),
+        key=("account",),
+    )
+)
+
+IT_ORGANISATIONS = register(
+    DatasetSpec(
+        name="tbm_it_organisations",
+        title="Which IT organisation serves which municipality",
+        description="One row per municipality with the central IT organisation that serves it.",
+        columns=(
+            Column("municipality_code", "municipality", "SCB municipality code",
+                   aliases=("kommunkod", "kommun", "municipality")),
+            Column("organisation", "str", "IT organisation", aliases=("it-organisation", "organisation")),
+        ),
+        key=("municipality_code",),
+    )
+)
+
+REFERENCE_LEVELS = register(
+    DatasetSpec(
+        name="tbm_reference_levels",
+        title="Central-IT cost as a share of total (operating) cost: reference levels the report cites",
+        description=(
+            "One row per comparison the report makes. share_pct is empty where the OCR text is unreadable; "
+            "readable says so, and raw_text keeps the OCR text."
+        ),
+        columns=(
+            Column("reference", "str", "identifier"),
+            Column("label_sv", "str", "Swedish label"),
+            Column("label_en", "str", "English label"),
+            Column("share_pct", "float", "share of total cost spent on central IT", unit="pct", required=False),
+            Column("relation", "category", "how the report states it", allowed=("just_under", "about", "equal")),
+            Column("readable", "bool", "whether the OCR text can be read"),
+            Column("cited_source", "str", "the source the report gives"),
+            Column("seed_lines", "str", "lines of the OCR text"),
+            Column("raw_text", "str", "OCR text"),
+        ),
+        key=("reference",),
+    )
+)
+
+
+def load_tbm_ledger(source: str = "synthetic") -> pd.DataFrame:
+    """The IT cost ledger, with amounts in kronor.
+
+    ==================  =========  ================================================================
+    column              dtype      meaning
+    ==================  =========  ================================================================
+    organisation        string     IT organisation ("IT-org 01", "SML-IT")
+    municipalities      string     served municipalities, SCB codes (or pseudonyms) joined by ';'
+    year                Int64      financial year
+    account             string     account (category) as in the ledger, or <NA>
+    cost_pool           category   TBM cost pool, or <NA> (to be mapped from the account)
+    work_area           category   IT work area, or <NA>
+    amount              float64    amount in the declared unit
+    unit                category   kr, tkr or mnkr
+    credit              boolean    credit rows (the only negative amounts)
+    control_total       float64    the organisation's control total (declared unit), or NaN
+    amount_sek          float64    amount in kronor
+    ==================  =========  ================================================================
+
+    Parameters
+    ----------
+    source
+        ``"synthetic"`` (the seeded example, pseudonyms) or the name of an imported snapshot.
+    """
+    frame = load("tbm_ledger", source)
+    frame["amount_sek"] = frame["amount"] * frame["unit"].astype(str).map(UNITS).astype("float64")
+    frame["credit"] = frame["credit"].fillna(False)
+    return frame
+
+
+def load_municipal_total_cost(source: str = "synthetic") -> pd.DataFrame:
+    """Total cost per municipality and year, in kronor.
+
+    ==================  =========  ==========================================================
+    column              dtype      meaning
+    ==================  =========  ==========================================================
+    municipality_code   string     SCB code, or a pseudonym for synthetic data ("Kommun 03")
+    municipality        string     Swedish name (or the pseudonym)
+    year                Int64      financial year
+    total_cost          float64    total cost in the declared unit
+    unit                category   kr, tkr or mnkr
+    definition          category   result_and_depreciation (the report's) or another definition
+    population          Int64      inhabitants, or <NA>
+    total_cost_sek      float64    total cost in kronor
+    ==================  =========  ==========================================================
+    """
+    from ..regions import display_name
+
+    frame = load("municipal_total_cost", source)
+    frame.insert(1, "municipality", frame["municipality_code"].map(display_name).astype("string"))
+    frame["total_cost_sek"] = frame["total_cost"] * frame["unit"].astype(str).map(UNITS).astype("float64")
+    return frame
+
+
+def _read_reference_csv(name: str) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.read_csv(REFERENCE_DIR / name, dtype=str, keep_default_na=False)
+
+
+@lru_cache(maxsize=1)
+def _cost_pools() -> pd.DataFrame:
+    frame = _read_reference_csv("tbm_cost_pools.csv")
+    frame["report_order"] = frame["report_order"].astype(int)
+    if tuple(frame.sort_values("report_order")["cost_pool"]) != COST_POOLS:
+        raise DigimotorError("digimotor/reference/tbm_cost_pools.csv does not list the nine TBM cost pools in order")
+    return frame.sort_values("report_order").reset_index(drop=True)
+
+
+def load_cost_pools() -> pd.DataFrame:
+    """The nine TBM cost pools (taxonomy v2.x–v4.0), in the order of the report's Figure 15.
+
+    Columns: ``cost_pool`` (identifier), ``report_order``, ``tbm_name`` (the TBM Council's
+    English name, as on the report's axis), ``name_sv``, ``name_en``, ``definition``.
+    """
+    return _cost_pools().copy()
+
+
+@lru_cache(maxsize=1)
+def _work_areas() -> pd.DataFrame:
+    frame = _read_reference_csv("tbm_work_areas.csv")
+    frame["report_order"] = frame["report_order"].astype(int)
+    if tuple(frame.sort_values("report_order")["work_area"]) != WORK_AREAS:
+        raise DigimotorError("digimotor/reference/tbm_work_areas.csv does not list the four work areas in order")
+    return frame.sort_values("report_order").reset_index(drop=True)
+
+
+def load_work_areas() -> pd.DataFrame:
+    """The study's four IT work areas (report p. 48–49, seed lines 2204–2220).
+
+    Columns: ``work_area``, ``report_order``, ``focus`` (``run`` or ``develop``), ``name_sv``,
+    ``name_en``, ``tbm_towers`` (the TBM v3 towers each covers), ``description_sv``.
+    """
+    return _work_areas().copy()
+
+
+def load_account_mapping(source: str = "default") -> pd.DataFrame:
+    """Account text -> TBM cost pool.
+
+    Parameters
+    ----------
+    source
+        ``"default"``: ``digimotor/reference/tbm_account_mapping.csv`` (common Swedish municipal
+        account categories); otherwise the name of a snapshot imported with
+        ``digimotor import tbm_account_mapping <file> --name <source>``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``account``, ``cost_pool``, ``note`` and ``account_key`` (the folded text used to match).
+    """
+    import pandas as pd
+
+    from ..regions import fold
+
+    if source == "default":
+        frame = _read_reference_csv("tbm_account_mapping.csv")
+        unknown = sorted(set(frame["cost_pool"]) - set(COST_POOLS))
+        if unknown:
+            raise DigimotorError(f"tbm_account_mapping.csv maps to unknown cost pool(s): {', '.join(unknown)}")
+        frame.attrs["provenance"] = {"kind": "reference", "source": "default",
+                                     "path": "digimotor/reference/tbm_account_mapping.csv"}
+    else:
+        frame = load("tbm_account_mapping", source)
+    frame["account_key"] = frame["account"].map(fold)
+    dup = frame.loc[frame["account_key"].duplicated(), "account"].tolist()
+    if dup:
+        raise DigimotorError(f"the account mapping lists these accounts twice: {', '.join(dup)}")
+    frame["cost_pool"] = pd.Categorical(frame["cost_pool"], categories=list(COST_POOLS))
+    return frame
+
+
+def load_it_organisations(source: str = "published") -> pd.DataFrame:
+    """Municipality -> IT organisation (published: the 14 Fyrbodal municipalities, 12 organisations).
+
+    Columns: ``municipality_code``, ``municipality`` (Swedish name), ``organisation``.
+    """
+    from ..regions import display_name
+
+    frame = load("tbm_it_organisations", source)
+    frame.insert(1, "municipality", frame["municipality_code"].map(display_name).astype("string"))
+    return frame
+
+
+def load_reference_levels(source: str = "published") -> pd.DataFrame:
+    """The central-IT cost shares the report cites for comparison (seed lines 2110–2115, 2249–2252).
+
+    Columns: ``reference``, ``label_sv``, ``label_en``, ``share_pct`` (NaN where unreadable),
+    ``relation`` (``just_under``, ``about``, ``equal``), ``readable``, ``cited_source``,
+    ``seed_lines``, ``raw_text``.
+    """
+    return load("tbm_reference_levels", source)
