@@ -1,0 +1,167 @@
+"""The capability map (förmågekarta): heatmap and joint ranking."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from .style import PALETTE, label, mark_kind, new_axes
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+LABELS = {
+    "map.title": {"sv": "Förmågekarta: självskattning per kommun och förmåga",
+                  "en": "Capability map: self-assessment per municipality and capability"},
+    "map.colorbar": {"sv": "Skattning (0 = skalans botten, 1 = toppen)",
+                     "en": "Score (0 = bottom of the scale, 1 = top)"},
+    "ranking.title": {"sv": "Gemensamt starkaste och svagaste förmågor",
+                      "en": "Jointly strongest and weakest capabilities"},
+    "ranking.mean": {"sv": "Medelskattning (0–1)", "en": "Mean score (0–1)"},
+    "ranking.strongest": {"sv": "{k} starkaste", "en": "{k} strongest"},
+    "ranking.weakest": {"sv": "{k} svagaste", "en": "{k} weakest"},
+    "ranking.other": {"sv": "övriga", "en": "others"},
+    "ranking.report": {"sv": "◆ = i rapportens lista", "en": "◆ = in the report's list"},
+    "capability": {"sv": "Förmåga", "en": "Capability"},
+    "capability_id": {"sv": "Id", "en": "Id"},
+    "group": {"sv": "Grupp", "en": "Group"},
+    "lists": {"sv": "Listor i rapporten", "en": "Lists in the report"},
+    "seed_lines": {"sv": "Rader (OCR-text)", "en": "Lines (OCR text)"},
+    "aliases": {"sv": "Andra formuleringar", "en": "Other wordings"},
+    "list": {"sv": "Lista", "en": "List"},
+    "rank": {"sv": "Plats", "en": "Rank"},
+    "mean": {"sv": "Medel (0–1)", "en": "Mean (0–1)"},
+    "median": {"sv": "Median (0–1)", "en": "Median (0–1)"},
+    "n": {"sv": "Antal kommuner", "en": "Municipalities"},
+    "published": {"sv": "Rapporten", "en": "Report"},
+    "computed": {"sv": "Beräknat", "en": "Computed"},
+    "same": {"sv": "Samma", "en": "Same"},
+    "side": {"sv": "Sida", "en": "Side"},
+    "score_norm": {"sv": "Skattning (0–1)", "en": "Score (0–1)"},
+    "relative": {"sv": "Mot snittet", "en": "Against the mean"},
+    "element": {"sv": "Element", "en": "Element"},
+    "question": {"sv": "Fråga (figur 3)", "en": "Question (Figure 3)"},
+    "status": {"sv": "Status", "en": "Status"},
+    "group.operations": {"sv": "Drift och infrastruktur", "en": "Operations and infrastructure"},
+    "group.sourcing": {"sv": "Krav, avtal och leverantörer", "en": "Requirements, contracts and suppliers"},
+    "group.business": {"sv": "Verksamhet och användare", "en": "Operations' needs and users"},
+    "group.governance": {"sv": "Styrning och ledning", "en": "Governance and leadership"},
+    "group.competence": {"sv": "Kompetens och arbetsplats", "en": "Competence and workplace"},
+    "group.security": {"sv": "Säkerhet och kontinuitet", "en": "Security and continuity"},
+    "group.collaboration": {"sv": "Samverkan", "en": "Collaboration"},
+    "list.key": {"sv": "viktiga (omvärldsanalys)", "en": "key (environment analysis)"},
+    "list.strongest": {"sv": "starkaste", "en": "strongest"},
+    "list.weakest": {"sv": "svagaste", "en": "weakest"},
+    "list.action_plan": {"sv": "handlingsplanen", "en": "action plan"},
+    "list.technology_trend": {"sv": "teknikutveckling", "en": "technology trends"},
+    "list.conclusions": {"sv": "slutsatser", "en": "conclusions"},
+    "list.challenges": {"sv": "utmaningar", "en": "challenges"},
+    "list.text": {"sv": "löptext", "en": "body text"},
+    "side.strength": {"sv": "styrka", "en": "strength"},
+    "side.weakness": {"sv": "svaghet", "en": "weakness"},
+}
+
+
+def capability_names(catalogue: pd.DataFrame, lang: str = "sv") -> dict[str, str]:
+    """Capability id -> display name in ``lang`` (ids not in the catalogue keep their id)."""
+    column = "name_sv" if lang == "sv" else "name_en"
+    return dict(zip(catalogue["capability_id"], catalogue[column], strict=True))
+
+
+def catalogue_table(catalogue: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
+    """The catalogue for display: name in ``lang``, translated group and list names."""
+    out = catalogue.copy()
+    out["capability"] = out["name_sv" if lang == "sv" else "name_en"]
+    out["group"] = out["group"].astype(str).map(lambda g: label(f"group.{g}", lang, LABELS))
+    out["lists"] = out["lists"].map(lambda text: ", ".join(label(f"list.{x}", lang, LABELS) for x in text.split(";")))
+    out["aliases"] = out["aliases"].fillna("").str.replace("|", "; ", regex=False)
+    return out
+
+
+def table_labels(lang: str, columns: Sequence[str]) -> dict[str, str]:
+    """Translated headers for ``columns`` (municipality labels come from the common catalogue)."""
+    return {c: label(c, lang, LABELS) for c in columns}
+
+
+def capability_heatmap(
+    matrix: pd.DataFrame,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    names: Mapping[str, str],
+    *,
+    municipality_names: Mapping[str, str] | None = None,
+    kind: str = "synthetic",
+    source: str | None = None,
+    lang: str = "sv",
+    ax: Axes | None = None,
+) -> Axes:
+    """Heatmap municipality × capability of normalised scores, in the given (similarity) order.
+
+    Parameters
+    ----------
+    matrix
+        :func:`digimotor.metrics.capabilities.capability_matrix`.
+    rows, columns
+        Display order (:func:`digimotor.metrics.capabilities.similarity_order`).
+    names
+        Capability id -> display name.
+    """
+    import numpy as np
+
+    ax = new_axes(ax, figsize=(max(9.0, 0.32 * len(columns) + 3), max(4.5, 0.32 * len(rows) + 3.5)))
+    data = matrix.loc[list(rows), list(columns)].to_numpy(dtype=float)
+    image = ax.imshow(np.ma.masked_invalid(data), cmap="RdYlBu", vmin=0.0, vmax=1.0, aspect="auto")
+    ax.set_xticks(range(len(columns)), [names.get(c, c) for c in columns], rotation=60, ha="right", fontsize=8)
+    shown = [(municipality_names or {}).get(r, r) for r in rows]
+    ax.set_yticks(range(len(rows)), shown, fontsize=9)
+    ax.grid(False)
+    ax.set_ylabel(label("municipality", lang))
+    ax.set_title(label("map.title", lang, LABELS))
+    bar = ax.figure.colorbar(image, ax=ax, shrink=0.6, pad=0.01)
+    bar.set_label(label("map.colorbar", lang, LABELS))
+    mark_kind(ax, kind, lang, source)
+    return ax
+
+
+def joint_ranking_bars(
+    ranking: pd.DataFrame,
+    names: Mapping[str, str],
+    *,
+    k: int = 5,
+    report_lists: Mapping[str, Sequence[str]] | None = None,
+    kind: str = "synthetic",
+    source: str | None = None,
+    lang: str = "sv",
+    ax: Axes | None = None,
+) -> Axes:
+    """Horizontal bars of every capability's mean score; the ``k`` strongest and weakest coloured.
+
+    ``report_lists`` (``{"strongest": [...], "weakest": [...]}``) marks the capabilities the
+    report lists with a ◆ after the name.
+    """
+    import numpy as np
+
+    ax = new_axes(ax, figsize=(9, max(5.0, 0.26 * len(ranking) + 1.5)))
+    ordered = ranking.sort_values("rank_strongest", ascending=False)
+    listed = {c for ids in (report_lists or {}).values() for c in ids}
+    colours = [
+        PALETTE["positive"] if r <= k else PALETTE["negative"] if w <= k else "#b0b0b0"
+        for r, w in zip(ordered["rank_strongest"], ordered["rank_weakest"], strict=True)
+    ]
+    y = np.arange(len(ordered))
+    ax.barh(y, ordered["mean"], color=colours)
+    ax.set_yticks(y, [names.get(c, c) + (" ◆" if c in listed else "") for c in ordered["capability"]], fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(label("ranking.mean", lang, LABELS))
+    ax.set_title(label("ranking.title", lang, LABELS))
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=PALETTE["positive"], label=label("ranking.strongest", lang, LABELS).format(k=k)),
+               Patch(color=PALETTE["negative"], label=label("ranking.weakest", lang, LABELS).format(k=k)),
+               Patch(color="#b0b0b0", label=label("ranking.other", lang, LABELS))]
+    if listed:
+        handles.append(Patch(color="white", label=label("ranking.report", lang, LABELS)))
+    ax.legend(handles=handles, loc="lower right", frameon=True, fontsize=8)
+    mark_kind(ax, kind, lang, source)
+    return ax

@@ -1,0 +1,187 @@
+"""The collaboration plan (matrix of scenarios and roles) and the collaboration stairs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from .style import label, mark_kind, new_axes
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+#: One colour per scenario code (-1 too few, 0 own capability, 1–5 the report's scenarios).
+SCENARIO_COLOURS = {-1: "#eeeeee", 0: "#d9d9d9", 1: "#a6cee3", 2: "#fdbf6f", 3: "#b2df8a", 4: "#fb9a99",
+                    5: "#cab2d6"}
+ROLE_MARKERS = {"lead": "▲", "receiver": "▼", "partner": "●", "unassigned": "×"}
+
+LABELS = {
+    "plan.title": {"sv": "Samverkansplan: scenario per förmåga och roll per kommun",
+                   "en": "Collaboration plan: scenario per capability and role per municipality"},
+    "plan.roles": {"sv": "▲ leder   ▼ tar emot   ● partner   × utan ledare (kapacitet slut)",
+                   "en": "▲ leads   ▼ receives   ● partner   × no lead (capacity used up)"},
+    "scenario.-1": {"sv": "För få deltagare", "en": "Too few participants"},
+    "scenario.0": {"sv": "Egen förmåga räcker", "en": "Own capability suffices"},
+    "stairs.title": {"sv": "Samtrappan: befintlig samverkan", "en": "Collaboration stairs: existing collaborations"},
+    "stairs.stated": {"sv": "placering enligt rapporten", "en": "placed by the report"},
+    "stairs.reading": {"sv": "projektets tolkning", "en": "the project's reading"},
+    "stairs.ended": {"sv": "avslutad", "en": "ended"},
+    "scenario": {"sv": "Scenario", "en": "Scenario"},
+    "scenario_name": {"sv": "Scenario", "en": "Scenario"},
+    "sou_path": {"sv": "Vägval (SOU 2020:8)", "en": "Path (SOU 2020:8)"},
+    "definition": {"sv": "Innebörd", "en": "Meaning"},
+    "path_basis": {"sv": "Koppling till vägval", "en": "Link to the path"},
+    "capability": {"sv": "Förmåga", "en": "Capability"},
+    "n_participants": {"sv": "Deltagare", "en": "Participants"},
+    "mean": {"sv": "Medel (0–1)", "en": "Mean (0–1)"},
+    "spread": {"sv": "Spridning", "en": "Spread"},
+    "n_strong": {"sv": "Starka", "en": "Strong"},
+    "n_weak": {"sv": "Svaga", "en": "Weak"},
+    "critical": {"sv": "Kritisk", "en": "Critical"},
+    "leads": {"sv": "Leder", "en": "Leads"},
+    "receivers": {"sv": "Tar emot", "en": "Receive"},
+    "partners": {"sv": "Partner", "en": "Partners"},
+    "unassigned": {"sv": "Utan ledare", "en": "Without a lead"},
+    "lead": {"sv": "Leder", "en": "Leads"},
+    "receiver": {"sv": "Tar emot", "en": "Receives"},
+    "receive": {"sv": "Tar emot (← från)", "en": "Receives (← from)"},
+    "partner": {"sv": "Partner i", "en": "Partner in"},
+    "gap": {"sv": "Skillnad", "en": "Gap"},
+    "tie": {"sv": "Befintlig relation", "en": "Existing tie"},
+    "cost": {"sv": "Kostnad", "en": "Cost"},
+    "n_lead": {"sv": "Leder (antal)", "en": "Leads (count)"},
+    "n_receive": {"sv": "Tar emot (antal)", "en": "Receives (count)"},
+    "n_partner": {"sv": "Partner (antal)", "en": "Partner (count)"},
+    "n_unassigned": {"sv": "Utan ledare (antal)", "en": "Without lead (count)"},
+    "parameter": {"sv": "Parameter", "en": "Parameter"},
+    "value": {"sv": "Värde", "en": "Value"},
+    "path": {"sv": "Vägval", "en": "Path"},
+    "statement": {"sv": "Typ", "en": "Kind"},
+    "text": {"sv": "Påstående", "en": "Statement"},
+    "placement": {"sv": "Placering i figuren", "en": "Placement in the figure"},
+    "step": {"sv": "Steg", "en": "Step"},
+    "name": {"sv": "Namn", "en": "Name"},
+    "description": {"sv": "Beskrivning", "en": "Description"},
+    "status": {"sv": "Status", "en": "Status"},
+    "placement_basis": {"sv": "Grund för placering", "en": "Basis of placement"},
+    "n_members": {"sv": "Medlemmar", "en": "Members"},
+    "members": {"sv": "Kommuner", "en": "Municipalities"},
+    "seed_lines": {"sv": "Rader (OCR-text)", "en": "Lines (OCR text)"},
+}
+
+
+def table_labels(lang: str, columns: Sequence[str]) -> dict[str, str]:
+    """Translated headers for ``columns``."""
+    return {c: label(c, lang, LABELS) for c in columns}
+
+
+def scenario_label(code: int, scenario_names: Mapping[int, str], lang: str = "sv") -> str:
+    """Display name of a scenario code: the report's name for 1–5, the engine's for −1 and 0."""
+    if code in (-1, 0):
+        return label(f"scenario.{code}", lang, LABELS)
+    return f"{code} · {scenario_names[code]}"
+
+
+def plan_matrix(
+    table: pd.DataFrame,
+    roles: pd.DataFrame,
+    names: Mapping[str, str],
+    scenario_names: Mapping[int, str],
+    *,
+    municipalities: Sequence[str] | None = None,
+    municipality_names: Mapping[str, str] | None = None,
+    kind: str = "synthetic",
+    source: str | None = None,
+    lang: str = "sv",
+    ax: Axes | None = None,
+) -> Axes:
+    """The plan as a matrix: capabilities (rows, grouped by scenario) × municipalities (columns).
+
+    Cell colour = the capability's scenario; symbol = the municipality's role (▲ lead,
+    ▼ receiver, ● partner, × receiver without a lead).
+
+    Parameters
+    ----------
+    table, roles
+        :attr:`ScenarioResult.table` and :attr:`ScenarioResult.roles`.
+    names
+        Capability id -> display name. ``scenario_names``: scenario 1–5 -> name.
+    """
+    import numpy as np
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    ordered = table.sort_values(["scenario", "capability"], kind="stable")
+    capabilities = list(ordered["capability"])
+    codes = list(municipalities) if municipalities is not None else sorted(roles["municipality_code"].unique())
+    ax = new_axes(ax, figsize=(max(8.0, 0.5 * len(codes) + 5), max(6.0, 0.3 * len(capabilities) + 2.5)))
+    scenario_codes = sorted(SCENARIO_COLOURS)
+    colour_index = {code: i for i, code in enumerate(scenario_codes)}
+    grid = np.array([[colour_index[int(s)]] * len(codes) for s in ordered["scenario"]], dtype=float)
+    cmap = ListedColormap([SCENARIO_COLOURS[c] for c in scenario_codes])
+    ax.imshow(grid, cmap=cmap, vmin=-0.5, vmax=len(scenario_codes) - 0.5, aspect="auto")
+    row_of = {c: i for i, c in enumerate(capabilities)}
+    col_of = {c: j for j, c in enumerate(codes)}
+    for rec in roles.itertuples(index=False):
+        if rec.capability in row_of and rec.municipality_code in col_of:
+            ax.text(col_of[rec.municipality_code], row_of[rec.capability], ROLE_MARKERS[rec.role],
+                    ha="center", va="center", fontsize=8, color="#222222")
+    ax.set_xticks(range(len(codes)), [(municipality_names or {}).get(c, c) for c in codes], rotation=60,
+                  ha="right", fontsize=8)
+    ax.set_yticks(range(len(capabilities)), [names.get(c, c) for c in capabilities], fontsize=8)
+    ax.set_xticks(np.arange(-0.5, len(codes)), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(capabilities)), minor=True)
+    ax.grid(which="minor", color="white", linewidth=0.6)
+    ax.grid(which="major", visible=False)
+    ax.tick_params(which="minor", length=0)
+    ax.set_title(label("plan.title", lang, LABELS))
+    present = sorted(set(int(s) for s in ordered["scenario"]))
+    handles = [Patch(color=SCENARIO_COLOURS[c], label=scenario_label(c, scenario_names, lang)) for c in present]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8,
+              title=label("plan.roles", lang, LABELS), title_fontsize=7)
+    mark_kind(ax, kind, lang, source)
+    return ax
+
+
+def samtrappan_stairs(
+    placement: pd.DataFrame,
+    steps: pd.DataFrame,
+    *,
+    kind: str = "published",
+    source: str | None = None,
+    lang: str = "sv",
+    ax: Axes | None = None,
+) -> Axes:
+    """The five steps of samtrappan as a staircase with the existing collaborations on their step.
+
+    Collaborations placed by the report are written in bold, the project's readings in
+    italics; ended ones are marked.
+    """
+    ax = new_axes(ax, figsize=(11, 6))
+    name_col = "name_sv" if lang == "sv" else "name_en"
+    ordered = steps.sort_values("step")
+    for rec in ordered.itertuples(index=False):
+        ax.bar(rec.step, rec.step, width=0.96, color="#dbe7f3", edgecolor="#1f4e79")
+        ax.text(rec.step, 0.15, getattr(rec, name_col), ha="center", va="bottom", fontsize=10, fontweight="bold",
+                color="#1f4e79")
+    for step, group in placement.groupby("step"):
+        for k, rec in enumerate(group.itertuples(index=False)):
+            suffix = f" ({label('stairs.ended', lang, LABELS)})" if rec.status == "ended" else ""
+            stated = rec.placement_basis == "stated"
+            ax.text(step, step + 0.15 + 0.42 * k, str(rec.name) + suffix, ha="center", va="bottom", fontsize=8,
+                    fontweight="bold" if stated else "normal", style="normal" if stated else "italic",
+                    wrap=True)
+    ax.set_xlim(0.4, 5.6)
+    ax.set_ylim(0, 5 + 0.5 + 0.42 * max(1, int(placement.groupby("step").size().max())))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    ax.set_title(label("stairs.title", lang, LABELS))
+    ax.text(0.45, ax.get_ylim()[1] - 0.3,
+            f"fet = {label('stairs.stated', lang, LABELS)}, kursiv = {label('stairs.reading', lang, LABELS)}"
+            if lang == "sv" else
+            f"bold = {label('stairs.stated', lang, LABELS)}, italic = {label('stairs.reading', lang, LABELS)}",
+            fontsize=8, va="top")
+    mark_kind(ax, kind, lang, source)
+    return ax
