@@ -75,3 +75,112 @@ def table_labels(lang: str, base_year: int, target_year: int) -> dict[str, str]:
         "change": label("change", lang, LABELS),
         "change_pct": label("change_pct", lang, LABELS),
     }
+
+
+PYRAMID_LABELS = {
+    "fig08.title": {"sv": "Befolkningspyramid, {region}", "en": "Population pyramid, {region}"},
+    "women": {"sv": "Kvinnor", "en": "Women"},
+    "men": {"sv": "Män", "en": "Men"},
+    "age": {"sv": "Ålder", "en": "Age"},
+    "persons": {"sv": "Antal personer", "en": "Persons"},
+    "observed": {"sv": "{year} (31 december)", "en": "{year} (31 December)"},
+    "projected": {"sv": "{year} framskrivning (SCB, utgåva {vintage})",
+                  "en": "{year} projection (SCB, edition {vintage})"},
+}
+
+
+def population_pyramid(
+    bars: pd.DataFrame,
+    bars_year: int,
+    *,
+    line: pd.DataFrame | None = None,
+    line_year: int | None = None,
+    line_vintage: str | None = None,
+    region: str = "Västra Götalands län",
+    kind: str = "public",
+    source: str | None = None,
+    note: str | None = None,
+    lang: str = "sv",
+    ax: Axes | None = None,
+) -> Axes:
+    """Population pyramid (Figure 8): men to the left, women to the right, per age group.
+
+    Parameters
+    ----------
+    bars
+        :func:`digimotor.metrics.population.pyramid_table` of the year drawn as bars.
+    line, line_year, line_vintage
+        Optionally a second year drawn as a step line (the report: 2030 as bars, 2019 as a
+        blue line); ``line_vintage`` names a projection's edition in the legend.
+    note
+        A sentence written under the title (e.g. what the comparison would need).
+    """
+    import numpy as np
+
+    labels = {**LABELS, **PYRAMID_LABELS}
+    ax = new_axes(ax, figsize=(8, 7))
+    y = np.arange(len(bars))
+    bar_label = label("observed", lang, labels).format(year=bars_year)
+    ax.barh(y, -bars["men"], color=PALETTE["base"], height=0.85, label=f"{label('men', lang, labels)} {bar_label}")
+    ax.barh(y, bars["women"], color=PALETTE["target"], height=0.85,
+            label=f"{label('women', lang, labels)} {bar_label}")
+    if line is not None:
+        aligned = line.set_index("age_group").reindex(bars["age_group"])
+        text = (label("projected", lang, labels).format(year=line_year, vintage=line_vintage)
+                if line_vintage else label("observed", lang, labels).format(year=line_year))
+        ax.step(-aligned["men"].to_numpy(), y, where="mid", color=PALETTE["negative"], linewidth=1.5, label=text)
+        ax.step(aligned["women"].to_numpy(), y, where="mid", color=PALETTE["negative"], linewidth=1.5)
+    ax.set_yticks(y, bars["age_group"])
+    ax.set_ylabel(label("age", lang, labels))
+    ax.set_xlabel(label("persons", lang, labels))
+    limit = float(max(bars["men"].max(), bars["women"].max())) * 1.1
+    if line is not None:
+        limit = max(limit, float(np.nanmax(line[["men", "women"]].to_numpy())) * 1.1)
+    ax.set_xlim(-limit, limit)
+    ax.xaxis.set_major_formatter(_abs_thousands(lang))
+    ax.text(0.02, 0.98, label("men", lang, labels), transform=ax.transAxes, ha="left", va="top", fontweight="bold")
+    ax.text(0.98, 0.98, label("women", lang, labels), transform=ax.transAxes, ha="right", va="top",
+            fontweight="bold")
+    ax.set_title(label("fig08.title", lang, labels).format(region=region))
+    if note:
+        ax.text(0.5, 1.0, note, transform=ax.transAxes, ha="center", va="bottom", fontsize=8.5,
+                color=PALETTE["negative"], wrap=True)
+        ax.set_title(label("fig08.title", lang, labels).format(region=region), pad=22)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=3, frameon=False, fontsize=8)
+    mark_kind(ax, kind, lang, source)
+    return ax
+
+
+def _abs_thousands(lang: str):
+    from matplotlib.ticker import FuncFormatter
+
+    sep = "\u00a0" if lang == "sv" else ","
+    return FuncFormatter(lambda value, _pos: f"{abs(value):,.0f}".replace(",", sep))
+
+
+STUDY_PROJECTION_VINTAGE = "2020"
+
+PYRAMID_NOTES = {
+    "offline": {
+        "sv": "Observerad befolkning {year}. Rapportens jämförelse 2019–2030 kräver hämtade eller importerade "
+              "data (digimotor fetch population_by_age / population_projection).",
+        "en": "Observed population {year}. The report's 2019-vs-2030 comparison needs fetched or imported "
+              "data (digimotor fetch population_by_age / population_projection).",
+    },
+    "later_vintage": {
+        "sv": "Framskrivningen är SCB:s utgåva {vintage} – inte den prognos studien använde (utgåva 2020 eller äldre).",
+        "en": "The projection is SCB's {vintage} edition – not the forecast the study used (2020 edition or older).",
+    },
+    "study_vintage": {
+        "sv": "Framskrivningen är SCB:s utgåva {vintage}.",
+        "en": "The projection is SCB's {vintage} edition.",
+    },
+}
+
+
+def pyramid_note(observed_year: int, vintage: str | None, lang: str = "sv") -> str:
+    """The sentence under Figure 8's title: what is shown, and whether a projection is the study's edition."""
+    if vintage is None:
+        return label("offline", lang, PYRAMID_NOTES).format(year=observed_year)
+    key = "study_vintage" if str(vintage) <= STUDY_PROJECTION_VINTAGE else "later_vintage"
+    return label(key, lang, PYRAMID_NOTES).format(vintage=vintage)
