@@ -284,6 +284,10 @@ def resolve_parameters(
     everywhere = {}
     for key in ALL_NOTEBOOKS:
         everywhere.update(per_notebook.get(key, {}))
+    stray = [k for k in everywhere if k not in known]
+    if stray:
+        raise ParameterError(f"unknown parameter(s) {', '.join(map(repr, stray))} under 'all'",
+                             hint="valid: " + ", ".join(known))
     resolved = {}
     for name, schema in schemas.items():
         values = {k: v for k, v in common.items() if k in schema.parameters}

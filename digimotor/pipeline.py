@@ -291,7 +291,11 @@ def prepare_notebook(path: Path, parameters: Mapping[str, Any]):
     from papermill.parameterize import parameterize_notebook
 
     nb = load_notebook_node(str(path))
-    nb = parameterize_notebook(nb, dict(parameters), report_mode=False, kernel_name=KERNEL, language="python")
+    if parameters:  # as papermill does: a cell is injected only when there are values to inject
+        nb = parameterize_notebook(nb, dict(parameters), report_mode=False, kernel_name=KERNEL, language="python")
+        for cell in nb.cells:
+            if "injected-parameters" in cell.metadata.get("tags", []):
+                cell.id = "injected-parameters"  # papermill's is random: keep the output deterministic
     nb.metadata["title"] = notebook_title(path)
     return nb
 
@@ -303,9 +307,26 @@ def strip_volatile(nb) -> None:
         for key in ("start_time", "end_time", "duration", "input_path", "output_path",
                     "environment_variables", "version", "exception"):
             pm.pop(key, None)
-    for cell in nb.cells:
+    import re
+
+    styler_id = re.compile(r'id="T_([0-9a-f]{5})')
+    address = re.compile(r" at 0x[0-9a-f]+>")
+    for number, cell in enumerate(nb.cells):
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        # pandas Styler tables carry a random id (T_4f4d2): number them instead
+        for k, output in enumerate(cell.get("outputs", [])):
+            plain = output.get("data", {}).get("text/plain")
+            if plain:  # "<… Styler at 0x7fa04e862890>": a memory address differs on every run
+                text = "".join(plain) if isinstance(plain, list) else plain
+                output["data"]["text/plain"] = address.sub(" at 0x…>", text)
+            html_text = output.get("data", {}).get("text/html")
+            if not html_text:
+                continue
+            text = "".join(html_text) if isinstance(html_text, list) else html_text
+            for j, uid in enumerate(dict.fromkeys(styler_id.findall(text))):
+                text = text.replace(f"T_{uid}", f"T_c{number}o{k}t{j}")
+            output["data"]["text/html"] = text
     nb.metadata.get("widgets", {}).clear() if "widgets" in nb.metadata else None
 
 
@@ -393,7 +414,7 @@ def _make_shell(capture: _Capture):
     return shell
 
 
-def execute_in_process(nb, progress: Callable[[int, int], None] | None = None) -> tuple[int | None, str | None, str]:
+def execute_in_process(nb, progress: Callable[[int, int, int], None] | None = None) -> tuple[int | None, str | None, str]:
     """Run ``nb``'s code cells in a new IPython shell in this process; fill in their outputs.
 
     Returns ``(execution count, cell id, "Exception: message")`` of the failing cell, or
@@ -404,10 +425,13 @@ def execute_in_process(nb, progress: Callable[[int, int], None] | None = None) -
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     real_out, real_err = sys.stdout, sys.stderr
     for index, cell in enumerate(code_cells, start=1):
-        if progress:
-            progress(index, len(code_cells))
-        capture.outputs = []
+        if not cell.source.strip():  # as nbclient does: an empty cell is not executed
+            cell.execution_count, cell.outputs = None, []
+            continue
         count = shell.execution_count
+        if progress:
+            progress(count, index, len(code_cells))
+        capture.outputs = []
         sys.stdout, sys.stderr = _StreamWriter(capture, "stdout"), _StreamWriter(capture, "stderr")
         try:
             result = shell.run_cell(cell.source, store_history=True)
@@ -514,8 +538,10 @@ def _worker(job: _Job, staging: Path, engine: str, show_code: bool, context: dic
     start = time.perf_counter()
     nb = prepare_notebook(job.path, job.parameters)
 
-    def progress(index: int, total: int) -> None:
-        write(f"cell {index}/{total}\n")
+    cell_ids = {i: c.get("id", "") for i, c in enumerate((c for c in nb.cells if c.cell_type == "code"), start=1)}
+
+    def progress(count: int, index: int, total: int) -> None:
+        write(f"cell {count} ({index}/{total}) #{cell_ids.get(index, '')}\n")
 
     if engine == "kernel":
         cell, cell_id, error = execute_with_kernel(nb, workdir)
@@ -568,15 +594,15 @@ def _fork(job: _Job, staging: Path, engine: str, show_code: bool, context: dict[
 
 
 def _worker_death(job: _Job, status: int) -> str:
-    cell = job.detail.removeprefix("cell ").split("/")[0] if job.detail.startswith("cell ") else "?"
+    cell = job.detail.split()[1] if job.detail.startswith("cell ") else "?"
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         try:
             signame = signal.Signals(sig).name
         except ValueError:
             signame = str(sig)
-        return f"the notebook's process died ({signame}) while running code cell {cell}"
-    return f"the notebook's process exited with status {os.WEXITSTATUS(status)} in code cell {cell}"
+        return f"the notebook's process died ({signame}) while running cell {cell}"
+    return f"the notebook's process exited with status {os.WEXITSTATUS(status)} in cell {cell}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -620,6 +646,8 @@ def _run_jobs(jobs: list[_Job], staging: Path, engine: str, n_jobs: int, show_co
               context: dict[str, Any], progress: Progress) -> dict[str, dict[str, Any]]:
     import select
 
+    from .manifest import read as read_manifest
+
     results: dict[str, dict[str, Any]] = {}
     queue = list(jobs)
     running: dict[int, _Job] = {}
@@ -656,8 +684,11 @@ def _run_jobs(jobs: list[_Job], staging: Path, engine: str, n_jobs: int, show_co
             if result_file.exists() and os.WIFEXITED(status):
                 result = json.loads(result_file.read_text(encoding="utf-8"))
             else:
+                cell = job.detail.split()[1] if job.detail.startswith("cell ") else None
                 result = {"status": "failed", "seconds": time.perf_counter() - job.start,
-                          "error": _worker_death(job, status), "cell": None, "cell_id": None, "manifest": []}
+                          "error": _worker_death(job, status), "cell": int(cell) if cell else None,
+                          "cell_id": job.detail.split("#", 1)[1].strip() or None if "#" in job.detail else None,
+                          "manifest": read_manifest(staging / "manifests" / f"{job.path.stem}.jsonl")}
             results[job.path.stem] = result
             job.state, job.detail = result["status"], result["error"][:120]
             progress.changed(job)
@@ -803,6 +834,7 @@ def reproduce(
                 if not (staging / "site" / f"{name}.html").exists():
                     _failure_page(job, staging, res, show_code, context)
                 fresh.append(res)
+                records[name]["parts"]["inputs"] = _input_checksums(res.manifest)
                 records[name].update(_record(res, show_code))
             by_name = {r.name: r for r in [*cached, *fresh]}
             run.results = [by_name[p.stem] for p in notebooks]
@@ -850,7 +882,7 @@ def _failure_page(job: _Job, staging: Path, res: NotebookResult, show_code: bool
     from . import site
 
     target = staging / "site" / f"{res.name}.html"
-    failure = {"cell": res.cell, "cell_id": None, "error": res.error}
+    failure = {"cell": res.cell, "cell_id": res.cell_id, "error": res.error}
     try:
         nb = prepare_notebook(job.path, job.parameters)
         site.render_notebook(nb, target, name=res.name, show_code=True, manifest=res.manifest,
