@@ -40,7 +40,35 @@ LABELS = {
                       "en": "The comparison series (Försäkringskassan, international) exist only in the report's "
                             "image and are not shown"},
     "serves": {"sv": "{n} kommuner", "en": "{n} municipalities"},
+    "cap.pools": {"sv": "TBM:s kostnadsområden (digimotor/reference/tbm_cost_pools.csv)",
+                  "en": "TBM cost pools (digimotor/reference/tbm_cost_pools.csv)"},
+    "cap.areas": {"sv": "IT:s arbetsområden (rapporten s. 48–49)", "en": "IT work areas (report p. 48–49)"},
+    "cap.control": {"sv": "Kontrollsummor per organisation", "en": "Control totals per organisation"},
+    "cap.unmapped": {"sv": "Konton utan kostnadsområde: {n}", "en": "Accounts without a cost pool: {n}"},
+    "cap.fig15": {"sv": "Figur 15 · kostnadsområdenas andel, spridning mellan organisationerna",
+                  "en": "Figure 15 · spread of cost-pool shares across organisations"},
+    "cap.varying": {"sv": "Kostnadsområden som varierar mest (kvartilavstånd): {pools}",
+                    "en": "Pools varying most (interquartile range): {pools}"},
+    "cap.fig18": {"sv": "Figur 18 · drift och utveckling", "en": "Figure 18 · run vs develop"},
+    "cap.fig19": {"sv": "Figur 19 · andel central IT-kostnad per IT-organisation",
+                  "en": "Figure 19 · central-IT share per IT organisation"},
+    "cap.definition": {"sv": "**Varning:** den totala kostnaden för {orgs} har inte rapportens definition (resultat "
+                             "och avskrivningskostnad): de andelarna är inte jämförbara med figur 19.",
+                       "en": "**Warning:** the total cost of {orgs} is not the report's definition (result and "
+                             "depreciation): those shares are not comparable with Figure 19."},
+    "cap.below": {"sv": "Antal organisationer under varje tolkning av ”snittet”",
+                  "en": "Organisations below each reading of 'snittet'"},
+    "cap.by_municipality": {"sv": "Per kommun (delad organisation fördelad efter {allocation_key})",
+                            "en": "Per municipality (shared organisation allocated by {allocation_key})"},
+    "cap.correlation": {"sv": "Spearmans rangkorrelation med storlek ({size})",
+                        "en": "Spearman correlation with size ({size})"},
+    "cap.levels": {"sv": "Referensnivåer (rapporten s. 47–49)", "en": "Reference levels (report p. 47–49)"},
 }
+
+
+def caption(key: str, lang: str = "sv", **values: object) -> str:
+    """A table caption or notebook sentence from :data:`LABELS` (``cap.*``) in ``lang``, formatted."""
+    return label(f"cap.{key}", lang, LABELS).format(**values)
 
 
 def _pct(value: float, lang: str, decimals: int = 1) -> str:
