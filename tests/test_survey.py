@@ -292,3 +292,36 @@ def test_synthetic_survey_has_different_respondent_counts_per_question(repo_root
     counts = survey_metrics.respondents_per_question(answers)
     assert counts["respondents"].nunique() > 1
     assert set(counts.loc[counts["question_id"] == F23, "respondent_group"]) == {"it_chief"}
+
+
+def test_summary_by_municipality_recomputed():
+    answers = _answers([
+        ("A", "1", "department_head", F21, "4"), ("A", "2", "department_head", F21, "2"),
+        ("A", "3", "department_head", F21, DONT_KNOW), ("A", "1", "department_head", F20, "business"),
+        ("A", "2", "department_head", F20, "mixed"),
+    ])
+    answers["municipality"] = answers["municipality_code"]
+    answers["position"] = [4, 2, None, 3, 2]
+    summary = survey_metrics.summary_by_municipality(answers).set_index("question_id")
+    f21 = summary.loc[F21]
+    assert f21["respondents"] == 3
+    assert f21["mean_position"] == pytest.approx((4 + 2) / 2)
+    assert f21["above_middle_pct"] == pytest.approx(50.0)  # 4 > 3, 2 < 3
+    assert f21["dont_know_pct"] == pytest.approx(100 / 3)
+    assert summary.loc[F20, "above_middle_pct"] == pytest.approx(50.0)  # business is above 'mixed'
+
+
+def test_implied_counts_table_uses_exact_shares_only(repo_root):
+    table = survey_metrics.implied_counts_table(src.load_survey_shares()).set_index("question_id")
+    assert F20 not in table.index  # one exact share (15 %) and an inequality: no count implied
+    assert table.loc[F21, "smallest_n"] == survey_metrics.implied_respondent_counts([35, 37.5, 22.5], [0, 1, 1])[0]
+    assert table.loc[F22, "smallest_n"] == survey_metrics.implied_respondent_counts([4, 2.5], [0, 1])[0]
+
+
+def test_totals_from_facts(repo_root):
+    from digimotor.metrics import strategy
+
+    row = strategy.totals_from_facts(src.load_strategy_facts()).iloc[0]
+    assert (row["efficiency"], row["innovation"]) == (62, 7)
+    assert row["balance_index"] == pytest.approx(55 / 69)
+    assert row["innovation_share_pct"] == pytest.approx(700 / 69)

@@ -204,3 +204,25 @@ def inventory_summary(inventory: pd.DataFrame) -> pd.DataFrame:
         count, of = tally(frame, column)
         rows.append({"quantity": quantity, "count": count, "of": of})
     return pd.DataFrame(rows)
+
+
+def totals_from_facts(facts: pd.DataFrame, unit: str = "Fyrbodal") -> pd.DataFrame:
+    """The report's two word totals as a one-row table with the balance index.
+
+    Parameters
+    ----------
+    facts
+        :func:`digimotor.sources.survey.load_strategy_facts` (``term_effektivisering``,
+        ``term_innovation``).
+    unit
+        Label of the row.
+    """
+    import pandas as pd
+
+    by_fact = dict(zip(facts["fact_id"], facts["value"], strict=True))
+    frame = pd.DataFrame([{
+        "unit": unit,
+        "efficiency": int(by_fact["term_effektivisering"]),
+        "innovation": int(by_fact["term_innovation"]),
+    }])
+    return with_balance(frame)

@@ -271,3 +271,70 @@ def implied_respondent_counts(
         if ok:
             found.append(n)
     return found
+
+
+def implied_counts_table(shares: pd.DataFrame, max_n: int = 500) -> pd.DataFrame:
+    """Per question: the exactly stated shares and the fewest respondents consistent with them.
+
+    Parameters
+    ----------
+    shares
+        :func:`digimotor.sources.survey.load_survey_shares` (rows with ``relation`` "=" are used).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``question_id, stated_shares, smallest_n, consistent_n`` (the first five consistent
+        counts); a question with fewer than two exactly stated shares is left out (one share
+        alone says little about the count).
+    """
+    import pandas as pd
+
+    rows = []
+    exact = shares[shares["relation"] == "="]
+    for question_id, group in exact.groupby("question_id", sort=True):
+        if len(group) < 2:
+            continue
+        found = implied_respondent_counts(group["share_pct"].tolist(), [int(d) for d in group["decimals"]], max_n)
+        rows.append({
+            "question_id": question_id,
+            "stated_shares": " + ".join(f"{s:g}" for s in group["share_pct"]),
+            "smallest_n": found[0] if found else None,
+            "consistent_n": ", ".join(map(str, found[:5])) + (" …" if len(found) > 5 else ""),
+        })
+    frame = pd.DataFrame(rows, columns=["question_id", "stated_shares", "smallest_n", "consistent_n"])
+    frame["smallest_n"] = frame["smallest_n"].astype("Int64")
+    return frame
+
+
+def summary_by_municipality(answers: pd.DataFrame) -> pd.DataFrame:
+    """Per municipality and question: respondents, mean scale position, share above the middle,
+    share "don't know".
+
+    The mean and the share above the middle ((k + 1) / 2) leave "don't know" out; for Figure
+    20 (nominal) "above the middle" means business-oriented.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``municipality_code, municipality, question_id, respondents, mean_position,
+        above_middle_pct, dont_know_pct``.
+    """
+    import pandas as pd
+
+    rows = []
+    for (code, name, question_id), group in answers.groupby(
+        ["municipality_code", "municipality", "question_id"], observed=True, sort=True
+    ):
+        known = group[~group["dont_know"].astype(bool)]
+        n = group["respondent_id"].nunique()
+        points = int(group["scale_points"].iloc[0])
+        positions = known["position"].astype(float)
+        rows.append({
+            "municipality_code": code, "municipality": name, "question_id": question_id, "respondents": n,
+            "mean_position": positions.mean() if len(known) else math.nan,
+            "above_middle_pct": 100.0 * float((positions > (points + 1) / 2).sum()) / len(known) if len(known) else math.nan,
+            "dont_know_pct": 100.0 * float(group["dont_know"].astype(bool).sum()) / n,
+        })
+    return pd.DataFrame(rows, columns=["municipality_code", "municipality", "question_id", "respondents",
+                                       "mean_position", "above_middle_pct", "dont_know_pct"])

@@ -38,6 +38,8 @@ LABELS = {
     "efficiency": {"sv": "effektivisering", "en": "efficiency (effektivisering)"},
     "innovation": {"sv": "innovation", "en": "innovation"},
     "mentions": {"sv": "Antal omnämnanden", "en": "Mentions"},
+    "unreadable": {"sv": "ingen läsbar text (skannad, trasig eller annat format)",
+                   "en": "no readable text (scanned, damaged or other format)"},
     "balance": {"sv": "balansindex (E − I)/(E + I) = {value}", "en": "balance index (E − I)/(E + I) = {value}"},
 }
 
@@ -255,30 +257,39 @@ def term_bars(
     """Horizontal bars of efficiency and innovation mentions per unit (municipality, or the total).
 
     ``counts`` has ``efficiency``, ``innovation``, ``balance_index`` and a label column
-    ``unit_column``; units without readable documents (<NA>) are left out of the bars.
+    ``unit_column``. A unit without readable documents (<NA> counts) keeps its row, marked
+    "no readable text" — it is not drawn as zero.
     """
     import numpy as np
+    import pandas as pd
 
     check_lang(lang)
-    shown = counts.dropna(subset=["efficiency", "innovation"]).reset_index(drop=True)
-    ax = new_axes(ax, figsize=(9, 0.6 * len(shown) + 1.8))
+    shown = counts.reset_index(drop=True)
+    ax = new_axes(ax, figsize=(9, 0.7 * len(shown) + 1.8))
     y = np.arange(len(shown))
     height = 0.38
-    ax.barh(y - height / 2, shown["efficiency"].astype(float), height, color=PALETTE["base"],
+    readable = shown["efficiency"].notna() & shown["innovation"].notna()
+    efficiency = shown["efficiency"].astype("Float64").fillna(0).astype(float)
+    innovation = shown["innovation"].astype("Float64").fillna(0).astype(float)
+    ax.barh(y[readable] - height / 2, efficiency[readable], height, color=PALETTE["base"],
             label=label("efficiency", lang, LABELS))
-    ax.barh(y + height / 2, shown["innovation"].astype(float), height, color=PALETTE["positive"],
+    ax.barh(y[readable] + height / 2, innovation[readable], height, color=PALETTE["positive"],
             label=label("innovation", lang, LABELS))
     for i, row in enumerate(shown.itertuples()):
+        if not readable.iloc[i]:
+            ax.text(0, i, "  " + label("unreadable", lang, LABELS), va="center", fontsize=8, color=PALETTE["negative"])
+            continue
         for offset, value in ((-height / 2, row.efficiency), (height / 2, row.innovation)):
             ax.text(float(value), i + offset, f" {int(value)}", va="center", fontsize=8)
         index = row.balance_index
-        text = f"{index:.2f}".replace(".", "," if lang == "sv" else ".").replace("-", "−")
+        text = "–" if pd.isna(index) else f"{index:.2f}".replace(".", "," if lang == "sv" else ".").replace("-", "−")
         ax.text(1.0, i, "  " + label("balance", lang, LABELS).format(value=text), transform=ax.get_yaxis_transform(),
                 va="center", fontsize=8, color=PALETTE["reference"])
     ax.set_yticks(y, shown[unit_column])
-    ax.invert_yaxis()
+    ax.set_ylim(len(shown) - 0.5, -0.5)
+    ax.margins(x=0.08)
     ax.set_xlabel(label("mentions", lang, LABELS))
     ax.set_title(label("terms.title", lang, LABELS))
-    ax.legend(loc="lower right", frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False, ncols=2)
     mark_kind(ax, kind, lang, source)
     return ax
