@@ -113,12 +113,19 @@ def _check_ledger(frame: pd.DataFrame, file: str) -> None:
 
     problems: list[tuple[int, str, str]] = []
     served: list[str | None] = []
+    resolved: dict[object, str | Exception] = {}  # a ledger repeats the same cell on every row
     for row, cell in zip(frame[ROW], frame["municipalities"], strict=True):
-        try:
-            served.append(";".join(resolve_served(cell)))
-        except (UnknownRegionError, ValueError) as exc:
-            problems.append((int(row), "municipalities", f"'{cell}': {exc}"))
+        if cell not in resolved:
+            try:
+                resolved[cell] = ";".join(resolve_served(cell))
+            except (UnknownRegionError, ValueError) as exc:
+                resolved[cell] = exc
+        outcome = resolved[cell]
+        if isinstance(outcome, Exception):
+            problems.append((int(row), "municipalities", f"'{cell}': {outcome}"))
             served.append(None)
+        else:
+            served.append(outcome)
     if problems:
         row, column, message = problems[0]
         more = "; ".join(f"row {r}: {m}" for r, _c, m in problems[1:6])
