@@ -325,3 +325,74 @@ def test_totals_from_facts(repo_root):
     assert (row["efficiency"], row["innovation"]) == (62, 7)
     assert row["balance_index"] == pytest.approx(55 / 69)
     assert row["innovation_share_pct"] == pytest.approx(700 / 69)
+
+
+def _texts(fig):
+    return [t.get_text() for ax in fig.axes for t in ax.texts] + [t.get_text() for t in fig.texts]
+
+
+def test_figures_mark_their_kind_and_handle_own_questions():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from digimotor.errors import ParameterError
+    from digimotor.plots import survey as survey_plots
+
+    answers = _answers([
+        ("A", "1", "department_head", F21, "4"), ("A", "2", "department_head", F21, DONT_KNOW),
+        ("A", "3", "it_chief", F23, "6"),
+    ])
+    own = pd.DataFrame([("A", "1", "other", "trust_in_it", "2", 4), ("A", "2", "other", "trust_in_it", "4", 4)],
+                       columns=["municipality_code", "respondent_id", "respondent_group", "question_id", "answer",
+                                "scale_points"]).assign(dont_know=False)
+    dist = survey_metrics.distribution(pd.concat([answers, own], ignore_index=True))
+    segments = survey_metrics.distribution_segments(dist)
+    fig = survey_plots.survey_figure(segments, kind="synthetic", lang="en")
+    assert len(fig.axes) == 3
+    assert sum(text == "SYNTHETIC EXAMPLE DATA" for text in _texts(fig)) == 3  # a watermark in every panel
+    own_bar = segments[segments["question_id"] == "trust_in_it"]
+    assert own_bar["share_pct"].tolist() == [0.0, 50.0, 0.0, 50.0, 0.0]
+    plt.close(fig)
+    fig = survey_plots.survey_figure(segments, style="pie", kind="user", lang="sv", source="enkat.csv")
+    assert any("Källa: enkat.csv – användarens data" in text for text in _texts(fig))
+    plt.close(fig)
+    with pytest.raises(ParameterError, match="style"):
+        survey_plots.survey_figure(segments, style="donut")
+
+
+def test_xlsx_import_with_numbers_and_dont_know(project, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Kommun", "Respondent", "Roll", "Fråga", "Svar"])
+    sheet.append(["Orust", "x1", "IT-chef", F23, 5])
+    sheet.append(["Tanum", "x2", "IT-chef", F23, "Vet ej"])
+    sheet.append(["Tanum", "x3", "IT-chef", F23, 7])
+    path = tmp_path / "svar.xlsx"
+    book.save(path)
+    with pytest.raises(InputFileError, match="outside the scale 1–6") as err:
+        import_file("survey", path, name="xl")
+    assert (err.value.row, err.value.column) == (4, "answer") and err.value.file.endswith("svar.xlsx")
+    sheet.delete_rows(4)
+    book.save(path)
+    import_file("survey", path, name="xl")
+    answers = src.load_survey("xl")
+    assert answers["answer"].tolist() == ["5", DONT_KNOW]
+    assert answers["municipality_code"].tolist() == ["1421", "1435"]
+
+
+def test_duplicated_answer_is_refused(project, tmp_path):
+    text = (
+        "municipality_code,respondent_id,respondent_group,question_id,answer\n"
+        f"Uddevalla,r1,department_head,{F21},3\n"
+        f"Uddevalla,r1,department_head,{F21},4\n"
+    )
+    with pytest.raises(InputFileError, match="duplicates row 2") as err:
+        import_file("survey", _csv(tmp_path / "dup.csv", text), name="dup")
+    assert err.value.row == 3 and err.value.column == "respondent_id, question_id"
+    two_years = text.replace(",answer\n", ",answer,year\n").replace(",3\n", ",3,2021\n").replace(",4\n", ",4,2022\n")
+    import_file("survey", _csv(tmp_path / "years.csv", two_years), name="years")
+    assert src.load_survey("years")["year"].tolist() == [2021, 2022]

@@ -64,7 +64,8 @@ def distribution(answers: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``[*by, question_id, respondent_group, option, position, count, respondents, share_pct]``:
+        ``[*by, question_id, respondent_group, option, position, count, respondents, share_pct,
+        scale_points]``:
         one row per option of the scale (zero counts included) and one for ``dont_know``;
         ``share_pct`` = 100 · count / respondents of that question and group.
     """
@@ -87,9 +88,12 @@ def distribution(answers: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
             count = int(counts.get(option, 0))
             rows.append({**dict(zip(keys, key, strict=True)), "option": option,
                          "position": position if option != DONT_KNOW else None,
-                         "count": count, "respondents": n, "share_pct": 100.0 * count / n})
-    frame = pd.DataFrame(rows, columns=[*keys, "option", "position", "count", "respondents", "share_pct"])
+                         "count": count, "respondents": n, "share_pct": 100.0 * count / n,
+                         "scale_points": len(options)})
+    frame = pd.DataFrame(rows, columns=[*keys, "option", "position", "count", "respondents", "share_pct",
+                                        "scale_points"])
     frame["position"] = frame["position"].astype("Int64")
+    frame["scale_points"] = frame["scale_points"].astype("Int64")
     return frame
 
 
@@ -228,7 +232,7 @@ def published_segments(shares: pd.DataFrame, questions: Iterable[str] | None = N
 
 def distribution_segments(dist: pd.DataFrame) -> pd.DataFrame:
     """Segments for drawing a :func:`distribution` (one bar per question)."""
-    keep = dist[["question_id", "option", "share_pct", "respondents"]].copy()
+    keep = dist[["question_id", "option", "share_pct", "respondents", "scale_points"]].copy()
     return keep.reset_index(drop=True)
 
 

@@ -101,7 +101,7 @@ def diverging_bar(
     ax = new_axes(ax, figsize=(10, 1.6))
     rows = layout[layout["question_id"] == question_id].sort_values("start")
     question = QUESTIONS.get(question_id)
-    points = question.points if question else int(rows.get("scale_points", [5]).iloc[0] or 5)
+    points = question.points if question else int(rows["scale_points"].iloc[0])
     for row in rows.itertuples():
         unstated = row.option == UNSTATED
         ax.barh(0, row.share_pct, left=row.start, height=0.6,
@@ -141,7 +141,7 @@ def pie(segments: pd.DataFrame, question_id: str, *, lang: str = "sv", ax: Axes 
     laid = diverging_layout(segments[segments["question_id"] == question_id])
     laid = laid.sort_values("order")
     question = QUESTIONS.get(question_id)
-    points = question.points if question else 5
+    points = question.points if question else int(laid["scale_points"].iloc[0])
     colours = [_colour(str(r.side), r.order, points) for r in laid.itertuples()]
     wedges, _texts = ax.pie(laid["share_pct"], colors=colours, startangle=90, counterclock=False,
                             wedgeprops={"edgecolor": "white", "linewidth": 1})

@@ -281,6 +281,17 @@ def _check_survey(frame: pd.DataFrame, file: str) -> None:
             raise InputFileError(str(exc), file=file, row=int(number), column="respondent_group") from None
     frame["answer"] = answers
     frame["respondent_group"] = groups
+    key = frame[["year", "respondent_id", "question_id"]].astype("string").fillna("")
+    duplicated = key.duplicated(keep="first")
+    if duplicated.any():
+        row = int(frame.loc[duplicated, ROW].iloc[0])
+        same = (key == key[duplicated].iloc[0]).all(axis=1)
+        first = int(frame.loc[same, ROW].iloc[0])
+        raise InputFileError(
+            f"duplicates row {first} (same year, respondent_id and question_id)",
+            file=file, row=row, column="respondent_id, question_id",
+            hint="one answer per respondent and question (and year)",
+        )
     for column in ("municipality_code", "respondent_group"):
         per_respondent = frame.groupby(["respondent_id"], dropna=False)[column].nunique(dropna=False)
         clash = per_respondent[per_respondent > 1]
@@ -318,7 +329,8 @@ SURVEY = register(
                    required=False, min=2, max=11, aliases=("skalsteg", "skala", "scale")),
             Column("year", "year", "year of the survey", required=False, aliases=("år", "ar"), example=2021),
         ),
-        key=("year", "respondent_id", "question_id"),
+        # one row per (year, respondent, question): checked in _check_survey, because year is
+        # optional and the generic key check compares empty cells as different
         check=_check_survey,
     )
 )
