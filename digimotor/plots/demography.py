@@ -110,7 +110,7 @@ def population_pyramid(
     bars
         :func:`digimotor.metrics.population.pyramid_table` of the year drawn as bars.
     line, line_year, line_vintage
-        Optionally a second year drawn as a step line (the report: 2030 as bars, 2019 as a
+        Optionally a second year drawn as an outline (the report: 2030 as bars, 2019 as a
         blue line); ``line_vintage`` names a projection's edition in the legend.
     note
         A sentence written under the title (e.g. what the comparison would need).
@@ -128,8 +128,10 @@ def population_pyramid(
         aligned = line.set_index("age_group").reindex(bars["age_group"])
         text = (label("projected", lang, labels).format(year=line_year, vintage=line_vintage)
                 if line_vintage else label("observed", lang, labels).format(year=line_year))
-        ax.step(-aligned["men"].to_numpy(), y, where="mid", color=PALETTE["negative"], linewidth=1.5, label=text)
-        ax.step(aligned["women"].to_numpy(), y, where="mid", color=PALETTE["negative"], linewidth=1.5)
+        edges = np.repeat(y, 2) + np.tile([-0.5, 0.5], len(y))  # the outline of each age group's band
+        ax.plot(-np.repeat(aligned["men"].to_numpy(dtype=float), 2), edges, color=PALETTE["negative"],
+                linewidth=1.5, label=text)
+        ax.plot(np.repeat(aligned["women"].to_numpy(dtype=float), 2), edges, color=PALETTE["negative"], linewidth=1.5)
     ax.set_yticks(y, bars["age_group"])
     ax.set_ylabel(label("age", lang, labels))
     ax.set_xlabel(label("persons", lang, labels))

@@ -1,0 +1,53 @@
+"""Notebooks 01 (Figure 8) and 02 (Figure 14) on imported public data, through the real pipeline."""
+
+from pathlib import Path
+
+import pytest
+
+from digimotor.importer import import_file
+from digimotor.pipeline import reproduce
+
+pytestmark = pytest.mark.slow
+FIX = Path(__file__).resolve().parent / "fixtures" / "public"
+
+
+def test_figure8_with_a_later_projection_edition_says_so(project):
+    import_file("population_by_age", FIX / "scb_v2_tab638_county14_by_age.json", name="vg-2019", kind="public")
+    import_file("population_projection", FIX / "scb_projection_2024_edition_by_age.json", name="vg-2024",
+                kind="public")
+    result = reproduce(only=["01-demography"], echo=lambda _m: None, parameters={
+        "pyramid_source": "vg-2019", "pyramid_year": 2019, "projection_source": "vg-2024", "lang": "en"})
+    assert result.ok, result.results[0].error
+    html = (project / "build/site/01-demography.html").read_text(encoding="utf-8")
+    assert "not the forecast the study used" in html and "projection edition <strong>2024</strong>" in html
+    table = (project / "data/processed/fig08_population_pyramid.csv").read_text().splitlines()
+    assert table[0] == "age_from,age_group,women,men,total,data_kind"
+    assert table[-1].startswith("100,100-,") and table[-1].endswith(",public")
+
+
+def test_figure8_offline_default_is_2020(project):
+    result = reproduce(only=["01-demography"], echo=lambda _m: None)
+    assert result.ok, result.results[0].error
+    html = (project / "build/site/01-demography.html").read_text(encoding="utf-8")
+    assert "kräver hämtade eller importerade" in html and "Västra Götalands län, 2020" in html
+    rows = (project / "data/processed/fig08_population_pyramid.csv").read_text().splitlines()
+    assert sum(int(r.split(",")[4]) for r in rows[1:]) == 1_734_443
+
+
+def test_broadband_notebook_on_imported_pts_data(project):
+    import_file("broadband", FIX / "pts_assumed_layout_sv.csv", name="pts-2019", kind="public")
+    result = reproduce(only=["02-broadband"], parameters={"source": "pts-2019"}, echo=lambda _m: None)
+    assert result.ok, result.results[0].error
+    table = (project / "data/processed/fig14_broadband_coverage.csv").read_text().splitlines()
+    assert table[1].startswith("1461,Mellerud,58.0,31.5,26.5,37.0,False,False,40.0,public")
+    svg = (project / "figures/fig14_broadband_coverage.svg").read_text(encoding="utf-8")
+    assert "SYNTETISKA" not in svg and "Mellerud" in svg
+
+
+def test_broadband_notebook_synthetic_default_is_watermarked(project):
+    result = reproduce(only=["02-broadband"], parameters={"lang": "en"}, echo=lambda _m: None)
+    assert result.ok, result.results[0].error
+    svg = (project / "figures/fig14_broadband_coverage.svg").read_text(encoding="utf-8")
+    assert "SYNTHETIC EXAMPLE DATA" in svg and "Known public values" in svg
+    rows = (project / "data/processed/fig14_broadband_coverage.csv").read_text().splitlines()
+    assert all(r.endswith(",synthetic") for r in rows[1:]) and len(rows) == 15
