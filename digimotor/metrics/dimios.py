@@ -163,18 +163,23 @@ def summarise_published(areas: pd.DataFrame, *, split: float = DEFAULT_SPLIT) ->
 # ---------------------------------------------------------------------------------------
 
 
-def _codes(frame: pd.DataFrame, columns: Sequence[str]):
-    """Integer group codes for ``columns`` (fast: factorize each column and combine)."""
+def _group_positions(frame: pd.DataFrame, columns: Sequence[str]):
+    """Group number of every row for the key ``columns``, and one row index per group.
+
+    Hash-based (``pandas.factorize`` without sorting) and fully vectorised; the caller sorts
+    the small per-group result.
+    """
     import numpy as np
     import pandas as pd
 
     combined = np.zeros(len(frame), dtype=np.int64)
-    uniques = []
     for column in columns:
-        codes, values = pd.factorize(frame[column], sort=True, use_na_sentinel=False)
+        codes, values = pd.factorize(frame[column], sort=False, use_na_sentinel=False)
         combined = combined * len(values) + codes
-        uniques.append(values)
-    return combined, uniques
+    positions, uniques = pd.factorize(combined, sort=False)
+    representative = np.empty(len(uniques), dtype=np.int64)
+    representative[positions] = np.arange(len(frame))  # any row of the group carries its keys
+    return positions, representative
 
 
 def respondent_area_scores(answers: pd.DataFrame) -> pd.DataFrame:
@@ -197,24 +202,23 @@ def respondent_area_scores(answers: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
     keys = [*UNIT_KEYS, "respondent"]
-    unit, _ = _codes(answers, keys)
-    unit_codes, unit_first = np.unique(unit, return_index=True)
-    unit_pos = np.searchsorted(unit_codes, unit)
+    unit_pos, unit_first = _group_positions(answers, keys)
+    n_units = len(unit_first)
     area = pd.Categorical(answers["area"], categories=list(AREAS)).codes
     if (area < 0).any():
         raise DigimotorError("answers contain an area that is not a DiMiOS area")
     n_areas = len(AREAS)
     cell = unit_pos * n_areas + area
-    size = len(unit_codes) * n_areas
+    size = n_units * n_areas
     score = answers["score"].to_numpy(dtype=float)
     sums = np.bincount(cell, weights=score, minlength=size)
     counts = np.bincount(cell, minlength=size)
     with np.errstate(invalid="ignore", divide="ignore"):
-        means = (sums / counts).reshape(len(unit_codes), n_areas)
+        means = (sums / counts).reshape(n_units, n_areas)
     out = answers.iloc[unit_first][keys].reset_index(drop=True)
     for position, name in enumerate(AREAS):
         out[name] = means[:, position]
-    return out
+    return out.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
 def municipality_scores(respondents: pd.DataFrame, *, split: float = DEFAULT_SPLIT,
@@ -240,22 +244,19 @@ def municipality_scores(respondents: pd.DataFrame, *, split: float = DEFAULT_SPL
     import numpy as np
 
     areas = list(AREAS)
-    unit, _ = _codes(respondents, UNIT_KEYS)
-    codes, first, inverse, counts = np.unique(unit, return_index=True, return_inverse=True, return_counts=True)
+    inverse, first = _group_positions(respondents, UNIT_KEYS)
+    counts = np.bincount(inverse, minlength=len(first))
     values = respondents[areas].to_numpy(dtype=float)
-    sums = np.zeros((len(codes), len(areas)))
-    np.add.at(sums, inverse, values)
     out = respondents.iloc[first][UNIT_KEYS].reset_index(drop=True)
     out["n_respondents"] = counts
-    means = sums / counts[:, None]
     for position, name in enumerate(areas):
-        out[name] = means[:, position]
+        out[name] = np.bincount(inverse, weights=values[:, position], minlength=len(first)) / counts
     dims = dimension_scores(out)
     out["capability"] = dims["capability"]
     out["legacy"] = dims["legacy"]
     out["dimios_type"] = dimios_type(out["capability"], out["legacy"], split)
     out["few_respondents"] = out["n_respondents"] < int(min_respondents)
-    return out
+    return out.sort_values(UNIT_KEYS, kind="stable").reset_index(drop=True)
 
 
 def municipality_types(answers: pd.DataFrame, *, split: float = DEFAULT_SPLIT,

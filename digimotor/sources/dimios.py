@@ -86,18 +86,41 @@ def _score_reader(path, spec: DatasetSpec, sheet: str | None = None, **_options)
     return raw
 
 
+#: What identifies a row. ``item`` is optional (missing = one row per area), so duplicates
+#: are found here with missing values compared as equal, not through ``DatasetSpec.key``.
+ROW_KEY = ("year", "municipality_code", "respondent", "area", "item")
+
+
 def check_dimios(frame: pd.DataFrame, file: str) -> None:
-    """Dataset rules beyond the column types: every respondent answers all six areas.
+    """Dataset rules beyond the column types.
+
+    * no duplicated rows (same year, municipality, respondent, area and item; an area written
+      in Swedish or as its id is the same area);
+    * every respondent answers all six areas.
 
     Raises
     ------
     InputFileError
-        Naming the file, the first row of the respondent, the column ``area`` and the
-        areas that are missing.
+        Naming the file, the row (the duplicate, or the respondent's first row), the column
+        and what is allowed.
     """
     from .files import ROW
 
     areas = frame["area"].map(lambda text: AREA_BY_TEXT[fold(text)])
+    identity = frame[list(ROW_KEY)].assign(area=areas).astype(str)
+    duplicated = identity.duplicated(keep=False)
+    if duplicated.any():
+        rows = frame.loc[duplicated, ROW]
+        groups = identity[duplicated].groupby(list(ROW_KEY), sort=False, dropna=False).ngroup()
+        first_of = rows.groupby(groups.to_numpy()).transform("min")
+        repeat = rows[rows != first_of]
+        row = int(repeat.iloc[0])
+        raise InputFileError(
+            f"duplicates row {int(first_of[repeat.index[0]])} (same {', '.join(ROW_KEY)})"
+            + (f"; {len(repeat) - 1} more duplicated row(s)" if len(repeat) > 1 else ""),
+            file=file, row=row, column=", ".join(ROW_KEY),
+            hint="one row per respondent and area (and item); remove or merge the duplicated rows",
+        )
     keys = ["year", "municipality_code", "respondent"]
     seen = areas.groupby([frame[k] for k in keys], sort=False).agg(set)
     first_row = frame.groupby(keys, sort=False)[ROW].min()
@@ -122,7 +145,8 @@ DIMIOS = register(
             "Scores are on the DiMiOS scale 1–6; an area's score for a respondent is the mean "
             "of its items. Every respondent must have all six areas (Effektivitet, Innovation, "
             "Balansering = digital förmåga; Teknik, Användare, Organisation = digitalt arv). "
-            "Municipalities are names or SCB codes."
+            "Municipalities are names or SCB codes. One row per year, municipality, respondent, "
+            "area and item; duplicates are an error."
         ),
         columns=(
             Column("year", "year", "year of the measurement", aliases=("år", "ar", "mätår", "matar"),
@@ -143,7 +167,6 @@ DIMIOS = register(
                    min=SCORE_MIN, max=SCORE_MAX,
                    aliases=("poäng", "poang", "värde", "varde", "svar", "value", "answer"), example=4),
         ),
-        key=("year", "municipality_code", "respondent", "area", "item"),
         check=check_dimios,
         reader=_score_reader,
     )
