@@ -396,3 +396,12 @@ def test_duplicated_answer_is_refused(project, tmp_path):
     two_years = text.replace(",answer\n", ",answer,year\n").replace(",3\n", ",3,2021\n").replace(",4\n", ",4,2022\n")
     import_file("survey", _csv(tmp_path / "years.csv", two_years), name="years")
     assert src.load_survey("years")["year"].tolist() == [2021, 2022]
+
+
+def test_question_catalogue_in_both_languages():
+    sv = src.question_catalogue("sv").set_index("question_id")
+    en = src.question_catalogue("en").set_index("question_id")
+    assert list(sv.index) == list(QUESTIONS)
+    assert sv.loc[F23, "respondent_group"] == "it_chief"
+    assert sv.loc[F23, "scale"].startswith("1 – Instämmer inte alls | 2 |") and sv.loc[F23, "scale"].endswith("Vet ej")
+    assert en.loc[F22, "scale"] == "Not at all | Poorly | Acceptably | Well | Very well | Don't know"
