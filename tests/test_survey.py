@@ -405,3 +405,14 @@ def test_question_catalogue_in_both_languages():
     assert sv.loc[F23, "respondent_group"] == "it_chief"
     assert sv.loc[F23, "scale"].startswith("1 – Instämmer inte alls | 2 |") and sv.loc[F23, "scale"].endswith("Vet ej")
     assert en.loc[F22, "scale"] == "Not at all | Poorly | Acceptably | Well | Very well | Don't know"
+
+
+def test_import_command_line(project, tmp_path, capsys):
+    good = _csv(tmp_path / "ok.csv", MESSY_SURVEY, "cp1252")
+    assert main(["import", "survey", str(good), "--name", "cli-2021"]) == 0
+    assert (project / "data/raw/user/survey/cli-2021.csv").exists()
+    bad = _csv(tmp_path / "fel.csv", MESSY_SURVEY.replace(f"{F23};4;2021", f"{F23};9;2021"), "cp1252")
+    capsys.readouterr()
+    assert main(["import", "survey", str(bad), "--name", "fel"]) == 2
+    message = capsys.readouterr().err
+    assert "fel.csv, row 12, column 'answer'" in message and "outside the scale 1–6" in message
