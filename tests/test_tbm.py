@@ -364,3 +364,13 @@ def test_figure19_draws_published_levels_beside_synthetic_bars(repo_root, pooled
     assert any("banker ungefär 8 %" in t.get_text() for t in ax.texts)
     assert "SYNTETISKA EXEMPELDATA" in [t.get_text() for t in ax.texts]
     plt.close("all")
+
+
+def test_combined_kind_never_hides_synthetic_inputs():
+    from digimotor.plots.tbm import combined_kind
+
+    assert combined_kind("synthetic", "user") == "synthetic"
+    assert combined_kind("user", "public") == "user"
+    assert combined_kind("published", "public") == "public"
+    with pytest.raises(ValueError):
+        combined_kind("other")

@@ -166,3 +166,13 @@ def test_user_mapping_replaces_the_default(project, tmp_path):
     pooled = tbm.assign_cost_pools(load_tbm_ledger("mine"), load_account_mapping("mine"))
     assert pooled["cost_pool"].astype(str).tolist()[-1] == "outside_services"
     assert load("tbm_account_mapping", "mine").attrs["provenance"]["kind"] == "user"
+
+
+@pytest.mark.parametrize("dataset", ["tbm_ledger", "municipal_total_cost"])
+def test_the_template_example_row_imports(project, tmp_path, dataset):
+    csv_path, xlsx_path = write_template(dataset, tmp_path)
+    for path, name in ((csv_path, "from-csv"), (xlsx_path, "from-xlsx")):
+        import_file(dataset, path, name=name)
+        assert len(load(dataset, name)) == 1
+    if dataset == "tbm_ledger":
+        assert load_tbm_ledger("from-csv")["municipalities"].tolist() == ["1427;1430;1484"]

@@ -66,6 +66,15 @@ LABELS = {
 }
 
 
+def combined_kind(*kinds: str) -> str:
+    """The kind to label an exhibit built from inputs of several kinds: synthetic wins (a synthetic
+    input makes the result an example), then user, then public, then published."""
+    for kind in ("synthetic", "user", "public", "published"):
+        if kind in kinds:
+            return kind
+    raise ValueError(f"no known data kind among {kinds}")
+
+
 def caption(key: str, lang: str = "sv", **values: object) -> str:
     """A table caption or notebook sentence from :data:`LABELS` (``cap.*``) in ``lang``, formatted."""
     return label(f"cap.{key}", lang, LABELS).format(**values)
