@@ -298,8 +298,11 @@ def scb_v1_metadata(client: Client, v1_path: str, lang: str = "sv") -> dict:
 # ---------------------------------------------------------------------------------------
 
 
-def kolada_pages(client: Client, url: str, max_pages: int = 1000) -> list[dict]:
-    """Every item of a paginated Kolada answer (follows ``next_page`` or ``next_url``)."""
+def kolada_pages(client: Client, url: str, max_pages: int = 1000, digests: list[str] | None = None) -> list[dict]:
+    """Every item of a paginated Kolada answer (follows ``next_page`` or ``next_url``).
+
+    ``digests``, if given, receives the SHA-256 of every page's bytes (for the sidecar).
+    """
     from .sources.kolada import check_envelope, next_link
 
     items: list[dict] = []
@@ -308,13 +311,16 @@ def kolada_pages(client: Client, url: str, max_pages: int = 1000) -> list[dict]:
         if url in seen:
             raise FetchError(f"Kolada pagination loops back to {url}")
         seen.add(url)
-        doc, _data = client.request_json("GET", url)
+        doc, data = client.request_json("GET", url)
         items += check_envelope(doc, url)
+        if digests is not None:
+            digests.append(hashlib.sha256(data).hexdigest())
         url = next_link(doc)
     return items
 
 
-def kolada_frame(client: Client, kpi: str, codes: list[str], years: list[int]) -> pd.DataFrame:
+def kolada_frame(client: Client, kpi: str, codes: list[str], years: list[int],
+                 digests: list[str] | None = None) -> pd.DataFrame:
     """Raw cells (kpi, municipality_code, year, value) for one KPI, municipalities and years."""
     import pandas as pd
 
@@ -322,11 +328,13 @@ def kolada_frame(client: Client, kpi: str, codes: list[str], years: list[int]) -
 
     url = (f"{BASE}/data/kpi/{kpi}/municipality/{','.join(codes)}/year/{','.join(map(str, years))}"
            "?per_page=5000")
-    rows = data_rows(kolada_pages(client, url), url)
+    rows = data_rows(kolada_pages(client, url, digests=digests), url)
+    frame_url = url
     frame = pd.DataFrame(rows, columns=["kpi", "municipality", "period", "value", "__row__"])
     frame = frame.rename(columns={"municipality": "municipality_code", "period": "year"})
     frame["__row__"] = range(1, len(frame) + 1)
     frame.attrs["header_row"] = None
+    frame.attrs["url"] = frame_url
     return frame
 
 
@@ -390,7 +398,6 @@ def fetch_dataset(
     from . import datasets
     from .config import build_dir, raw_dir
     from .provenance import write_snapshot
-    from .regions import fold, resolve_region
     from .sources import kolada, scb
 
     if dataset not in DATASETS:
@@ -401,15 +408,7 @@ def fetch_dataset(
         raise DigimotorError(f"{dataset} comes from Kolada only", hint="drop --source scb")
     spec = datasets.get(dataset)
     client = client or Client(cache_dir=build_dir() / "cache" / "http")
-    counties = {"14": "14"}
-    key = fold(region)
-    if dataset in ("population_by_age", "population_projection") and (
-            key in ("14", "vastra gotalands lan", "vastra gotaland") or key in ("sverige", "riket", "00")):
-        codes = ["00"] if key in ("sverige", "riket", "00") else [counties["14"]]
-        region_label = "Riket" if codes == ["00"] else "Västra Götalands län"
-    else:
-        chosen = resolve_region(region)
-        codes, region_label = list(chosen.codes), chosen.name
+    codes, region_label = _region_codes(dataset, region)
     producer, citation, extra = "", "", {}
     if dataset == "population_by_age" or (dataset == "population" and source in ("auto", "scb")):
         chosen_years = _years(years, [2019])
@@ -459,7 +458,8 @@ def fetch_dataset(
         else:  # broadband
             found = kolada_resolve(client, kolada.BROADBAND_TITLE)
             kpi_id, title = str(found["id"]), str(found["title"])
-        raw = kolada_frame(client, kpi_id, codes, chosen_years)
+        digests: list[str] = []
+        raw = kolada_frame(client, kpi_id, codes, chosen_years, digests=digests)
         if dataset == "population":
             raw = raw.rename(columns={"value": "population"}).drop(columns=["kpi"])
         elif dataset == "broadband":
@@ -469,7 +469,7 @@ def fetch_dataset(
             raw["kpi_title"] = title
         producer = "Kolada (RKA), from its sources (SCB, PTS …)"
         citation = f"Kolada API v3, KPI {kpi_id} {title}".strip()
-        extra = {"kpi": kpi_id, "kpi_title": title,
+        extra = {"kpi": kpi_id, "kpi_title": title, "url": raw.attrs["url"], "response_sha256": digests,
                  "response_shape": "assumed (Kolada v3 envelope and pagination not verified against documentation)"}
         if dataset == "broadband":
             extra["note"] = ("Kolada's KPI is mapped to premises=households, area=total; its base (households "
@@ -498,6 +498,23 @@ def fetch_dataset(
         **extra,
     }
     return write_snapshot(raw_dir() / "public" / dataset / f"{name}.csv", body, fields)
+
+
+def _region_codes(dataset: str, region: str | list[str]) -> tuple[list[str], str]:
+    """SCB codes to ask for: a county or the country itself for the age and projection tables,
+    otherwise the municipalities of the region."""
+    from .regions import resolve_region
+    from .sources import scb
+
+    if dataset in ("population_by_age", "population_projection") and isinstance(region, str):
+        try:
+            code = scb.region_code(region)
+        except ValueError:
+            code = ""
+        if len(code) == 2:
+            return [code], scb.region_name(code)
+    chosen = resolve_region(region)
+    return list(chosen.codes), chosen.name
 
 
 def _slug(text: str) -> str:

@@ -217,7 +217,8 @@ def test_kolada_population_follows_either_pagination_key(project, first_page):
     frame = load("population", target.stem)
     assert dict(zip(frame["municipality_code"], frame["population"], strict=True)) == {
         "1460": 9739, "1461": 9300, "1492": 12600}  # gender T only, not K
-    assert verify(target).get("kpi") == "N01951"
+    prov = verify(target)
+    assert prov.get("kpi") == "N01951" and len(prov.get("response_sha256")) == 2
 
 
 def test_kolada_broadband_kpi_resolved_by_title(project):
@@ -270,3 +271,13 @@ def test_fetch_command_exists():
 
     args = build_parser().parse_args(["fetch", "population", "--years", "2019", "2020", "--max-cells", "1000"])
     assert args.years == [2019, 2020] and args.max_cells == 1000
+
+
+def test_region_codes_for_county_tables_and_municipality_tables():
+    from digimotor.fetch import _region_codes
+
+    assert _region_codes("population_by_age", "14") == (["14"], "Västra Götalands län")
+    assert _region_codes("population_projection", "Sverige") == (["00"], "Riket")
+    codes, name = _region_codes("population", "Västra Götalands län")
+    assert name == "Västra Götalands län" and len(codes) == 49 and "1461" in codes
+    assert _region_codes("population_by_age", "Mellerud") == (["1461"], "Mellerud")
