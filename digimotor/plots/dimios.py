@@ -242,3 +242,21 @@ def table_labels(lang: str) -> dict[str, str]:
         "raw_text": "OCR-text" if sv else "OCR text",
         "status": "Status",
     }
+
+
+def profile_names(lang: str) -> dict[str, str]:
+    """Display names of Figure 9's three profiles (``lowest``, ``highest``, ``mean``)."""
+    return {"lowest": label("lowest", lang, LABELS), "highest": label("highest", lang, LABELS),
+            "mean": "Snitt" if lang == "sv" else "Mean"}
+
+
+def for_display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A copy for :func:`digimotor.outputs.present`: years as text, flags as ⚠, profile names translated."""
+    out = frame.copy()
+    if "year" in out:
+        out["year"] = out["year"].astype("string")
+    if "few_respondents" in out:
+        out["few_respondents"] = out["few_respondents"].map({True: "⚠", False: ""}).astype("string")
+    if "profile" in out:
+        out["profile"] = out["profile"].map(profile_names(lang)).astype("string")
+    return out
