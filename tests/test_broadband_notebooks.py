@@ -44,6 +44,16 @@ def test_broadband_notebook_on_imported_pts_data(project):
     assert "SYNTETISKA" not in svg and "Mellerud" in svg
 
 
+def test_broadband_notebook_on_households_only_data(project):
+    import_file("broadband", FIX / "pts_own_layout_fractions.csv", name="own", kind="user")
+    result = reproduce(only=["02-broadband"], parameters={"source": "own"}, echo=lambda _m: None)
+    assert result.ok, result.results[0].error
+    assert not (project / "data/processed/fig14_households_workplaces.csv").exists()
+    rows = (project / "data/processed/fig14_broadband_coverage.csv").read_text().splitlines()
+    assert [r.split(",")[:3] for r in rows[1:]] == [["1461", "Mellerud", "58.0"], ["1492", "Åmål", "70.4"]]
+    assert all(r.endswith(",user") for r in rows[1:])
+
+
 def test_broadband_notebook_synthetic_default_is_watermarked(project):
     result = reproduce(only=["02-broadband"], parameters={"lang": "en"}, echo=lambda _m: None)
     assert result.ok, result.results[0].error
