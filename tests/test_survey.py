@@ -416,3 +416,31 @@ def test_import_command_line(project, tmp_path, capsys):
     assert main(["import", "survey", str(bad), "--name", "fel"]) == 2
     message = capsys.readouterr().err
     assert "fel.csv, row 12, column 'answer'" in message and "outside the scale 1–6" in message
+
+
+def test_municipality_bars_draw_each_municipalitys_shares():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from digimotor.plots import survey as survey_plots
+
+    answers = _answers([
+        ("Kommun 01", "1", "department_head", F22, "5"), ("Kommun 01", "2", "department_head", F22, "1"),
+        ("Kommun 02", "3", "department_head", F22, "3"), ("Kommun 02", "4", "department_head", F22, DONT_KNOW),
+        ("Kommun 02", "5", "department_head", F22, "4"), ("Kommun 02", "6", "department_head", F22, "4"),
+    ])
+    answers["municipality"] = answers["municipality_code"]
+    dist = survey_metrics.distribution(answers, by=["municipality_code", "municipality"])
+    ax = survey_plots.municipality_bars(dist, F22, kind="synthetic", lang="en")
+    widths = sorted((round(p.get_y() + p.get_height() / 2), round(p.get_width(), 6)) for p in ax.patches)
+    expected = sorted(
+        (i, round(row.share_pct, 6))
+        for i, unit in enumerate(["Kommun 01", "Kommun 02"])
+        for row in dist[dist["municipality_code"] == unit].itertuples() if row.share_pct > 0
+    )
+    assert widths == expected == [(0, 50.0), (0, 50.0), (1, 25.0), (1, 25.0), (1, 50.0)]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Kommun 01 (n = 2)", "Kommun 02 (n = 4)"]
+    assert "SYNTHETIC EXAMPLE DATA" in [t.get_text() for t in ax.texts]
+    plt.close(ax.figure)

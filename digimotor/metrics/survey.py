@@ -136,7 +136,7 @@ def side_of(option: str, options: Sequence[str]) -> str:
     raise DigimotorError(f"the range '{option}' straddles the middle of the scale")
 
 
-def diverging_layout(segments: pd.DataFrame, gap: float = 6.0) -> pd.DataFrame:
+def diverging_layout(segments: pd.DataFrame, gap: float = 6.0, by: Sequence[str] = ("question_id",)) -> pd.DataFrame:
     """Where each segment of a diverging stacked bar goes.
 
     Negative options are stacked leftwards from the middle (the one nearest the middle
@@ -150,6 +150,11 @@ def diverging_layout(segments: pd.DataFrame, gap: float = 6.0) -> pd.DataFrame:
         ``question_id``, ``option`` and ``share_pct`` (options may be ranges ``"4-5"``,
         ``dont_know`` or ``unstated``), optionally ``scale_points`` for questions outside the
         catalogue.
+    gap
+        Space between the scale and the "don't know"/unstated part, in percentage points.
+    by
+        Columns that identify one bar (default one bar per question; e.g.
+        ``["question_id", "municipality_code"]`` for one bar per municipality).
 
     Returns
     -------
@@ -172,7 +177,7 @@ def diverging_layout(segments: pd.DataFrame, gap: float = 6.0) -> pd.DataFrame:
     out["order"] = orders
     out["start"] = math.nan
     right_ends = {}
-    for question_id, group in out.groupby("question_id", sort=False):
+    for bar, group in out.groupby(list(by), sort=False, dropna=False):
         neutral = group.loc[group["side"] == "neutral", "share_pct"].sum()
         left = -neutral / 2
         for index in group[group["side"] == "negative"].sort_values("order", ascending=False).index:
@@ -184,9 +189,9 @@ def diverging_layout(segments: pd.DataFrame, gap: float = 6.0) -> pd.DataFrame:
         for index in group[group["side"] == "positive"].sort_values("order").index:
             out.at[index, "start"] = right
             right += out.at[index, "share_pct"]
-        right_ends[question_id] = right
+        right_ends[bar] = right
     extra_start = max(right_ends.values(), default=0.0) + gap
-    for _question_id, group in out.groupby("question_id", sort=False):
+    for _bar, group in out.groupby(list(by), sort=False, dropna=False):
         x = extra_start
         for index in group[group["side"].isin([DONT_KNOW, UNSTATED])].sort_values("order").index:
             out.at[index, "start"] = x

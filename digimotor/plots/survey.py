@@ -245,6 +245,72 @@ def survey_figure(
     return fig
 
 
+def municipality_bars(
+    dist: pd.DataFrame,
+    question_id: str,
+    *,
+    unit_column: str = "municipality",
+    kind: str = "published",
+    source: str | None = None,
+    lang: str = "sv",
+    ax: Axes | None = None,
+) -> Axes:
+    """One question's answers per municipality as diverging stacked bars (one bar each).
+
+    Parameters
+    ----------
+    dist
+        :func:`digimotor.metrics.survey.distribution` with ``by=["municipality_code", "municipality"]``.
+    question_id
+        The question to draw.
+    """
+    check_lang(lang)
+    rows = dist[dist["question_id"] == question_id]
+    layout = diverging_layout(rows[["question_id", unit_column, "option", "share_pct", "scale_points", "respondents"]],
+                              by=["question_id", unit_column])
+    units = list(dict.fromkeys(rows[unit_column]))
+    ax = new_axes(ax, figsize=(11, 0.42 * len(units) + 1.8))
+    question = QUESTIONS.get(question_id)
+    points = question.points if question else int(rows["scale_points"].iloc[0])
+    seen: set[str] = set()
+    for i, unit in enumerate(units):
+        for row in layout[layout[unit_column] == unit].itertuples():
+            if row.share_pct <= 0:
+                continue
+            text = _option_label(question_id, row.option, lang)
+            ax.barh(i, row.share_pct, left=row.start, height=0.7, color=_colour(str(row.side), row.order, points),
+                    edgecolor="white", linewidth=0.6, label=None if text in seen else text)
+            seen.add(text)
+    counts = rows.groupby(unit_column, sort=False)["respondents"].first()
+    ax.set_yticks(range(len(units)), [f"{u} (n = {int(counts[u])})" for u in units])
+    ax.set_ylim(len(units) - 0.5, -0.5)
+    ax.axvline(0, color=PALETTE["reference"], linewidth=0.8)
+    scale = layout[~layout["side"].isin([DONT_KNOW, UNSTATED])]
+    scale_right = float((scale["start"] + scale["share_pct"]).max()) if len(scale) else 0.0
+    left = float(layout["start"].min())
+    ax.set_xticks([t for t in range(-100, 101, 25) if left - 1 <= t <= max(scale_right, 0) + 1])
+    if (layout["side"].isin([DONT_KNOW]) & (layout["share_pct"] > 0)).any():
+        ax.axvline(scale_right + 3, color=PALETTE["reference"], linewidth=0.6, linestyle=":")
+    ax.xaxis.set_major_formatter(_abs_percent())
+    ax.set_xlabel(label("share_axis", lang, LABELS))
+    ax.set_title(_question_label(question_id, lang), loc="left", fontsize=11)
+    handles, labels_ = ax.get_legend_handles_labels()
+    order = sorted(range(len(labels_)), key=lambda k: _legend_rank(question_id, labels_[k], lang))
+    ax.legend([handles[k] for k in order], [labels_[k] for k in order], loc="center left",
+              bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=8)
+    mark_kind(ax, kind, lang, source)
+    return ax
+
+
+def _legend_rank(question_id: str, text: str, lang: str) -> int:
+    question = QUESTIONS.get(question_id)
+    options = list(question.options) if question else []
+    for rank, option in enumerate([*options, DONT_KNOW]):
+        if _option_label(question_id, option, lang) == text:
+            return rank
+    return len(options) + 1
+
+
 def term_bars(
     counts: pd.DataFrame,
     *,
