@@ -61,6 +61,7 @@ LABELS = {
     "text": {"sv": "Påstående", "en": "Statement"},
     "placement": {"sv": "Placering i figuren", "en": "Placement in the figure"},
     "step": {"sv": "Steg", "en": "Step"},
+    "samtrappan_step": {"sv": "Steg i samtrappan", "en": "Step on the stairs"},
     "name": {"sv": "Namn", "en": "Name"},
     "description": {"sv": "Beskrivning", "en": "Description"},
     "status": {"sv": "Status", "en": "Status"},
