@@ -85,3 +85,12 @@ def test_csv_with_an_unknown_sex_names_row_and_column(project, tmp_path):
     with pytest.raises(InputFileError) as info:
         import_file("population_by_age", path, name="b")
     assert info.value.row == 3 and info.value.column == "Kön"
+
+
+def test_px_notes_with_two_subkeys_other_languages_and_comma_separated_data():
+    text = ('MATRIX="X";\nSTUB="region";\nHEADING="år";\nVALUES("region")="1460 Bengtsfors";\n'
+            'VALUES("år")="2019","2020";\nVALUENOTE("region","1460 Bengtsfors")="a note";\n'
+            'VALUES[en]("region")="1460 Bengtsfors (en)";\nDATA=\n9739,9700;\n')
+    frame = parse_px(text, "x.px")
+    assert frame[["region", "år", "value"]].values.tolist() == [["1460 Bengtsfors", "2019", 9739.0],
+                                                                ["1460 Bengtsfors", "2020", 9700.0]]

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 _MISSING = {".", "..", "...", "....", ".....", "......", "-"}
-_KEY = re.compile(r'^\s*([A-Z][A-Z0-9-]*)(?:\[([a-z]{2})\])?(?:\("([^"]*)"\))?\s*=', re.S)
+_KEY = re.compile(r'^\s*([A-Z][A-Z0-9-]*)(?:\[([a-z]{2})\])?(?:\(\s*"([^"]*)"(?:\s*,\s*"[^"]*")*\s*\))?\s*=', re.S)
 
 
 def _declared_codepage(data: bytes) -> str:
@@ -185,7 +185,7 @@ def parse_px(text: str, file: str, *, lang: str | None = None) -> pd.DataFrame:
     # DATA tokens with the line each sits on
     tokens: list[tuple[str, int]] = []
     line = data_line
-    for part in re.finditer(r'"[^"]*"|[^\s"]+|\n', data_raw):
+    for part in re.finditer(r'"[^"]*"|[^\s",]+|\n', data_raw):
         token = part.group(0)
         if token == "\n":
             line += 1
