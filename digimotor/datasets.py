@@ -445,16 +445,16 @@ def conform(raw: pd.DataFrame, spec: DatasetSpec, file: str, *, within: Sequence
     problems.raise_if_any()
     frame = pd.DataFrame(out)
     frame.attrs.update(raw.attrs)
+    frame.attrs["headers"] = dict(by_target)  # column -> the file's header, for errors raised by spec.check
     if frame.empty:
         raise InputFileError("the file has a header but no data rows", file=file)
     if spec.key:
-        dup = frame.duplicated(list(spec.key), keep="first")
-        for row_number in frame.loc[dup, ROW].head(MAX_REPORTED_PROBLEMS):
-            first = frame.loc[
-                (frame[list(spec.key)] == frame.loc[frame[ROW] == row_number, list(spec.key)].iloc[0]).all(axis=1),
-                ROW,
-            ].iloc[0]
-            problems.add(int(row_number), ", ".join(spec.key), f"duplicates row {first} (same {', '.join(spec.key)})")
+        keys = list(spec.key)
+        dup = frame.duplicated(keys, keep="first")
+        first_row = frame.groupby(keys, dropna=False, sort=False)[ROW].transform("first")
+        for row_number, first in zip(frame.loc[dup, ROW].head(MAX_REPORTED_PROBLEMS),
+                                     first_row[dup].head(MAX_REPORTED_PROBLEMS), strict=True):
+            problems.add(int(row_number), ", ".join(keys), f"duplicates row {first} (same {', '.join(keys)})")
         problems.raise_if_any(hint="remove or merge the duplicated rows")
     if spec.check is not None:
         spec.check(frame, file)

@@ -132,3 +132,21 @@ def test_parse_number_swedish_formats(text, value):
 def test_parse_number_rejects_text():
     with pytest.raises(ValueError):
         parse_number("tolv")
+
+
+def test_duplicates_detected_when_an_optional_key_column_is_empty(tmp_path):
+    """An empty optional key column must not break duplicate detection (NA equals NA here)."""
+    from digimotor.datasets import Column, DatasetSpec, conform
+    from digimotor.sources.files import read_rows
+
+    spec = DatasetSpec(
+        name="x", title="x", description="x",
+        columns=(Column("municipality_code", "municipality", "m", aliases=("kommun",)),
+                 Column("item", "str", "optional key", required=False),
+                 Column("score", "float", "s")),
+        key=("municipality_code", "item"),
+    )
+    path = _write(tmp_path / "d.csv", "kommun;item;score\nÅmål;;1\nTanum;;2\nAmal;;3\n")
+    with pytest.raises(InputFileError) as info:
+        conform(read_rows(path), spec, str(path))
+    assert info.value.row == 4 and "duplicates row 2" in str(info.value)
