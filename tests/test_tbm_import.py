@@ -63,14 +63,14 @@ def test_template_round_trip(project, tmp_path):
 def test_negative_amount_without_credit_flag(project, tmp_path):
     text = GOOD.replace("-500;tkr;ja", "-500;tkr;nej")
     err = _error(tmp_path, text)
-    assert (err.file, err.row, err.column) == (str(tmp_path / "bad.csv"), 4, "amount")
+    assert (err.file, err.row, err.column) == (str(tmp_path / "bad.csv"), 4, "Belopp")
     assert "bad.csv" in str(err) and "only on a row flagged as a credit" in str(err) and "row 4: -500" in str(err)
 
 
 def test_unknown_municipality_names_file_row_and_column(project, tmp_path):
     text = GOOD.replace("Åmål IT;Amal;", "Åmål IT;Amal, Bengtfors;")
     err = _error(tmp_path, text)
-    assert (err.row, err.column) == (6, "municipalities")
+    assert (err.row, err.column) == (6, "Kommuner")
     assert "bad.csv" in str(err) and "'Bengtfors' is not a Swedish municipality" in str(err)
     assert "did you mean Bengtsfors" in str(err)
 
@@ -78,21 +78,21 @@ def test_unknown_municipality_names_file_row_and_column(project, tmp_path):
 def test_thousands_declared_as_kronor(project, tmp_path):
     text = GOOD.replace(";tkr;", ";kr;")
     err = _error(tmp_path, text)
-    assert (err.row, err.column) == (2, "unit")
+    assert (err.row, err.column) == (2, "Enhet")
     assert "look like thousands (tkr) declared as kronor" in str(err)
 
 
 def test_kronor_declared_as_thousands(project, tmp_path):
     text = HEADER + "Åmål IT;Åmål;2019;Konsulter;;;9000000;tkr;;\n"
     err = _error(tmp_path, text)
-    assert (err.row, err.column) == (2, "unit") and "look like kronor declared as thousands" in str(err)
+    assert (err.row, err.column) == (2, "Enhet") and "look like kronor declared as thousands" in str(err)
 
 
 def test_control_total_that_does_not_reconcile_reports_the_difference(project, tmp_path):
     text = GOOD.replace("14 000,5", "14 100,5").replace("Konsulter;;steer_and_support;9 000;tkr;;",
                                                         "Konsulter;;steer_and_support;9 000;tkr;;8 000")
     err = _error(tmp_path, text)
-    assert (err.row, err.column) == (2, "control_total")
+    assert (err.row, err.column) == (2, "Kontrollsumma")
     message = str(err)
     assert "SML-IT 2019: sum 14,000 vs control 14,100 tkr (difference -100)" in message.replace("14,001", "14,000")
     assert "Åmål IT 2019: sum 9,000 vs control 8,000 tkr (difference +1,000)" in message
@@ -101,24 +101,24 @@ def test_control_total_that_does_not_reconcile_reports_the_difference(project, t
 def test_an_organisation_must_serve_the_same_municipalities_on_every_row(project, tmp_path):
     text = GOOD.replace("SML-IT;Sotenäs, Munkedal, Lysekil;2019;;hardware", "SML-IT;Sotenäs, Munkedal;2019;;hardware")
     err = _error(tmp_path, text)
-    assert (err.row, err.column) == (5, "municipalities") and "serves '1427;1430'" in str(err)
+    assert (err.row, err.column) == (5, "Kommuner") and "serves '1427;1430'" in str(err)
 
 
 def test_a_municipality_served_by_two_organisations(project, tmp_path):
     text = GOOD.replace("Åmål IT;Amal;", "Åmål IT;Lysekil;")
     err = _error(tmp_path, text)
-    assert (err.row, err.column) == (6, "municipalities") and "served by both 'SML-IT' and 'Åmål IT'" in str(err)
+    assert (err.row, err.column) == (6, "Kommuner") and "served by both 'SML-IT' and 'Åmål IT'" in str(err)
 
 
 def test_row_without_account_or_pool(project, tmp_path):
     text = GOOD.replace("Åmål IT;Amal;2019;Konsulter;;", "Åmål IT;Amal;2019;;;")
     err = _error(tmp_path, text)
-    assert (err.row, err.column) == (6, "account")
+    assert (err.row, err.column) == (6, "Konto")
 
 
 def test_positive_credit_and_bad_pool(project, tmp_path):
     err = _error(tmp_path, GOOD.replace("-500;tkr;ja", "500;tkr;ja"))
-    assert (err.row, err.column) == (4, "amount") and "a credit is entered as a negative amount" in str(err)
+    assert (err.row, err.column) == (4, "Belopp") and "a credit is entered as a negative amount" in str(err)
     err = _error(tmp_path, GOOD.replace(";hardware;", ";hårdvara;"))
     assert (err.row, err.column) == (5, "Kostnadspool") and "'hårdvara' is not allowed" in str(err)
 
@@ -141,7 +141,7 @@ def test_total_cost_records_its_definition_in_the_sidecar(project, tmp_path):
 
 def test_total_cost_in_thousands_declared_as_kronor(project, tmp_path):
     err = _error(tmp_path, TOTAL.replace(";tkr;", ";kr;"), dataset="municipal_total_cost")
-    assert (err.row, err.column) == (2, "total_cost") and "declared as kronor" in str(err)
+    assert (err.row, err.column) == (2, "Total kostnad") and "declared as kronor" in str(err)
 
 
 def test_imported_ledger_runs_through_the_metrics(project, tmp_path):

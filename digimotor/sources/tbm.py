@@ -97,6 +97,11 @@ def resolve_served(text: object) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+def _header(frame: pd.DataFrame, column: str) -> str:
+    """The file's own header for ``column`` (errors name the column as the user wrote it)."""
+    return str(frame.attrs.get("headers", {}).get(column, column))
+
+
 def _first_row(frame: pd.DataFrame, mask) -> int:
     from .files import ROW
 
@@ -122,7 +127,7 @@ def _check_ledger(frame: pd.DataFrame, file: str) -> None:
                 resolved[cell] = exc
         outcome = resolved[cell]
         if isinstance(outcome, Exception):
-            problems.append((int(row), "municipalities", f"'{cell}': {outcome}"))
+            problems.append((int(row), _header(frame, "municipalities"), f"'{cell}': {outcome}"))
             served.append(None)
         else:
             served.append(outcome)
@@ -139,7 +144,7 @@ def _check_ledger(frame: pd.DataFrame, file: str) -> None:
             raise InputFileError(
                 f"organisation '{org}' serves '{other['municipalities'].iloc[0]}' here but '{first}' "
                 f"in row {int(group[ROW].iloc[0])}",
-                file=file, row=int(other[ROW].iloc[0]), column="municipalities",
+                file=file, row=int(other[ROW].iloc[0]), column=_header(frame, "municipalities"),
                 hint="an IT organisation serves the same municipalities on every row",
             )
     claimed: dict[str, str] = {}
@@ -148,14 +153,14 @@ def _check_ledger(frame: pd.DataFrame, file: str) -> None:
             if code in claimed and claimed[code] != org:
                 raise InputFileError(
                     f"municipality {code} is served by both '{claimed[code]}' and '{org}'",
-                    file=file, row=_first_row(frame, frame["organisation"] == org), column="municipalities",
+                    file=file, row=_first_row(frame, frame["organisation"] == org), column=_header(frame, "municipalities"),
                     hint="each municipality belongs to one IT organisation (a shared one lists all it serves)",
                 )
             claimed[code] = str(org)
     nothing = frame["account"].isna() & frame["cost_pool"].isna()
     if nothing.any():
         raise InputFileError("the row has neither an account nor a cost pool", file=file,
-                             row=_first_row(frame, nothing), column="account",
+                             row=_first_row(frame, nothing), column=_header(frame, "account"),
                              hint="give the account (category) so the mapping can place it, or the TBM cost pool")
     credit = frame["credit"].fillna(False).astype(bool)
     negative = frame["amount"] < 0
@@ -164,19 +169,19 @@ def _check_ledger(frame: pd.DataFrame, file: str) -> None:
         amounts = ", ".join(f"row {int(r)}: {a:g}" for r, a in zip(frame.loc[bad, ROW], frame.loc[bad, "amount"], strict=True))
         raise InputFileError(
             f"a negative amount is allowed only on a row flagged as a credit ({amounts})",
-            file=file, row=_first_row(frame, bad), column="amount",
+            file=file, row=_first_row(frame, bad), column=_header(frame, "amount"),
             hint="set credit=ja on credit notes and reversals, or correct the sign",
         )
     positive_credit = credit & (frame["amount"] > 0)
     if positive_credit.any():
         raise InputFileError("a credit is entered as a negative amount", file=file,
-                             row=_first_row(frame, positive_credit), column="amount")
+                             row=_first_row(frame, positive_credit), column=_header(frame, "amount"))
     keys = ["organisation", "year"]
     for (org, year), group in frame.groupby(keys, sort=False):
         if group["unit"].nunique() > 1:
             raise InputFileError(
                 f"organisation '{org}' {year} mixes units ({', '.join(sorted(group['unit'].unique()))})",
-                file=file, row=int(group.loc[group["unit"] != group["unit"].iloc[0], ROW].iloc[0]), column="unit",
+                file=file, row=int(group.loc[group["unit"] != group["unit"].iloc[0], ROW].iloc[0]), column=_header(frame, "unit"),
                 hint="use one unit per organisation and year",
             )
         unit = str(group["unit"].iloc[0])
@@ -187,14 +192,14 @@ def _check_ledger(frame: pd.DataFrame, file: str) -> None:
                 f"organisation '{org}' {year} totals {group['amount'].sum():,.0f} {unit} = {total_sek:,.0f} kr, "
                 f"less than a municipal IT organisation's plausible minimum of {IT_COST_FLOOR_SEK:,.0f} kr"
                 + ("; the amounts look like thousands (tkr) declared as kronor" if unit == "kr" else ""),
-                file=file, row=first, column="unit",
+                file=file, row=first, column=_header(frame, "unit"),
                 hint="declare the unit the amounts are in (kr, tkr, mnkr)",
             )
         if total_sek > IT_COST_CEILING_SEK:
             raise InputFileError(
                 f"organisation '{org}' {year} totals {total_sek:,.0f} kr, more than the plausible maximum "
                 f"{IT_COST_CEILING_SEK:,.0f} kr" + ("; the amounts look like kronor declared as thousands" if unit != "kr" else ""),
-                file=file, row=first, column="unit",
+                file=file, row=first, column=_header(frame, "unit"),
                 hint="declare the unit the amounts are in (kr, tkr, mnkr)",
             )
         controls = group["control_total"].dropna()
@@ -202,7 +207,7 @@ def _check_ledger(frame: pd.DataFrame, file: str) -> None:
             raise InputFileError(
                 f"organisation '{org}' {year} has different control totals ({', '.join(f'{v:g}' for v in controls.unique())})",
                 file=file, row=int(group.loc[group["control_total"] != controls.iloc[0], ROW].dropna().iloc[0]),
-                column="control_total", hint="give one control total per organisation and year",
+                column=_header(frame, "control_total"), hint="give one control total per organisation and year",
             )
     table = reconcile(frame)
     off = table[~table["reconciled"]]
@@ -214,7 +219,7 @@ def _check_ledger(frame: pd.DataFrame, file: str) -> None:
         )
         row = _first_row(frame, (frame["organisation"] == off["organisation"].iloc[0]) & frame["control_total"].notna())
         raise InputFileError(f"the ledger does not reconcile with its control total(s): {listed}",
-                             file=file, row=row, column="control_total",
+                             file=file, row=row, column=_header(frame, "control_total"),
                              hint="a line is missing or doubled, or the control total is for another scope")
 
 
@@ -301,13 +306,13 @@ def _check_total_cost(frame: pd.DataFrame, file: str) -> None:
                 f"{value:,.0f} {unit} = {sek:,.0f} kr is less than any municipality's total cost "
                 f"(plausible minimum {TOTAL_COST_FLOOR_SEK:,.0f} kr)"
                 + ("; the amounts look like thousands (tkr) declared as kronor" if unit == "kr" else ""),
-                file=file, row=int(row), column="total_cost", hint="declare the unit the amounts are in (kr, tkr, mnkr)",
+                file=file, row=int(row), column=_header(frame, "total_cost"), hint="declare the unit the amounts are in (kr, tkr, mnkr)",
             )
         if sek > TOTAL_COST_CEILING_SEK:
             raise InputFileError(
                 f"{value:,.0f} {unit} = {sek:,.0f} kr is more than any municipality's total cost"
                 + ("; the amounts look like kronor declared as thousands" if unit != "kr" else ""),
-                file=file, row=int(row), column="total_cost", hint="declare the unit the amounts are in (kr, tkr, mnkr)",
+                file=file, row=int(row), column=_header(frame, "total_cost"), hint="declare the unit the amounts are in (kr, tkr, mnkr)",
             )
 
 
