@@ -53,3 +53,18 @@ def test_relations():
     assert not matches(5000, 5000, "<", -2)
     assert matches(-12.2449, -12.2, "=", 1)
     assert not matches(float("nan"), 1.0, "=", 1)
+
+
+def test_derived_claim_without_printed_precision_compares_whole_numbers(repo_root, monkeypatch):
+    import digimotor.claims as claims_module
+
+    real = claims_module.load_claims
+
+    def without_decimals(part=None):
+        frame = real(part)
+        frame.loc[frame["claim_id"] == "fig07.1460.change", "decimals"] = None
+        return frame
+
+    monkeypatch.setattr(claims_module, "load_claims", without_decimals)
+    card = scorecard(parts=["demography"]).set_index("claim_id")
+    assert card.loc["fig07.1460.change", "outcome"] == "reproduced"

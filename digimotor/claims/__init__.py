@@ -132,6 +132,8 @@ def scorecard(produced: dict[str, float] | None = None, parts: list[str] | None 
         or the status itself for claims that are not evidence (``transcribed``, ``calibrated``,
         ``uncertain``, ``not_reproducible``, ``qualitative``).
     """
+    import pandas as pd
+
     claims = load_claims()
     if parts is not None:
         claims = claims[claims["part"].isin(parts)].reset_index(drop=True)
@@ -145,7 +147,7 @@ def scorecard(produced: dict[str, float] | None = None, parts: list[str] | None 
         elif value is None:
             outcome.append("not computed")
         else:
-            decimals = None if row.decimals is None or (isinstance(row.decimals, float)) else int(row.decimals)
+            decimals = None if pd.isna(row.decimals) else int(row.decimals)
             outcome.append(
                 "reproduced" if matches(value, row.published_value, row.relation, decimals) else "differs"
             )
