@@ -319,7 +319,7 @@ def _check_total_cost(frame: pd.DataFrame, file: str) -> None:
 def _total_cost_sidecar(frame: pd.DataFrame) -> dict:
     definitions = sorted(str(d) for d in frame["definition"].dropna().unique())
     note = (
-        "the report's definition (the municipality's total cost from the income statement plus depreciation)"
+        "the report's definition: 'kommunens totala kostnad (resultat och avskrivningskostnad)', Figur 19, seed line 2267"
         if definitions == [REPORT_TOTAL_COST_DEFINITION]
         else "NOT (only) the report's definition 'result_and_depreciation': shares are not comparable with Figure 19"
     )

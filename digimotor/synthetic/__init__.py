@@ -60,6 +60,8 @@ def render(module: ModuleType, seed: int = DEFAULT_SEED) -> dict[str, tuple[byte
             "pseudonyms": "units are pseudonyms (Kommun NN, IT-org NN); no real municipality's values",
             "note": (module.__doc__ or "").strip().splitlines()[0],
         }
+        if callable(spec.extra.get("sidecar_fields")):  # as digimotor import records them
+            fields.update(spec.extra["sidecar_fields"](conformed))
         out[dataset] = (body, fields)
     return out
 
