@@ -138,10 +138,10 @@ def parse_jsonstat2(doc: dict, file: str) -> pd.DataFrame:
         )
     records = []
     for position, combo in enumerate(itertools.product(*codes)):
-        where = ", ".join(f"{d}={c}" for d, c in zip(ids, combo, strict=True))
         try:
             number = _number(values[position], file, position + 1, VALUE)
         except InputFileError as exc:
+            where = ", ".join(f"{d}={c}" for d, c in zip(ids, combo, strict=True))
             raise InputFileError(f"{exc.message} (cell {where})", file=file, row=position + 1,
                                  column=VALUE) from None
         records.append([*combo, number, position + 1])

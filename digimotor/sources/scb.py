@@ -212,8 +212,8 @@ def _collapse(long: pd.DataFrame, keep_roles: tuple[str, ...], spec: DatasetSpec
     by_role = {roles[c]: c for c in keep}
     if frame.empty:
         raise InputFileError("no cells are left after selecting the content and totals", file=file)
-    grouped = frame.groupby(keep, sort=False, dropna=False).agg(value=("value", "sum"), row=(ROW, "min"),
-                                                               missing=("value", lambda s: s.isna().any()))
+    grouped = frame.assign(missing=frame["value"].isna()).groupby(keep, sort=False, dropna=False).agg(
+        value=("value", "sum"), row=(ROW, "min"), missing=("missing", "any"))
     grouped = grouped.reset_index()
     bad = grouped[grouped["missing"]]
     if not bad.empty:
