@@ -435,11 +435,32 @@ def conform(raw: pd.DataFrame, spec: DatasetSpec, file: str, *, within: Sequence
             out[col.name] = [None] * len(raw)
             continue
         parsed: list[Any] = []
+        # Exports repeat the same few values (names, years, categories) on many rows:
+        # parse each distinct value once.
+        cache: dict[object, tuple[bool, Any]] = {}
+        # A column whose names keep their diacritics (Håbo, Åmål) settles "Habo" as Habo.
+        exact_names = col.dtype == "municipality" and any(
+            isinstance(v, str) and not v.isascii() for v in raw[header]
+        )
         for row_number, value in zip(raw[ROW], raw[header], strict=True):
             try:
-                parsed.append(_parse_cell(value, col, within))
-            except (ValueError, UnknownRegionError) as exc:
-                problems.add(int(row_number), header, str(exc))
+                key: object = (type(value), value)
+                hash(key)
+            except TypeError:
+                key = None
+            result = cache.get(key) if key is not None else None
+            if result is None:
+                try:
+                    result = (True, _parse_cell(value, col, within, exact_names))
+                except (ValueError, UnknownRegionError) as exc:
+                    result = (False, str(exc))
+                if key is not None:
+                    cache[key] = result
+            ok, parsed_value = result
+            if ok:
+                parsed.append(parsed_value)
+            else:
+                problems.add(int(row_number), header, parsed_value)
                 parsed.append(None)
         out[col.name] = parsed
     problems.raise_if_any()
@@ -499,7 +520,7 @@ def _drop_units_row(raw: pd.DataFrame, spec: DatasetSpec, by_target: dict[str, s
     return trimmed
 
 
-def _parse_cell(value: object, col: Column, within: Sequence[str] | None) -> Any:
+def _parse_cell(value: object, col: Column, within: Sequence[str] | None, exact_names: bool = False) -> Any:
     from .regions import resolve_municipality
 
     text = None if value is None else str(value).strip()
@@ -530,7 +551,7 @@ def _parse_cell(value: object, col: Column, within: Sequence[str] | None) -> Any
 
         if is_pseudonym(text):  # synthetic example units keep their pseudonym
             return text
-        return resolve_municipality(text, within=within)
+        return resolve_municipality(text, within=within, exact_names=exact_names)
     if col.dtype == "category":
         allowed = {fold(a): a for a in col.allowed or ()}
         key = fold(text)

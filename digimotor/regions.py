@@ -174,7 +174,9 @@ def _describe(code: str) -> str:
     return f"{mun.name} ({mun.code}, {mun.county})"
 
 
-def resolve_municipality(text: object, *, within: Iterable[str] | None = None) -> str:
+def resolve_municipality(
+    text: object, *, within: Iterable[str] | None = None, exact_names: bool = False
+) -> str:
     """Return the SCB code of the municipality that ``text`` names.
 
     Parameters
@@ -186,6 +188,10 @@ def resolve_municipality(text: object, *, within: Iterable[str] | None = None) -
     within
         Optional codes to restrict the match to (e.g. the municipalities of one region);
         this also settles names that are ambiguous nationally.
+    exact_names
+        Accept a name spelt exactly as SCB spells it even where another municipality reads
+        the same without diacritics ("Habo" is Habo, not Håbo). Set it when the source is
+        known to keep its diacritics, e.g. a file in which other names carry å, ä or ö.
 
     Raises
     ------
@@ -217,7 +223,7 @@ def resolve_municipality(text: object, *, within: Iterable[str] | None = None) -
                 break
     if allowed is not None:
         candidates = [c for c in candidates if c in allowed]
-    if len(candidates) > 1 and not raw.isascii():
+    if len(candidates) > 1 and (exact_names or not raw.isascii()):
         exact = exact_index.get(raw.casefold())
         if exact in candidates:
             return exact
@@ -227,7 +233,7 @@ def resolve_municipality(text: object, *, within: Iterable[str] | None = None) -
         listed = "; ".join(_describe(c) for c in sorted(candidates))
         raise UnknownRegionError(
             f"'{text}' is ambiguous: it can mean {listed}",
-            hint="give the SCB code instead (or write Håbo/Habo-style names exactly as SCB spells them with diacritics)",
+            hint="give the SCB code instead, or keep the diacritics of the other names in the file",
         )
     pool = {
         fold(m.name): m.name

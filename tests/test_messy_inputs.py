@@ -107,3 +107,18 @@ def test_large_file_generated_at_test_time(tmp_path):
     path.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
     frame = read_for_dataset(SPEC, path)
     assert len(frame) == len(lines) - 2
+
+
+def test_scb_export_with_every_name_resolves_habo_and_habo(tmp_path):
+    """An export that keeps diacritics names Habo and Håbo exactly: both resolve, all 290 do."""
+    from digimotor.regions import all_municipalities
+
+    lines = ["Region;År;Folkmängd"] + [f"{m.name};2019;{1000 + i}" for i, m in enumerate(all_municipalities())]
+    path = tmp_path / "scb.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="cp1252")
+    frame = read_for_dataset(SPEC, path)
+    assert frame["municipality_code"].nunique() == 290
+    by_code = dict(zip(frame["municipality_code"], frame["population"], strict=True))
+    names = [m.code for m in all_municipalities()]
+    assert by_code["0643"] == 1000 + names.index("0643")  # Habo
+    assert by_code["0305"] == 1000 + names.index("0305")  # Håbo
