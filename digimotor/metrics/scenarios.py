@@ -114,8 +114,12 @@ class ScenarioParameters:
         """The parameters as a two-column table (``parameter``, ``value``) for the notebook."""
         import pandas as pd
 
-        return pd.DataFrame([{"parameter": k, "value": ", ".join(v) if isinstance(v, tuple) else v}
-                             for k, v in asdict(self).items()])
+        def text(value: object) -> str:
+            if isinstance(value, tuple):
+                return ", ".join(value)
+            return f"{value:g}" if isinstance(value, float) else str(value)
+
+        return pd.DataFrame([{"parameter": k, "value": text(v)} for k, v in asdict(self).items()])
 
 
 @dataclass

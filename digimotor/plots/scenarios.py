@@ -27,7 +27,7 @@ LABELS = {
     "stairs.stated": {"sv": "placering enligt rapporten", "en": "placed by the report"},
     "stairs.reading": {"sv": "projektets tolkning", "en": "the project's reading"},
     "stairs.ended": {"sv": "avslutad", "en": "ended"},
-    "scenario": {"sv": "Scenario", "en": "Scenario"},
+    "scenario": {"sv": "Scenario (nr)", "en": "Scenario (no.)"},
     "scenario_name": {"sv": "Scenario", "en": "Scenario"},
     "sou_path": {"sv": "Vägval (SOU 2020:8)", "en": "Path (SOU 2020:8)"},
     "definition": {"sv": "Innebörd", "en": "Meaning"},
@@ -69,12 +69,33 @@ LABELS = {
     "n_members": {"sv": "Medlemmar", "en": "Members"},
     "members": {"sv": "Kommuner", "en": "Municipalities"},
     "seed_lines": {"sv": "Rader (OCR-text)", "en": "Lines (OCR text)"},
+    "n_partners": {"sv": "Partner (antal)", "en": "Partners (count)"},
+    "statement.definition": {"sv": "innebörd", "en": "definition"},
+    "statement.strength": {"sv": "styrka", "en": "strength"},
+    "statement.weakness": {"sv": "svaghet", "en": "weakness"},
+    "placement.clear": {"sv": "tydlig", "en": "clear"},
+    "placement.uncertain": {"sv": "osäker (layouten)", "en": "uncertain (layout)"},
+    "status.clear": {"sv": "tydlig", "en": "clear"},
+    "status.uncertain": {"sv": "osäker (OCR)", "en": "uncertain (OCR)"},
+    "status.active": {"sv": "pågår", "en": "active"},
+    "status.ended": {"sv": "avslutad", "en": "ended"},
+    "status.planned": {"sv": "planerad", "en": "planned"},
+    "path_basis.stated": {"sv": "enligt rapporten", "en": "stated by the report"},
+    "path_basis.project_reading": {"sv": "projektets tolkning", "en": "the project's reading"},
+    "path_basis.user": {"sv": "användarens uppgift", "en": "the user's data"},
+    "critical.True": {"sv": "ja", "en": "yes"},
+    "critical.False": {"sv": "nej", "en": "no"},
 }
 
 
 def table_labels(lang: str, columns: Sequence[str]) -> dict[str, str]:
     """Translated headers for ``columns``."""
     return {c: label(c, lang, LABELS) for c in columns}
+
+
+def translated(values: pd.Series, prefix: str, lang: str = "sv") -> pd.Series:
+    """Translate coded values (``clear``, ``stated``, ``strength`` …) with the ``<prefix>.<value>`` labels."""
+    return values.map(lambda v: label(f"{prefix}.{v}", lang, LABELS) if f"{prefix}.{v}" in LABELS else v)
 
 
 def scenario_label(code: int, scenario_names: Mapping[int, str], lang: str = "sv") -> str:
