@@ -238,15 +238,15 @@ def test_import_defaults_the_scale(project, tmp_path):
 @pytest.mark.parametrize(
     ("body", "row", "column", "text"),
     [
-        ("Orust;Implementera standarder;6;1;5;;2020-11-16\n", 2, "score", "off the declared scale 1–5"),
-        ("Orust;Implementera standarder;3;1;5;0;2020-11-16\n", 2, "technology", "off the declared scale 1–5"),
+        ("Orust;Implementera standarder;6;1;5;;2020-11-16\n", 2, "poäng", "off the declared scale 1–5"),
+        ("Orust;Implementera standarder;3;1;5;0;2020-11-16\n", 2, "teknik", "off the declared scale 1–5"),
         ("Orust;Implementera standarder;3;1;5;;2020-11-16\nOrust;Leverantörshanteringen;3;1;5;;2020-11-16\n",
-         3, "capability", "did you mean supplier_management"),
+         3, "förmåga", "did you mean supplier_management"),
         ("Orust;Implementera standarder;3;1;5;;2020-11-16\nOrust;implement_standards;4;1;5;;2020-11-16\n",
-         3, "capability", "assessed twice"),
+         3, "förmåga", "assessed twice"),
         ("Orust;Implementera standarder;3;1;5;;2020-11-16\nOrust;Implementera standarder;4;1;5;;2020-11-16\n",
          3, "capability", "duplicates row 2"),
-        ("Orust;Implementera standarder;3;5;1;;2020-11-16\n", 2, "scale_max", "is empty"),
+        ("Orust;Implementera standarder;3;5;1;;2020-11-16\n", 2, "skala max", "is empty"),
     ],
     ids=["score-off-scale", "element-off-scale", "unknown-capability", "duplicate-by-alias", "exact-duplicate",
          "empty-scale"],
@@ -258,6 +258,7 @@ def test_bad_input_names_file_row_and_column(project, tmp_path, body, row, colum
     with pytest.raises(InputFileError) as info:
         import_file("capabilities", src, name="bad")
     err = info.value
+    # the column is named as the file writes it; the exact duplicate is reported on the key columns
     assert err.file.endswith("bad.csv") and err.row == row and column in err.column
     message = str(err)
     assert "bad.csv" in message and f"row {row}" in message and text in message
@@ -293,7 +294,7 @@ def test_willingness_and_criticality_imports(project, tmp_path):
     bad.write_text("förmåga;kritikalitet\nAvveckla;high\nAvvekla;low\n", encoding="utf-8")
     with pytest.raises(InputFileError) as info:
         import_file("capability_criticality", bad, name="bad")
-    assert info.value.row == 3 and info.value.column == "capability"
+    assert info.value.row == 3 and info.value.column == "förmåga"
 
 
 def test_template_writes_csv_and_xlsx(tmp_path):

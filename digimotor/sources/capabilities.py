@@ -219,10 +219,15 @@ def resolve_capability(text: object, lookup: dict[str, str]) -> str:
     key = _key(text)
     if key in lookup:
         return lookup[key]
-    close = difflib.get_close_matches(key, list(lookup), n=3, cutoff=0.5)
+    close = difflib.get_close_matches(key, list(lookup), n=3, cutoff=0.6)
     suggestion = ", ".join(dict.fromkeys(lookup[c] for c in close))
     hint = f"; did you mean {suggestion}?" if suggestion else ""
     raise ValueError(f"'{text}' is not a capability in the catalogue{hint}")
+
+
+def _header(frame: pd.DataFrame, column: str) -> str:
+    """The file's own header for ``column`` (errors name the column as the user wrote it)."""
+    return frame.attrs.get("headers", {}).get(column, column)
 
 
 def _catalogue_for_checks() -> pd.DataFrame:
@@ -241,7 +246,7 @@ def _check_capabilities(frame: pd.DataFrame, file: str) -> None:
         try:
             ids.append(resolve_capability(text, lookup))
         except ValueError as exc:
-            raise InputFileError(str(exc), file=file, row=int(row_number), column="capability") from None
+            raise InputFileError(str(exc), file=file, row=int(row_number), column=_header(frame, "capability")) from None
     frame["capability"] = ids
 
     def present(value: object) -> bool:
@@ -253,13 +258,13 @@ def _check_capabilities(frame: pd.DataFrame, file: str) -> None:
         low = int(row["scale_min"]) if present(row["scale_min"]) else DEFAULT_SCALE[0]
         high = int(row["scale_max"]) if present(row["scale_max"]) else DEFAULT_SCALE[1]
         if high <= low:
-            raise InputFileError(f"the scale {low}–{high} is empty", file=file, row=number, column="scale_max")
+            raise InputFileError(f"the scale {low}–{high} is empty", file=file, row=number, column=_header(frame, "scale_max"))
         for column in ("score", *ELEMENTS):
             value = row[column]
             if present(value) and not low <= float(value) <= high:
                 raise InputFileError(
                     f"{column} {value:g} is off the declared scale {low}–{high}",
-                    file=file, row=number, column=column,
+                    file=file, row=number, column=_header(frame, column),
                     hint="declare another scale in scale_min/scale_max, or correct the score",
                 )
         low_all.append(low)
@@ -275,7 +280,7 @@ def _check_capabilities(frame: pd.DataFrame, file: str) -> None:
             raise InputFileError(
                 f"{code} is assessed twice for '{capability}' on {date or 'the same (empty) date'} "
                 f"(first in row {seen[key]})",
-                file=file, row=int(row_number), column="capability",
+                file=file, row=int(row_number), column=_header(frame, "capability"),
                 hint="keep one assessment per municipality, capability and date",
             )
         seen[key] = int(row_number)
@@ -328,13 +333,13 @@ def _check_criticality(frame: pd.DataFrame, file: str) -> None:
         try:
             ids.append(resolve_capability(text, lookup))
         except ValueError as exc:
-            raise InputFileError(str(exc), file=file, row=int(row_number), column="capability") from None
+            raise InputFileError(str(exc), file=file, row=int(row_number), column=_header(frame, "capability")) from None
     frame["capability"] = ids
     dup = frame.duplicated("capability")
     if dup.any():
         row_number = int(frame.loc[dup, ROW].iloc[0])
         raise InputFileError(f"'{frame.loc[dup, 'capability'].iloc[0]}' has more than one criticality",
-                             file=file, row=row_number, column="capability")
+                             file=file, row=row_number, column=_header(frame, "capability"))
 
 
 CRITICALITY = register(
@@ -370,14 +375,14 @@ def _check_willingness(frame: pd.DataFrame, file: str) -> None:
         try:
             ids.append(resolve_capability(text, lookup))
         except ValueError as exc:
-            raise InputFileError(str(exc), file=file, row=int(row_number), column="capability") from None
+            raise InputFileError(str(exc), file=file, row=int(row_number), column=_header(frame, "capability")) from None
     frame["capability"] = ids
     keys = list(zip(frame["municipality_code"], frame["capability"].fillna(""), strict=True))
     seen: dict[tuple[str, str], int] = {}
     for row_number, key in zip(frame[ROW], keys, strict=True):
         if key in seen:
             raise InputFileError(f"{key[0]} has two rows for {key[1] or 'all capabilities'} (first in row {seen[key]})",
-                                 file=file, row=int(row_number), column="capability")
+                                 file=file, row=int(row_number), column=_header(frame, "capability"))
         seen[key] = int(row_number)
 
 
@@ -416,7 +421,7 @@ def _check_collaborations(frame: pd.DataFrame, file: str) -> None:
             cid = clash.index[0]
             rows = frame.loc[frame["collaboration_id"] == cid, ROW].tolist()
             raise InputFileError(f"collaboration '{cid}' has more than one {column} (rows "
-                                 f"{', '.join(map(str, rows))})", file=file, row=int(rows[-1]), column=column)
+                                 f"{', '.join(map(str, rows))})", file=file, row=int(rows[-1]), column=_header(frame, column))
 
 
 COLLABORATIONS = register(
