@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digimotor.errors import ParameterError
 from digimotor.metrics import scenarios as sc
@@ -239,3 +241,41 @@ def test_scenario_and_path_definitions():
     steps = cs.load_samtrappan_steps()
     assert list(steps["step_id"].astype(str)) == list(sc.SAMTRAPPAN_LEVEL)
     assert steps.set_index("step_id").loc["coordination", "status"] == "uncertain"
+
+
+# ---------------------------------------------------------------------------------------
+# Properties on random inputs
+# ---------------------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    data=st.lists(st.lists(st.one_of(st.none(), st.sampled_from([0.0, 0.125, 0.25, 0.5, 0.75, 0.875, 1.0])),
+                           min_size=3, max_size=3), min_size=2, max_size=9),
+    capacity=st.integers(1, 3),
+    bonus=st.sampled_from([0.0, 0.25, 1.0]),
+)
+def test_engine_invariants(data, capacity, bonus):
+    matrix = pd.DataFrame([[np.nan if v is None else v for v in row] for row in data],
+                          index=[f"M{i}" for i in range(len(data))], columns=["a", "b", "c"])
+    params = sc.ScenarioParameters(lead_capacity=capacity, tie_bonus=bonus)
+    result = sc.scenario_engine(matrix, params=params)
+    loop = sc.scenario_engine_loop(matrix, params=params)
+    pd.testing.assert_frame_equal(result.table, loop.table)
+    pd.testing.assert_frame_equal(result.pairs, loop.pairs)
+    table = result.table.set_index("capability")
+    for rec in result.pairs.itertuples(index=False):
+        assert matrix.loc[rec.lead, rec.capability] >= params.strong
+        assert matrix.loc[rec.receiver, rec.capability] <= params.weak
+        assert table.loc[rec.capability, "scenario"] in (2, 4)
+    if len(result.pairs):
+        assert result.pairs.groupby(["capability", "lead"]).size().max() <= capacity
+        assert not result.pairs.duplicated(["capability", "receiver"]).any()
+    for capability, row in table.iterrows():
+        receivers = [m for m in row["receivers"].split("; ") if m]
+        unassigned = [m for m in row["unassigned"].split("; ") if m]
+        weak = int((matrix[capability] <= params.weak).sum())
+        if row["scenario"] in (2, 4):
+            assert len(receivers) + len(unassigned) == weak
+            assert len(receivers) == min(weak, capacity * len(row["leads"].split("; ")))
+        assert row["n_participants"] == int(matrix[capability].notna().sum())
