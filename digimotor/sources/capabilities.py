@@ -208,8 +208,10 @@ def capability_lookup(catalogue: pd.DataFrame) -> dict[str, str]:
     return lookup
 
 
-def resolve_capability(text: object, lookup: dict[str, str]) -> str:
+def resolve_capability(text: object, lookup: dict[str, str], names: dict[str, str] | None = None) -> str:
     """Return the catalogue id for ``text`` (an id, a Swedish or English name, or an alias).
+
+    ``names`` (id -> Swedish name) adds the name to the suggestion in the error message.
 
     Raises
     ------
@@ -220,7 +222,9 @@ def resolve_capability(text: object, lookup: dict[str, str]) -> str:
     if key in lookup:
         return lookup[key]
     close = difflib.get_close_matches(key, list(lookup), n=3, cutoff=0.6)
-    suggestion = ", ".join(dict.fromkeys(lookup[c] for c in close))
+    suggestion = ", ".join(
+        f"{cid} ('{names[cid]}')" if names and cid in names else cid for cid in dict.fromkeys(lookup[c] for c in close)
+    )
     hint = f"; did you mean {suggestion}?" if suggestion else ""
     raise ValueError(f"'{text}' is not a capability in the catalogue{hint}")
 
@@ -230,8 +234,10 @@ def _header(frame: pd.DataFrame, column: str) -> str:
     return frame.attrs.get("headers", {}).get(column, column)
 
 
-def _catalogue_for_checks() -> pd.DataFrame:
-    return load("capability_catalogue", "published")
+def _catalogue_for_checks() -> tuple[dict[str, str], dict[str, str]]:
+    """The lookup of accepted spellings and the Swedish names, from the published catalogue."""
+    catalogue = load("capability_catalogue", "published")
+    return capability_lookup(catalogue), dict(zip(catalogue["capability_id"], catalogue["name_sv"], strict=True))
 
 
 def _check_capabilities(frame: pd.DataFrame, file: str) -> None:
@@ -240,11 +246,11 @@ def _check_capabilities(frame: pd.DataFrame, file: str) -> None:
 
     from ..sources.files import ROW
 
-    lookup = capability_lookup(_catalogue_for_checks())
+    lookup, names = _catalogue_for_checks()
     ids = []
     for row_number, text in zip(frame[ROW], frame["capability"], strict=True):
         try:
-            ids.append(resolve_capability(text, lookup))
+            ids.append(resolve_capability(text, lookup, names))
         except ValueError as exc:
             raise InputFileError(str(exc), file=file, row=int(row_number), column=_header(frame, "capability")) from None
     frame["capability"] = ids
@@ -327,11 +333,11 @@ CAPABILITIES = register(
 def _check_criticality(frame: pd.DataFrame, file: str) -> None:
     from ..sources.files import ROW
 
-    lookup = capability_lookup(_catalogue_for_checks())
+    lookup, names = _catalogue_for_checks()
     ids = []
     for row_number, text in zip(frame[ROW], frame["capability"], strict=True):
         try:
-            ids.append(resolve_capability(text, lookup))
+            ids.append(resolve_capability(text, lookup, names))
         except ValueError as exc:
             raise InputFileError(str(exc), file=file, row=int(row_number), column=_header(frame, "capability")) from None
     frame["capability"] = ids
@@ -366,14 +372,14 @@ CRITICALITY = register(
 def _check_willingness(frame: pd.DataFrame, file: str) -> None:
     from ..sources.files import ROW
 
-    lookup = capability_lookup(_catalogue_for_checks())
+    lookup, names = _catalogue_for_checks()
     ids = []
     for row_number, text in zip(frame[ROW], frame["capability"], strict=True):
         if text is None or (isinstance(text, float) and text != text) or str(text).strip() == "":
             ids.append(None)
             continue
         try:
-            ids.append(resolve_capability(text, lookup))
+            ids.append(resolve_capability(text, lookup, names))
         except ValueError as exc:
             raise InputFileError(str(exc), file=file, row=int(row_number), column=_header(frame, "capability")) from None
     frame["capability"] = ids
