@@ -112,6 +112,7 @@ def exporter(show_code: bool):
         _EXPORTERS[show_code] = HTMLExporter(
             extra_template_basedirs=[str(TEMPLATE_DIR)], template_name="digimotor",
             exclude_input=not show_code, exclude_input_prompt=not show_code, exclude_output_prompt=True,
+            language_code="sv",
         )
     return _EXPORTERS[show_code]
 
@@ -123,9 +124,10 @@ def page_kinds(manifest: Sequence[Mapping[str, Any]]) -> list[str]:
 
 
 def nav(context: Mapping[str, Any], current: str | None, lang: str = "sv", prefix: str = "") -> str:
-    """The navigation bar: Overview, every notebook page, Method."""
+    """The navigation bar: Overview, every notebook page (short title), Method."""
     items = [("index.html", label("home", lang), current == "index")]
-    items += [(f"{name}.html", title, current == name) for name, title in context.get("notebooks", [])]
+    items += [(f"{name}.html", title.split(":")[0].strip(), current == name)
+              for name, title in context.get("notebooks", [])]
     items.append(("method.html", label("method", lang), current == "method"))
     current_mark = ' aria-current="page"'
     links = "".join(
@@ -238,7 +240,8 @@ def scorecard_html(card: pd.DataFrame | None, lang: str = "sv") -> str:
     for key, outcomes, sv, en in SCORE_GROUPS:
         n = int(sum(counts.get(o, 0) for o in outcomes))
         title = sv if lang == "sv" else en
-        rows.append(f'<tr class="dm-score-{key}"><td><a href="#claims-{key}">{esc(title)}</a></td><td>{n}</td></tr>')
+        name = f'<a href="#claims-{key}">{esc(title)}</a>' if n else esc(title)
+        rows.append(f'<tr class="dm-score-{key}"><td>{name}</td><td>{n}</td></tr>')
         part = card[card["outcome"].isin(outcomes)]
         if part.empty:
             continue
@@ -312,6 +315,11 @@ def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_co
 
     context = {"notebooks": [(p.stem, _title(p)) for p, _ in summaries]}
     shutil.copy2(SITE_DIR / "style.css", site_dir / "style.css")
+    for path, _res in summaries:  # a notebook that has never run still gets a page to link to
+        if not (site_dir / f"{path.stem}.html").exists():
+            text = (f"<h1>{esc(_title(path))}</h1><p>{label('not_run', lang).capitalize()}: "
+                    f"<code>digimotor reproduce --only {esc(path.stem)}</code></p>")
+            write_text(site_dir / f"{path.stem}.html", page(_title(path), text, context, path.stem, lang))
     files = _copy_exhibit_files(site_dir, summaries)
 
     # run card: status per notebook, parameters, inputs

@@ -1,0 +1,157 @@
+"""The published site: banners, run card, scorecard groups, and a real-browser check of links and images."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from digimotor import site
+
+CONTEXT = {"notebooks": [("01-demography", "01 · Demografi"), ("02-broadband", "02 · Bredband")]}
+
+
+def _render(tmp_path: Path, manifest, failure=None) -> str:
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x = 1", id="abc123")
+    nb.cells = [nbformat.v4.new_markdown_cell("# 02 · Bredband"), cell]
+    target = tmp_path / "02-broadband.html"
+    site.render_notebook(nb, target, name="02-broadband", show_code=False, manifest=manifest,
+                         failure=failure, context=CONTEXT)
+    return target.read_text(encoding="utf-8")
+
+
+def test_synthetic_pages_say_so_at_the_top(tmp_path):
+    page = _render(tmp_path, [{"entry": "input", "kind": "published", "path": "a.csv"},
+                              {"entry": "table", "kind": "synthetic", "name": "fig14_x"}])
+    banner = page.index("SYNTETISKA EXEMPELDATA")
+    assert banner < page.index("<main>")
+    assert "Datatyper på sidan: publicerad (ur rapporten), syntetisk (exempeldata)" in page
+    plain = _render(tmp_path, [{"entry": "input", "kind": "published", "path": "a.csv"}])
+    assert "SYNTETISKA" not in plain
+    # navigation to every page, the current one marked; no script from a CDN
+    assert '<a href="01-demography.html">01 · Demografi</a>' in plain
+    assert '<a aria-current="page" href="02-broadband.html">02 · Bredband</a>' in plain
+    assert '<html lang="sv">' in plain
+    assert 'href="method.html"' in plain and 'href="index.html"' in plain
+    assert "cdnjs" not in plain and "<script src=" not in plain
+    # code hidden by default
+    assert "x = 1" not in plain
+
+
+def test_failure_banner_links_to_the_failing_cell(tmp_path):
+    page = _render(tmp_path, [], failure={"cell": 4, "cell_id": "abc123", "error": "KeyError: 'kommun'"})
+    assert "Notebooken misslyckades i cell 4:" in page and "<code>KeyError: 'kommun'</code>" in page
+    assert 'href="#cell-id=abc123"' in page and 'id="cell-id=abc123"' in page
+
+
+def test_scorecard_keeps_evidence_apart_from_what_is_not():
+    card = pd.DataFrame({
+        "claim_id": ["a", "b", "c", "d", "e", "f"],
+        "exhibit": ["Figur 7"] * 6,
+        "description": ["derived equal", "derived off", "read back", "built to agree", "no data", "ocr"],
+        "published_value": [1.0, 2.0, 3.0, 4.0, None, None],
+        "computed_value": [1.0, 2.5, 3.0, 4.0, None, None],
+        "outcome": ["reproduced", "differs", "transcribed", "calibrated", "not_reproducible", "uncertain"],
+        "note": ["", "", "", "", "per-municipality scores are not public", ""],
+        "raw_text": ["", "", "", "", "", "83 %"],
+    })
+    text = site.scorecard_html(card)
+    counts = {key: text.split(f'class="dm-score-{key}"')[1].split("</tr>")[0] for key, *_ in site.SCORE_GROUPS}
+    assert {k: v.rsplit("<td>", 1)[1].split("<")[0] for k, v in counts.items()} == {
+        "derived": "1", "differs": "1", "not_computed": "0", "transcribed": "1", "calibrated": "1",
+        "not_reproducible": "1", "uncertain": "1", "qualitative": "0"}
+    section = text.split('id="claims-not_reproducible"')[1]
+    assert "per-municipality scores are not public" in section.split("</table>")[0]
+    assert "(bevis)" in text and "(inte bevis)" in text
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+CHECKER = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
+<iframe src="index.html"></iframe><iframe src="PAGE"></iframe>
+<script>
+window.addEventListener('load', () => {
+  const bad = [], external = []; let links = 0, images = 0;
+  for (const frame of document.querySelectorAll('iframe')) {
+    const doc = frame.contentDocument;
+    if (!doc || !doc.body) { bad.push('frame not loaded: ' + frame.src); continue; }
+    for (const img of doc.images) {
+      images++;
+      if (!(img.complete && img.naturalWidth > 0)) bad.push('image: ' + frame.src + ' ' + img.src.slice(0, 80));
+    }
+    for (const a of doc.querySelectorAll('a[href]')) {
+      links++;
+      const url = new URL(a.getAttribute('href'), frame.contentWindow.location.href);
+      if (url.protocol !== 'file:') { external.push(url.href); continue; }
+      let text = null;
+      const xhr = new XMLHttpRequest();
+      try { xhr.open('GET', url.href.split('#')[0], false); xhr.overrideMimeType('text/html; charset=utf-8'); xhr.send(); text = xhr.responseText; }
+      catch (e) { text = null; }
+      if (!text) { bad.push('link: ' + frame.src + ' -> ' + a.getAttribute('href')); continue; }
+      if (url.hash) {
+        // as a browser does: the fragment as written, then percent-decoded
+        const raw = url.hash.slice(1), id = decodeURIComponent(raw);
+        const target = new DOMParser().parseFromString(text, 'text/html');
+        if (!target.getElementById(raw) && !target.getElementById(id) && url.href.split('#')[0].endsWith('.html'))
+          bad.push('anchor: ' + frame.src + ' -> ' + a.getAttribute('href'));
+      }
+    }
+  }
+  const out = document.createElement('pre');
+  out.id = 'result';
+  out.textContent = JSON.stringify({bad, external, links, images});
+  document.body.appendChild(out);
+});
+</script></body></html>
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_site_in_a_real_browser(project, tmp_path):
+    """Headless Chromium loads the index and a notebook page; every link and image resolves."""
+    browser = _chromium()
+    if browser is None:
+        message = "no headless Chromium (Debian package 'chromium'; .ci/run installs it)"
+        if os.environ.get("CI", "").lower() in ("1", "true"):
+            pytest.fail(message + ": under CI=true a missing browser is a failure")
+        pytest.skip(message)
+    from digimotor.pipeline import reproduce
+
+    result = reproduce(only=["01-demography"], echo=lambda _m: None)
+    assert result.ok, result.results[0].error
+    site_dir = project / "build" / "site"
+    checker = site_dir / "_check.html"
+    checker.write_text(CHECKER.replace("PAGE", "01-demography.html"), encoding="utf-8")
+    try:
+        proc = subprocess.run(
+            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'chromium'}", "--allow-file-access-from-files",
+             "--virtual-time-budget=15000", "--dump-dom", checker.as_uri()],
+            capture_output=True, text=True, timeout=120,
+        )
+    finally:
+        checker.unlink()
+    assert proc.returncode == 0, proc.stderr[-800:]
+    dom = proc.stdout
+    assert '<pre id="result">' in dom, "the checker script did not run:\n" + proc.stderr[-800:]
+    report = json.loads(dom.split('<pre id="result">', 1)[1].split("</pre>", 1)[0].replace("&amp;", "&")
+                        .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"'))
+    assert report["bad"] == []
+    assert report["external"] == []
+    assert report["links"] >= 20  # navigation, exhibits, scorecard.csv, failing-cell anchors …
+    assert report["images"] >= 1  # the figures on the notebook page
