@@ -5,7 +5,7 @@
 1. find the notebooks (:func:`discover_notebooks`) and check every parameter against the
    notebooks' schemas (:mod:`digimotor.params`) before anything runs;
 2. take the run lock ``build/.reproduce.lock`` (a second run in the same checkout stops with
-   a message naming the first one's process, or waits with ``wait=True``);
+   waits for the first, or with ``wait=False`` stops with a message naming its process);
 3. compute each notebook's cache key from its source, its schema, its parameters, the
    checksums of the inputs it loaded last time (the run manifest, :mod:`digimotor.manifest`)
    and of ``data/claims/``, and the package (version and source); only notebooks whose key
@@ -264,7 +264,7 @@ def run_lock(wait: bool = False, echo: Callable[[str], Any] = print) -> Iterator
             if not wait:
                 raise DigimotorError(
                     f"another `digimotor reproduce` is running in this checkout (process {holder})",
-                    hint="wait for it to finish, or run with --wait",
+                    hint="let it finish first (without --no-wait, a second run waits for the first)",
                 ) from None
             echo(f"waiting for the run in process {holder} to finish …")
             fcntl.flock(fh, fcntl.LOCK_EX)
@@ -716,7 +716,7 @@ def reproduce(
     dry_run: bool = False,
     engine: str = "fork",
     live: bool = False,
-    wait: bool = False,
+    wait: bool = True,
 ) -> RunResult:
     """Run the notebooks that need it and build ``build/site/``.
 
@@ -744,7 +744,8 @@ def reproduce(
     live
         Redraw one line per notebook (for a terminal) instead of printing plain lines.
     wait
-        If another run holds the lock, wait for it instead of stopping.
+        If another run holds the lock, wait for it (default, with a message); if False, stop
+        with an error that names the other run's process.
 
     Raises
     ------

@@ -46,3 +46,24 @@ def test_unknown_notebook_name(project):
 
     with pytest.raises(DigimotorError, match="notebooks: 01-demography"):
         discover_notebooks(["99-nothing"])
+
+
+def test_full_run_scorecard_has_no_differing_derived_claim(project):
+    """All notebooks in one parallel run; the scorecard built from what they recorded."""
+    import csv
+
+    result = reproduce(echo=lambda _msg: None)
+    failed = {r.name: f"cell {r.cell}: {r.error}" for r in result.results if r.status != "done"}
+    assert not failed, failed
+    with open(project / "build" / "scorecard.csv", encoding="utf-8") as fh:
+        card = list(csv.DictReader(fh))
+    assert card, "empty scorecard"
+    differs = [(row["claim_id"], row["published_value"], row["computed_value"]) for row in card
+               if row["outcome"] == "differs"]
+    assert differs == []
+    # every derived claim of a part whose notebook recorded claims was computed
+    recorded = {p.stem for p in (project / "data" / "processed" / "claims").glob("*.json")}
+    missing = [row["claim_id"] for row in card if row["status"] == "derived" and row["part"] in recorded
+               and row["outcome"] == "not computed"]
+    assert missing == []
+    assert (project / "build" / "site" / "scorecard.csv").read_bytes() == (project / "build" / "scorecard.csv").read_bytes()

@@ -62,10 +62,35 @@ def test_run_lock_stops_a_second_run_with_a_clear_message(lab):
     write_notebook(lab / "notebooks", "10-ok", ["x = 1"])
     with run_lock():
         with pytest.raises(DigimotorError, match=rf"another `digimotor reproduce` is running in this checkout "
-                                                 rf"\(process {os.getpid()}\).*--wait"):
-            reproduce(**QUIET)
+                                                 rf"\(process {os.getpid()}\).*--no-wait"):
+            reproduce(wait=False, **QUIET)
     # released: a dry run goes through
     assert reproduce(dry_run=True, **QUIET).planned == [("10-ok", "never run")]
+
+
+def test_a_second_run_waits_for_the_first_by_default(lab):
+    import threading
+    import time
+
+    write_notebook(lab / "notebooks", "10-ok", ["x = 1"])
+    held, release = threading.Event(), threading.Event()
+
+    def first_run():
+        with run_lock():
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=first_run)
+    thread.start()
+    held.wait(10)
+    messages = []
+    threading.Timer(0.5, release.set).start()
+    start = time.perf_counter()
+    result = reproduce(dry_run=True, echo=messages.append)
+    thread.join()
+    assert time.perf_counter() - start >= 0.4
+    assert messages[0] == f"waiting for the run in process {os.getpid()} to finish …"
+    assert result.planned == [("10-ok", "never run")]
 
 
 def test_progress_plain_lines_and_live_redraw(capsys, tmp_path):

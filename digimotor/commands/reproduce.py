@@ -47,7 +47,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=("fork", "kernel"), default="fork",
                         help="fork: warm parent, a fresh process per notebook (default); "
                              "kernel: papermill with a fresh Jupyter kernel per notebook")
-    parser.add_argument("--wait", action="store_true", help="if another run holds the lock, wait for it")
+    parser.add_argument("--no-wait", dest="wait", action="store_false",
+                        help="if another run holds this checkout's run lock, stop instead of waiting for it")
 
 
 def run(args: argparse.Namespace) -> int:
