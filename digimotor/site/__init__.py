@@ -298,8 +298,8 @@ def _exhibit_label(name: str, lang: str) -> str:
     prefix = name.split("_", 1)[0]
     if prefix.startswith("fig") and prefix[3:5].isdigit():
         return ("Figur " if lang == "sv" else "Figure ") + str(int(prefix[3:5])) + prefix[5:]
-    if prefix.startswith("tab") and prefix[3:5].isdigit():
-        return ("Tabell " if lang == "sv" else "Table ") + str(int(prefix[3:5]))
+    if prefix.startswith("tab") and prefix[3:5].isdigit():  # a table of notebook NN, not a report exhibit
+        return ("Tabell, notebook " if lang == "sv" else "Table, notebook ") + prefix[3:5]
     return name
 
 
@@ -373,11 +373,15 @@ def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_co
                 continue
             seen.add(entry["name"])
             links = " ".join(f'<a href="{esc(f)}">{esc(Path(f).suffix[1:])}</a>' for f in files.get(entry["name"], []))
-            kinds = [entry["kind"]] if entry.get("kind") else page_kinds(res.manifest)
+            # a figure has no kind of its own: that of the table of the same name, else the page's
+            same = [e["kind"] for e in res.manifest if e.get("entry") == "table" and e.get("name") == entry["name"]]
+            kinds = [entry["kind"]] if entry.get("kind") else same[:1] or page_kinds(res.manifest)
+            page_wide = not entry.get("kind") and not same
             exhibit_rows.append(
                 f"<tr><td>{esc(_exhibit_label(entry['name'], lang))}</td><td><code>{esc(entry['name'])}</code></td>"
                 f'<td><a href="{esc(path.stem)}.html">{esc(_title(path))}</a></td><td>{links}</td>'
-                f"<td>{esc(', '.join(KIND_LABELS[k][lang] for k in kinds))}</td></tr>"
+                f"<td>{esc(', '.join(KIND_LABELS[k][lang] for k in kinds))}"
+                f"{' (sidans datatyper)' if page_wide and len(kinds) > 1 else ''}</td></tr>"
             )
     exhibits = "".join(exhibit_rows) or f'<tr><td colspan="5">{label("none", lang)}</td></tr>'
 
