@@ -155,3 +155,13 @@ def test_site_in_a_real_browser(project, tmp_path):
     assert report["external"] == []
     assert report["links"] >= 20  # navigation, exhibits, scorecard.csv, failing-cell anchors …
     assert report["images"] >= 1  # the figures on the notebook page
+
+
+def test_show_code_keeps_the_code(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("answer = 41 + 1")]
+    target = tmp_path / "p.html"
+    site.render_notebook(nb, target, name="p", show_code=True, manifest=[], failure=None, context=CONTEXT)
+    assert "answer" in target.read_text(encoding="utf-8")
+    site.render_notebook(nb, target, name="p", show_code=False, manifest=[], failure=None, context=CONTEXT)
+    assert "answer" not in target.read_text(encoding="utf-8")
