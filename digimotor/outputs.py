@@ -149,6 +149,14 @@ def present(
         for col in frame.columns
         if col in labels and _numeric(frame[col])
     }
+    yes, no = ("ja", "nej") if lang == "sv" else ("yes", "no")
+    formats.update(
+        {
+            labels[col]: (lambda v: "–" if v is None or v != v else (yes if v else no))
+            for col in frame.columns
+            if col in labels and _is_bool(frame[col])
+        }
+    )
     styler = shown.style.format(formats).hide(axis="index")
     parts = [caption] if caption else []
     if kind:
@@ -156,6 +164,14 @@ def present(
     if parts:
         styler = styler.set_caption(" — ".join(parts))
     return styler
+
+
+def _is_bool(series: pd.Series) -> bool:
+    import pandas as pd
+
+    return pd.api.types.is_bool_dtype(series) or (
+        series.dtype == object and series.dropna().map(lambda v: isinstance(v, bool)).all() and series.notna().any()
+    )
 
 
 def _numeric(series: pd.Series) -> bool:

@@ -88,3 +88,13 @@ def test_formula_injection_is_neutralised_in_outputs(project):
     written = pd.read_csv(path)
     assert list(written["assessor"]) == ["'=cmd|'/c calc'!A1", "'+1+1", "'@SUM(A1)", "'-2+3", "Åmål"]
     assert list(written["score"]) == [1, 2, 3, -4, 5]  # numbers untouched
+
+
+def test_present_shows_swedish_numbers_and_yes_no():
+    frame = pd.DataFrame({"name": ["Åmål"], "near": [True], "pct": [-3.25], "n": [12600]})
+    html = outputs.present(frame, {"name": "Kommun", "near": "Nära", "pct": "%", "n": "Antal"},
+                           decimals={"pct": 1}, kind="synthetic").to_html()
+    assert ">ja<" in html and "−3,3" in html and "12\u00a0600" in html
+    assert "Syntetiska exempeldata" in html
+    english = outputs.present(frame, {"near": "Near"}, lang="en").to_html()
+    assert ">yes<" in english
