@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from .atomic import atomic_path, write_text
 from .config import DATA_KINDS, figures_dir, processed_dir
 from .errors import DigimotorError
+from .numbers import round_half_up
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -137,7 +138,7 @@ def present(
         def inner(value: object) -> str:
             if value is None or value != value:
                 return "–"
-            text = f"{float(value):,.{places}f}"
+            text = f"{round_half_up(float(value), places):,.{places}f}"
             if lang == "sv":
                 text = text.replace(",", "\u00a0").replace(".", ",").replace("-", "−")
             return text

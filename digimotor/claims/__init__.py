@@ -15,14 +15,16 @@ from __future__ import annotations
 import importlib
 import math
 import pkgutil
-from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from ..config import claims_dir
 from ..errors import DigimotorError
+from ..numbers import round_half_up
 
 if TYPE_CHECKING:
     import pandas as pd
+
+__all__ = ["load_claims", "matches", "round_half_up", "derive_all", "scorecard"]
 
 STATUSES = ("derived", "transcribed", "calibrated", "uncertain", "not_reproducible", "qualitative")
 RELATIONS = ("=", "<", ">", "<=", ">=")
@@ -73,15 +75,6 @@ def load_claims(part: str | None = None) -> pd.DataFrame:
     if part is not None:
         claims = claims[claims["part"] == part].reset_index(drop=True)
     return claims
-
-
-def round_half_up(value: float, decimals: int) -> float:
-    """Round as printed tables do (half away from zero); negative ``decimals`` round to tens, hundreds …"""
-    if value is None or math.isnan(float(value)):
-        return math.nan
-    number = Decimal(str(float(value)))
-    step = Decimal(1).scaleb(-decimals)  # 0.1 for 1 decimal, 100 for -2
-    return float((number / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step)
 
 
 def matches(computed: float, published: float, relation: str, decimals: int | None) -> bool:
