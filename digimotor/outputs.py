@@ -158,7 +158,8 @@ def present(
             if col in labels and _is_bool(frame[col])
         }
     )
-    styler = shown.style.format(formats).hide(axis="index")
+    # User data reach the published pages through these tables: escape every text cell.
+    styler = shown.style.format(formats, escape="html").hide(axis="index")
     parts = [caption] if caption else []
     if kind:
         parts.append(label("synthetic.note", lang) if kind == "synthetic" else label(f"kind.{kind}", lang))

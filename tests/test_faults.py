@@ -98,3 +98,10 @@ def test_present_shows_swedish_numbers_and_yes_no():
     assert "Syntetiska exempeldata" in html
     english = outputs.present(frame, {"near": "Near"}, lang="en").to_html()
     assert ">yes<" in english
+
+
+def test_present_escapes_user_text_in_html():
+    frame = pd.DataFrame({"assessor": ["<script>alert('x')</script>", "Anna & Co"], "score": [1.0, 2.0]})
+    html = outputs.present(frame, {"assessor": "Bedömare", "score": "Poäng"}).to_html()
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html and "Anna &amp; Co" in html
