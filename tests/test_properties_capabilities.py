@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -110,10 +109,6 @@ TIED = pd.DataFrame({"c3": [0.25, 0.3, 0.5, 0.7, 1.0, np.nan], "c4": [np.nan, np
                     index=[f"Kommun {i:02d}" for i in range(1, 7)])
 
 
-@pytest.mark.xfail(strict=True, reason="joint_ranking compares floating-point means exactly, so two capabilities "
-                   "whose means are equal (c3 and c4 of TIED: 0.55) are ordered by summation noise, not by the "
-                   "documented median tie-break; reversing the rows gives c4 a mean of 0.5499999999999999 and "
-                   "swaps ranks 1 and 2")
 @settings(max_examples=50, deadline=None)
 @example(TIED, True)
 @given(matrices(columns=3).filter(lambda m: m.notna().any().any()), st.booleans())
@@ -123,9 +118,6 @@ def test_joint_ranking_is_invariant_to_row_order_for_any_scores(matrix, reverse)
                                   cm.joint_ranking(matrix)[["capability", "rank_strongest"]])
 
 
-@pytest.mark.xfail(strict=True, reason="joint_ranking of a matrix with nothing assessed returns rank columns of "
-                   "dtype object, and joint_strengths_weaknesses then raises TypeError ('cannot use method "
-                   "nsmallest') instead of returning empty lists")
 @settings(max_examples=50, deadline=None)
 @given(st.integers(1, 4), st.integers(1, 4))
 def test_joint_lists_of_an_unassessed_matrix_are_empty(rows, columns):

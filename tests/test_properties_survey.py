@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -154,10 +153,6 @@ def test_implied_counts_contain_the_true_count_and_its_multiples(n, data):
     _check_implied_counts(n, data.draw(st.lists(st.integers(1, n), min_size=1, max_size=4)), data)
 
 
-@pytest.mark.xfail(strict=True, reason="implied_respondent_counts takes k = ceil((share - half)·n/100) and "
-                   "rejects k < 0 instead of clamping k to 0, so a printed 0 % rules out every n >= 200 "
-                   "(0 decimals; n >= 2000 with 1 decimal): implied_respondent_counts([0], [0], max_n=300) "
-                   "stops at 199")
 @settings(max_examples=50, deadline=None)
 @given(st.integers(200, 400), st.data())
 def test_implied_counts_allow_an_option_nobody_chose(n, data):

@@ -107,11 +107,15 @@ def joint_ranking(matrix: pd.DataFrame) -> pd.DataFrame:
         "n": matrix.notna().sum().to_numpy(),
     })
     table = table[table["n"] > 0]
-    strongest = table.sort_values(["mean", "median", "capability"], ascending=[False, False, True], kind="stable")
-    weakest = table.sort_values(["mean", "median", "capability"], ascending=[True, True, True], kind="stable")
+    # Means that differ only by summation noise (row order) are ties, broken by the median.
+    keyed = table.assign(_mean=table["mean"].round(9), _median=table["median"].round(9))
+    strongest = keyed.sort_values(["_mean", "_median", "capability"], ascending=[False, False, True], kind="stable")
+    weakest = keyed.sort_values(["_mean", "_median", "capability"], ascending=[True, True, True], kind="stable")
     table = table.set_index("capability")
-    table["rank_strongest"] = pd.Series(range(1, len(table) + 1), index=strongest["capability"].to_numpy())
-    table["rank_weakest"] = pd.Series(range(1, len(table) + 1), index=weakest["capability"].to_numpy())
+    table["rank_strongest"] = pd.Series(range(1, len(table) + 1), index=strongest["capability"].to_numpy(),
+                                        dtype="int64")
+    table["rank_weakest"] = pd.Series(range(1, len(table) + 1), index=weakest["capability"].to_numpy(),
+                                      dtype="int64")
     return table.reset_index().sort_values("rank_strongest").reset_index(drop=True)
 
 

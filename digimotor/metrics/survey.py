@@ -273,8 +273,8 @@ def implied_respondent_counts(
         for share, places in zip(shares, decimals, strict=True):
             half = 0.5 * 10.0 ** (-places)
             low, high = (share - half) * n / 100, (share + half) * n / 100
-            k = math.ceil(low - 1e-12)
-            if not (k <= high + 1e-12 and k >= 0):
+            k = max(0, math.ceil(low - 1e-12))  # a count cannot be negative: 0 % fits k = 0
+            if not (k <= high + 1e-12 and k <= n):
                 ok = False
                 break
         if ok:

@@ -23,6 +23,8 @@ from ..sources.tbm import COST_POOLS, REPORT_TOTAL_COST_DEFINITION, WORK_AREAS, 
 
 UNMAPPED = "unmapped"
 UNASSIGNED = "unassigned"
+#: The organisation name of the pooled rows; no IT organisation may be called so.
+POOLED = "all"
 #: Which work areas are "run" (upprätthålla driften) and which "develop" (report seed lines 2220–2221).
 RUN_AREAS = ("infrastructure", "end_user_services")
 DEVELOP_AREAS = ("application_operations", "steer_and_support")
@@ -206,12 +208,17 @@ def work_area_shares(ledger: pd.DataFrame) -> pd.DataFrame:
         (or everyone's) IT cost.
     """
     _one_year(ledger)
+    if (ledger["organisation"] == POOLED).any():
+        raise DigimotorError(
+            f"an IT organisation is called '{POOLED}', the name of the pooled rows",
+            hint="rename it in the ledger",
+        )
     area = ledger["work_area"].astype("string").fillna(UNASSIGNED)
     areas = list(WORK_AREAS) + ([UNASSIGNED] if (area == UNASSIGNED).any() else [])
     frame = ledger.assign(work_area=pd.Categorical(area, categories=areas, ordered=True))
     per_org = frame.pivot_table(index="organisation", columns="work_area", values="amount_sek", aggfunc="sum",
                                 observed=False, fill_value=0.0).reindex(columns=areas, fill_value=0.0)
-    per_org.loc["all"] = per_org.sum(axis=0)
+    per_org.loc[POOLED] = per_org.sum(axis=0)
     per_org.index.name = "organisation"
     total = per_org.sum(axis=1)
     _positive_totals(total)
@@ -253,7 +260,7 @@ def run_develop(work_areas: pd.DataFrame) -> pd.DataFrame:
     out["develop_pct"] = 100.0 * out["develop_sek"] / assigned
     with np.errstate(divide="ignore", invalid="ignore"):
         out["run_develop_ratio"] = np.where(out["develop_sek"] > 0, out["run_sek"] / out["develop_sek"], np.nan)
-    order = sorted(o for o in out.index if o != "all") + (["all"] if "all" in out.index else [])
+    order = sorted(o for o in out.index if o != POOLED) + ([POOLED] if POOLED in out.index else [])
     out = out.loc[order]
     out.index.name = "organisation"
     return out.reset_index()
