@@ -240,20 +240,35 @@ def _catalogue_for_checks() -> tuple[dict[str, str], dict[str, str]]:
     return capability_lookup(catalogue), dict(zip(catalogue["capability_id"], catalogue["name_sv"], strict=True))
 
 
+def _resolve_capability_column(frame: pd.DataFrame, file: str, *, allow_empty: bool = False) -> None:
+    """Replace the names in ``frame["capability"]`` by catalogue ids, in place.
+
+    An unknown name raises :class:`InputFileError` with the file, row and the column as the
+    file writes it, and the closest catalogue names. With ``allow_empty`` an empty cell
+    stays empty (it means "all capabilities").
+    """
+    from ..sources.files import ROW
+
+    lookup, names = _catalogue_for_checks()
+    ids = []
+    for row_number, text in zip(frame[ROW], frame["capability"], strict=True):
+        if allow_empty and (text is None or (isinstance(text, float) and text != text) or str(text).strip() == ""):
+            ids.append(None)
+            continue
+        try:
+            ids.append(resolve_capability(text, lookup, names))
+        except ValueError as exc:
+            raise InputFileError(str(exc), file=file, row=int(row_number), column=_header(frame, "capability")) from None
+    frame["capability"] = ids
+
+
 def _check_capabilities(frame: pd.DataFrame, file: str) -> None:
     """Normalise capability names to ids; check scores against the declared scale; no duplicates."""
     import math
 
     from ..sources.files import ROW
 
-    lookup, names = _catalogue_for_checks()
-    ids = []
-    for row_number, text in zip(frame[ROW], frame["capability"], strict=True):
-        try:
-            ids.append(resolve_capability(text, lookup, names))
-        except ValueError as exc:
-            raise InputFileError(str(exc), file=file, row=int(row_number), column=_header(frame, "capability")) from None
-    frame["capability"] = ids
+    _resolve_capability_column(frame, file)
 
     def present(value: object) -> bool:
         return value is not None and not (isinstance(value, float) and math.isnan(value))
@@ -333,14 +348,7 @@ CAPABILITIES = register(
 def _check_criticality(frame: pd.DataFrame, file: str) -> None:
     from ..sources.files import ROW
 
-    lookup, names = _catalogue_for_checks()
-    ids = []
-    for row_number, text in zip(frame[ROW], frame["capability"], strict=True):
-        try:
-            ids.append(resolve_capability(text, lookup, names))
-        except ValueError as exc:
-            raise InputFileError(str(exc), file=file, row=int(row_number), column=_header(frame, "capability")) from None
-    frame["capability"] = ids
+    _resolve_capability_column(frame, file)
     dup = frame.duplicated("capability")
     if dup.any():
         row_number = int(frame.loc[dup, ROW].iloc[0])
@@ -372,17 +380,7 @@ CRITICALITY = register(
 def _check_willingness(frame: pd.DataFrame, file: str) -> None:
     from ..sources.files import ROW
 
-    lookup, names = _catalogue_for_checks()
-    ids = []
-    for row_number, text in zip(frame[ROW], frame["capability"], strict=True):
-        if text is None or (isinstance(text, float) and text != text) or str(text).strip() == "":
-            ids.append(None)
-            continue
-        try:
-            ids.append(resolve_capability(text, lookup, names))
-        except ValueError as exc:
-            raise InputFileError(str(exc), file=file, row=int(row_number), column=_header(frame, "capability")) from None
-    frame["capability"] = ids
+    _resolve_capability_column(frame, file, allow_empty=True)
     keys = list(zip(frame["municipality_code"], frame["capability"].fillna(""), strict=True))
     seen: dict[tuple[str, str], int] = {}
     for row_number, key in zip(frame[ROW], keys, strict=True):
