@@ -810,6 +810,7 @@ def reproduce(
             run.scorecard = build_dir() / "scorecard.csv"
             run.seconds = time.perf_counter() - t0
             return run
+        _remove_leftovers(_ensure_build(), echo)
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=_ensure_build()))
         try:
             for sub in ("notebooks", "site", "manifests", "results", "logs"):
@@ -951,6 +952,13 @@ def _publish(staging: Path, everything: Sequence[Path], by_name: Mapping[str, No
             f"cannot write the site into {build}: {exc.strerror or exc}",
             hint="check that build/ is writable and the disk is not full; the previous site was left as it was",
         ) from exc
+
+
+def _remove_leftovers(build: Path, echo) -> None:
+    """Remove staging folders of runs that were killed (called while holding the run lock)."""
+    for leftover in sorted([*build.glob(".staging-*"), *build.glob(".site-old-*")]):
+        echo(f"removing {leftover.name} left by an interrupted run")
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap_dir(new: Path, target: Path) -> None:
