@@ -240,6 +240,30 @@ def _read_cache(name: str) -> dict[str, Any] | None:
 # ---------------------------------------------------------------------------------------
 
 
+def _try_lock(fh) -> bool:
+    """Take an exclusive lock on ``fh`` without waiting; False if another process holds it.
+
+    POSIX uses ``flock``; Windows ``msvcrt.locking`` on the first byte. Either lock is released
+    by the operating system when the holding process dies, so a killed run never blocks the next.
+    """
+    if os.name == "nt":  # pragma: no cover - not exercised on the POSIX test machines
+        import msvcrt
+
+        try:
+            fh.seek(0)
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
 @contextlib.contextmanager
 def run_lock(wait: bool = False, echo: Callable[[str], Any] = print) -> Iterator[Path]:
     """Hold ``build/.reproduce.lock`` for the duration of a run.
@@ -247,8 +271,6 @@ def run_lock(wait: bool = False, echo: Callable[[str], Any] = print) -> Iterator
     A second run in the same checkout stops with a :class:`DigimotorError` naming the first
     run's process, or with ``wait=True`` waits until it has finished.
     """
-    import fcntl
-
     path = build_dir() / LOCK_NAME
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -256,18 +278,20 @@ def run_lock(wait: bool = False, echo: Callable[[str], Any] = print) -> Iterator
     except OSError as exc:
         raise DigimotorError(f"cannot create the run lock {path}: {exc.strerror or exc}") from exc
     try:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.seek(0)
-            holder = fh.read().strip() or "unknown"
+        if not _try_lock(fh):
+            try:
+                fh.seek(0)
+                holder = fh.read().strip() or "unknown"
+            except OSError:  # Windows refuses to read a locked region
+                holder = "unknown"
             if not wait:
                 raise DigimotorError(
                     f"another `digimotor reproduce` is running in this checkout (process {holder})",
                     hint="let it finish first (without --no-wait, a second run waits for the first)",
                 ) from None
             echo(f"waiting for the run in process {holder} to finish …")
-            fcntl.flock(fh, fcntl.LOCK_EX)
+            while not _try_lock(fh):
+                time.sleep(0.2)
         fh.seek(0)
         fh.truncate()
         fh.write(str(os.getpid()))
