@@ -420,7 +420,7 @@ för att stämma; de räknas inte som bevis.</p>
 <th>{label("used_by", lang)}</th></tr></thead><tbody>{input_rows}</tbody></table></section>
 """
     write_text(site_dir / "index.html", page(TITLE, body, context, "index", lang))
-    method = (SITE_DIR / "method.html").read_text(encoding="utf-8")
+    method = (SITE_DIR / "method.html.part").read_text(encoding="utf-8")
     write_text(site_dir / "method.html", page(label("method", lang) + " · " + TITLE, method, context, "method", lang))
     return card
 
