@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .style import PALETTE, label, mark_kind, new_axes
+from .style import PALETTE, label, mark_kind, new_axes, number_formatter
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,18 +52,11 @@ def population_forecast_bars(
     ax.set_xticks(x, change["municipality"], rotation=45, ha="right")
     ax.set_ylabel(label("population", lang))
     ax.set_xlabel("")
-    ax.yaxis.set_major_formatter(_thousands(lang))
+    ax.yaxis.set_major_formatter(number_formatter(lang))
     ax.set_title(label("fig06.title", lang, LABELS))
     ax.legend(loc="upper left", frameon=False, ncols=2)
     mark_kind(ax, kind, lang, source)
     return ax
-
-
-def _thousands(lang: str):
-    from matplotlib.ticker import FuncFormatter
-
-    sep = "\u00a0" if lang == "sv" else ","
-    return FuncFormatter(lambda value, _pos: f"{value:,.0f}".replace(",", sep))
 
 
 def table_labels(lang: str, base_year: int, target_year: int) -> dict[str, str]:
@@ -139,7 +132,7 @@ def population_pyramid(
     if line is not None:
         limit = max(limit, float(np.nanmax(line[["men", "women"]].to_numpy())) * 1.1)
     ax.set_xlim(-limit, limit)
-    ax.xaxis.set_major_formatter(_abs_thousands(lang))
+    ax.xaxis.set_major_formatter(number_formatter(lang, absolute=True))
     ax.text(0.02, 0.98, label("men", lang, labels), transform=ax.transAxes, ha="left", va="top", fontweight="bold")
     ax.text(0.98, 0.98, label("women", lang, labels), transform=ax.transAxes, ha="right", va="top",
             fontweight="bold")
@@ -151,13 +144,6 @@ def population_pyramid(
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=3, frameon=False, fontsize=8)
     mark_kind(ax, kind, lang, source)
     return ax
-
-
-def _abs_thousands(lang: str):
-    from matplotlib.ticker import FuncFormatter
-
-    sep = "\u00a0" if lang == "sv" else ","
-    return FuncFormatter(lambda value, _pos: f"{abs(value):,.0f}".replace(",", sep))
 
 
 STUDY_PROJECTION_VINTAGE = "2020"

@@ -104,3 +104,15 @@ def mark_kind(ax: Axes, kind: str, lang: str = "sv", source: str | None = None) 
         text = (text + " – " if text else "") + label(f"kind.{kind}", lang)
     fig.text(0.01, 0.0, text, fontsize=8, color=PALETTE["reference"], ha="left", va="top",
              transform=fig.transFigure)
+
+
+def number_formatter(lang: str, *, absolute: bool = False):
+    """Tick labels with the language's thousands separator (no-break space in Swedish).
+
+    ``absolute`` drops the sign, for axes that run both ways from zero (population pyramids,
+    diverging bars).
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    sep = "\u00a0" if check_lang(lang) == "sv" else ","
+    return FuncFormatter(lambda value, _pos: f"{abs(value) if absolute else value:,.0f}".replace(",", sep))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..metrics.survey import UNSTATED, diverging_layout
 from ..sources.survey import DONT_KNOW, QUESTIONS
-from .style import PALETTE, check_lang, label, mark_kind, new_axes
+from .style import PALETTE, check_lang, label, mark_kind, new_axes, number_formatter
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -123,15 +123,9 @@ def diverging_bar(
     ax.set_yticks([])
     if xlim:
         ax.set_xlim(*xlim)
-    ax.xaxis.set_major_formatter(_abs_percent())
+    ax.xaxis.set_major_formatter(number_formatter(lang, absolute=True))
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=8)
     return ax
-
-
-def _abs_percent():
-    from matplotlib.ticker import FuncFormatter
-
-    return FuncFormatter(lambda value, _pos: f"{abs(value):.0f}")
 
 
 def pie(segments: pd.DataFrame, question_id: str, *, lang: str = "sv", ax: Axes | None = None) -> Axes:
@@ -291,7 +285,7 @@ def municipality_bars(
     ax.set_xticks([t for t in range(-100, 101, 25) if left - 1 <= t <= max(scale_right, 0) + 1])
     if (layout["side"].isin([DONT_KNOW]) & (layout["share_pct"] > 0)).any():
         ax.axvline(scale_right + 3, color=PALETTE["reference"], linewidth=0.6, linestyle=":")
-    ax.xaxis.set_major_formatter(_abs_percent())
+    ax.xaxis.set_major_formatter(number_formatter(lang, absolute=True))
     ax.set_xlabel(label("share_axis", lang, LABELS))
     ax.set_title(_question_label(question_id, lang), loc="left", fontsize=11)
     handles, labels_ = ax.get_legend_handles_labels()
