@@ -290,6 +290,18 @@ def pair_leads(lead_scores: np.ndarray, receiver_scores: np.ndarray, ties: np.nd
     return sorted((int(r), int(c // capacity)) for r, c in zip(rows, cols, strict=True))
 
 
+def _prepare(matrix: pd.DataFrame, criticality, willingness, collaborations, params: ScenarioParameters):
+    """The engine's inputs as arrays: ids, scores, willingness masks, criticality and ties."""
+    municipalities = [str(m) for m in matrix.index]
+    capabilities = [str(c) for c in matrix.columns]
+    scores = matrix.to_numpy(dtype="float64")
+    _check_normalised(scores)
+    can_lead, can_receive = willingness_masks(willingness, municipalities, capabilities)
+    critical = critical_vector(criticality, capabilities, params)
+    ties = tie_strength(collaborations, municipalities, params.tie_statuses)
+    return municipalities, capabilities, scores, can_lead, can_receive, critical, ties
+
+
 def scenario_engine(matrix: pd.DataFrame, criticality: pd.Series | None = None,
                     willingness: pd.DataFrame | None = None, collaborations: pd.DataFrame | None = None,
                     params: ScenarioParameters | None = None) -> ScenarioResult:
@@ -316,13 +328,8 @@ def scenario_engine(matrix: pd.DataFrame, criticality: pd.Series | None = None,
     import numpy as np
 
     params = params or ScenarioParameters()
-    municipalities = [str(m) for m in matrix.index]
-    capabilities = [str(c) for c in matrix.columns]
-    scores = matrix.to_numpy(dtype="float64")
-    _check_normalised(scores)
-    can_lead, can_receive = willingness_masks(willingness, municipalities, capabilities)
-    critical = critical_vector(criticality, capabilities, params)
-    ties = tie_strength(collaborations, municipalities, params.tie_statuses)
+    municipalities, capabilities, scores, can_lead, can_receive, critical, ties = _prepare(
+        matrix, criticality, willingness, collaborations, params)
     result = classify(scores, can_lead, can_receive, critical, params)
     pairs: dict[int, list[tuple[int, int]]] = {}
     for j in np.flatnonzero(np.isin(result["scenario"], (2, 4))):
@@ -347,13 +354,8 @@ def scenario_engine_loop(matrix: pd.DataFrame, criticality: pd.Series | None = N
     import numpy as np
 
     params = params or ScenarioParameters()
-    municipalities = [str(m) for m in matrix.index]
-    capabilities = [str(c) for c in matrix.columns]
-    scores = matrix.to_numpy(dtype="float64")
-    _check_normalised(scores)
-    can_lead, can_receive = willingness_masks(willingness, municipalities, capabilities)
-    critical = critical_vector(criticality, capabilities, params)
-    ties = tie_strength(collaborations, municipalities, params.tie_statuses)
+    municipalities, capabilities, scores, can_lead, can_receive, critical, ties = _prepare(
+        matrix, criticality, willingness, collaborations, params)
     m, c = scores.shape
     out = {key: np.zeros((m, c), dtype=bool) for key in ("participant", "lead", "receiver", "very_weak")}
     scenario = np.zeros(c, dtype=int)
