@@ -74,3 +74,11 @@ def test_ranking(change):
     assert list(ranked["municipality"].head(3)) == ["Uddevalla", "Tanum", "Trollhättan"]
     assert list(ranked["municipality"].tail(2)) == ["Mellerud", "Bengtsfors"]
     assert list(ranked["rank"]) == list(range(1, 15))
+
+
+def test_largest_changes_with_few_municipalities(change):
+    ranked = demography.rank_by_change(change)
+    picked = demography.largest_changes(ranked, 3)
+    assert list(picked["rank"]) == [1, 2, 3, 12, 13, 14]
+    two = demography.rank_by_change(change[change["municipality"].isin(["Åmål", "Vänersborg"])])
+    assert list(demography.largest_changes(two, 3)["municipality"]) == ["Vänersborg", "Åmål"]

@@ -75,3 +75,18 @@ def test_full_run_scorecard_has_no_differing_derived_claim(project):
     assert again.ok
     changed = [str(p.relative_to(project)) for p in products if p.read_bytes() != first[p]]
     assert changed == []
+
+
+def test_demography_on_an_imported_two_municipality_snapshot(project, tmp_path):
+    """A user's own small file: import it, then run the notebook on it for a custom region."""
+    from digimotor.importer import import_file
+
+    source = tmp_path / "mina.csv"
+    source.write_bytes("Kommun;År;Folkmängd\r\nÅmål;2019;12 600\r\nVanersborg;2019;39 600\r\n"
+                       "Åmål;2030;12 000\r\nVänersborg;2030;38 300\r\n".encode("cp1252"))
+    import_file("population_forecast", source, name="mina")
+    result = reproduce(only=["01-demography"], parameters={"source": "mina", "region": ["Åmål", "Vänersborg"]},
+                       echo=lambda _msg: None)
+    assert result.ok, result.results[0].error
+    table = (project / "data/processed/fig07_population_forecast.csv").read_text().splitlines()
+    assert table[1].startswith("1487,Vänersborg,39600,38300,-1300,") and table[-1].endswith(",user")

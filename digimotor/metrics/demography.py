@@ -138,6 +138,14 @@ def rank_by_change(change: pd.DataFrame) -> pd.DataFrame:
     return ranked
 
 
+def largest_changes(ranked: pd.DataFrame, n: int = 3) -> pd.DataFrame:
+    """The ``n`` largest gains and ``n`` largest declines of :func:`rank_by_change`
+    (all rows, once each, when there are fewer than ``2·n``)."""
+    if len(ranked) <= 2 * n:
+        return ranked.copy()
+    return pd.concat([ranked.head(n), ranked.tail(n)])
+
+
 _SWEDISH_ORDER = {ch: i for i, ch in enumerate("abcdefghijklmnopqrstuvwxyzåäö")}
 
 
