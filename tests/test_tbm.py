@@ -263,9 +263,8 @@ def test_the_mean_central_it_share_is_not_tuned(repo_root):
 
 def test_derived_claims_from_the_published_organisation_table(repo_root):
     from digimotor.claims import tbm as tbm_claims
-    from digimotor.sources.tbm import load_it_organisations
-
     from digimotor.regions import resolve_region
+    from digimotor.sources.tbm import load_it_organisations
 
     assert tbm_claims.derive() == {}, "the counts are read back from the report's words: transcribed, not derived"
     values = tbm_claims.organisation_values(load_it_organisations("published"), resolve_region("Fyrbodal").codes)

@@ -48,17 +48,17 @@ NUMBER = re.compile(r"(?<![0-9])(?:\d{1,3} \d{3}(?![0-9])(?:,\d+)?|\d+(?:,\d+)?)
 
 #: Categories of indexed numbers that are not statements of the report (closed list).
 EXCLUSIONS = {
-    "page_header": "page header or footer: 'Sida 11 (110)', the publication date 2021-02-26",
+    "page_header": "page header or footer: 'Sida 11 (110)', the publication date 2021-02-26, logo debris",
     "section_number": "section or appendix number (1.1.2, 3.4.2, 'Bilaga 2'), also in cross-references",
     "figure_number": "figure number, in a caption or a reference ('Figur 7', 'figur 13')",
     "footnote": "footnote marker or the number of a footnote line",
     "citation": "year, number or page of a cited source (footnote text, 'SOU 2020:8', 'C-796/18')",
-    "date": "a date or year that places an event in time ('sedan 2009', 'juni 2020') and states no quantity",
+    "date": "a date, year or time horizon that places an event in time ('sedan 2009') and states no quantity",
     "list_number": "number of an item in a list or sequence ('1.', 'Scenario 1', 'FAS 1', '(2)')",
     "axis_label": "axis tick or scale label of a chart ('100,00%', '1 2 3 4 5 6')",
     "scale_label": "answer option or scale point of a question ('1 - Instämmer inte alls', '1-10 timmar')",
-    "exhibit_heading": "column heading or title of an exhibit that names a year ('Befolkning 2019')",
-    "name": "part of a name ('iC4F', 'Ray Kurzweil … 2001' as a title, 'version 0.5')",
+    "exhibit_heading": "column heading, legend or title of an exhibit naming a year or a definition ('Befolkning 2019')",
+    "name": "part of a name or title ('iC4F', 'Handlingsplan … 2020–2022', 'version 0.5')",
     "ocr_noise": "a digit the OCR made of a letter or mark ('6ka' = öka, 'I6sningar' = lösningar)",
 }
 
@@ -125,7 +125,7 @@ def _value(written: str) -> float:
 
 
 #: Statuses whose printed number may be damaged: the raw text, not the value, ties them to a number.
-RAW_TEXT_STATUSES = ("recovered", "uncertain", "inconsistent", "not_reproducible", "qualitative")
+RAW_TEXT_STATUSES = ("recovered", "uncertain", "inconsistent", "not_reproducible", "qualitative", "background")
 
 
 def _bare(written: str) -> str:
