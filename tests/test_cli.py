@@ -53,4 +53,4 @@ def test_import_then_template(capsys, project, tmp_path):
 def test_claims_command(capsys, repo_root):
     assert main(["claims", "--part", "demography"]) == 0
     out = capsys.readouterr().out
-    assert "39 reproduced" in out and "2 uncertain" in out
+    assert "42 reproduced" in out and "2 recovered" in out and "29 transcribed" in out

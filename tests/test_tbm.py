@@ -244,15 +244,18 @@ def test_generator_checks_every_promise(repo_root):
 
 
 def test_the_mean_central_it_share_is_not_tuned(repo_root):
-    """The report's mean is unreadable ('2%', '1,0…', ',04%'): no claim value is registered."""
+    """The report's mean is damaged ('2%', '1,0…', ',04%'): 1,04 % is recovered (not evidence), '2%' inconsistent."""
     from digimotor.claims import load_claims
 
     claims = load_claims("tbm").set_index("claim_id")
-    for claim_id in ("summary.central_it_share.mean", "text.central_it_share.mean", "fig19.central_it_share.mean_label"):
-        assert claims.loc[claim_id, "status"] == "uncertain"
-        assert math.isnan(claims.loc[claim_id, "published_value"])
+    for claim_id in ("text.central_it_share.mean", "fig19.central_it_share.mean_label"):
+        assert claims.loc[claim_id, "status"] == "recovered"
+        assert claims.loc[claim_id, "published_value"] == pytest.approx(1.04)
+    assert claims.loc["summary.central_it_share.mean", "status"] == "inconsistent"
+    assert "NOT tuned" in claims.loc["summary.central_it_share.mean", "note"]
     assert "1,©#b" in claims.loc["text.central_it_share.mean", "raw_text"]
     assert "22 %" in claims.loc["text.reference.forsakringskassan", "raw_text"]
+    assert claims.loc["text.reference.forsakringskassan", "status"] == "uncertain"
 
 
 # --- claims and published facts -----------------------------------------------------------
@@ -260,9 +263,11 @@ def test_the_mean_central_it_share_is_not_tuned(repo_root):
 
 def test_derived_claims_from_the_published_organisation_table(repo_root):
     from digimotor.claims import tbm as tbm_claims
+    from digimotor.regions import resolve_region
     from digimotor.sources.tbm import load_it_organisations
 
-    values = tbm_claims.derive()
+    assert tbm_claims.derive() == {}, "the counts are read back from the report's words: transcribed, not derived"
+    values = tbm_claims.organisation_values(load_it_organisations("published"), resolve_region("Fyrbodal").codes)
     assert values == {"fig19.organisations.count": 12.0, "fig19.municipalities.count": 14.0,
                       "text.shared_organisation.municipalities": 3.0}
     organisations = load_it_organisations("published")
@@ -278,11 +283,12 @@ def test_claim_statuses(repo_root):
 
     claims = load_claims("tbm")
     assert claims["status"].value_counts().to_dict() == {
-        "uncertain": 7, "qualitative": 5, "calibrated": 4, "derived": 3, "transcribed": 2, "not_reproducible": 1}
+        "uncertain": 4, "qualitative": 5, "calibrated": 4, "transcribed": 6, "recovered": 2, "inconsistent": 1,
+        "not_reproducible": 1}
     for claim_id in ("fig19.below_average.count", "fig19.hardware_share.average"):
         assert "AMBIGUOUS" in claims.set_index("claim_id").loc[claim_id, "note"]
     card = scorecard(parts=["tbm"]).set_index("claim_id")
-    assert (card.loc[card["status"] == "derived", "outcome"] == "reproduced").all()
+    assert (card["outcome"] == card["status"]).all()
     assert (claims.loc[claims["status"] == "qualitative", "note"].str.contains("checked")).all()
 
 

@@ -6,8 +6,11 @@ study part has a module here, ``digimotor.claims.<part>``, with a function
 inputs through the same loaders and metrics the notebooks use.
 
 :func:`scorecard` puts the two side by side and classifies every claim as *derived* (and
-whether it matches), *transcribed*, *calibrated*, *uncertain*, *not reproducible* or
-*qualitative*, so that agreement that is evidence is kept apart from agreement that is not.
+whether it matches), *transcribed*, *calibrated*, *recovered*, *uncertain*, *inconsistent*,
+*not reproducible*, *qualitative* or *background*, so that agreement that is evidence is kept
+apart from agreement that is not. :func:`part_summary` counts them per study part (the site's
+summary), and :mod:`digimotor.claims.ocr_index` ties the registry to every number of the
+report's OCR text.
 """
 
 from __future__ import annotations
@@ -24,9 +27,35 @@ from ..numbers import round_half_up
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["load_claims", "matches", "round_half_up", "derive_all", "scorecard"]
+__all__ = ["load_claims", "matches", "round_half_up", "derive_all", "scorecard", "part_summary", "OUTCOMES"]
 
-STATUSES = ("derived", "transcribed", "calibrated", "uncertain", "not_reproducible", "qualitative")
+STATUSES = ("derived", "transcribed", "calibrated", "recovered", "uncertain", "inconsistent",
+            "not_reproducible", "qualitative", "background")
+#: Statuses whose claims must carry a value (``published_value``).
+NEEDS_VALUE = ("derived", "transcribed", "calibrated", "recovered", "background")
+#: Statuses whose note must give the argument (the inference, the contradiction, the source).
+NEEDS_NOTE = ("recovered", "inconsistent", "background", "not_reproducible", "qualitative")
+#: Scorecard outcomes in the order shown, with labels: (outcome, evidence?, sv, en).
+OUTCOMES = (
+    ("reproduced", True, "Härledda och lika: omräknade ur publicerade indata (bevis)",
+     "Derived and equal: recomputed from published inputs (evidence)"),
+    ("differs", True, "Härledda men avviker", "Derived but different"),
+    ("not computed", True, "Härledda men inte beräknade i denna körning", "Derived but not computed in this run"),
+    ("transcribed", False, "Transkriberade: återlästa ur transkriptionen (inte bevis)",
+     "Transcribed: read back from the transcription (not evidence)"),
+    ("calibrated", False, "Kalibrerade: syntetiska data byggda för att stämma (inte bevis)",
+     "Calibrated: synthetic data built to agree (not evidence)"),
+    ("recovered", False, "Återvunna: skadad OCR-text tolkad, argumentet i noten (inte bevis)",
+     "Recovered: damaged OCR text inferred, the argument in the note (not evidence)"),
+    ("uncertain", False, "Osäkra: oläslig eller tvetydig OCR-text (råtext bevarad)",
+     "Uncertain: unreadable or ambiguous OCR text (raw text kept)"),
+    ("inconsistent", False, "Motsägelsefulla: läsbara men i strid med resten av rapporten",
+     "Inconsistent: legible but contradicting the rest of the report"),
+    ("not_reproducible", False, "Inte reproducerbara (med skäl)", "Not reproducible (with the reason)"),
+    ("qualitative", False, "Kvalitativa påståenden", "Qualitative statements"),
+    ("background", False, "Bakgrund: siffror som rapporten citerar från andra källor",
+     "Background: figures the report cites from other sources"),
+)
 RELATIONS = ("=", "<", ">", "<=", ">=")
 COLUMNS = (
     "claim_id", "part", "exhibit", "page", "seed_line", "description", "published_value",
@@ -45,7 +74,11 @@ def load_claims(part: str | None = None) -> pd.DataFrame:
     import pandas as pd
 
     frames = []
+    from .ocr_index import INDEX_FILE
+
     for path in sorted(claims_dir().glob("*.csv")):
+        if path.name == INDEX_FILE:
+            continue
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         missing = [c for c in COLUMNS if c not in frame.columns]
         if missing:
@@ -62,8 +95,10 @@ def load_claims(part: str | None = None) -> pd.DataFrame:
             problems.append(f"{where}: status '{row.status}' not in {', '.join(STATUSES)}")
         if (row.relation or "=") not in RELATIONS:
             problems.append(f"{where}: relation '{row.relation}' not in {' '.join(RELATIONS)}")
-        if row.status in ("derived", "transcribed", "calibrated") and row.published_value == "":
+        if row.status in NEEDS_VALUE and row.published_value == "":
             problems.append(f"{where}: a {row.status} claim needs a published value")
+        if row.status in NEEDS_NOTE and not row.note.strip():
+            problems.append(f"{where}: a {row.status} claim needs a note (its argument or source)")
     dups = claims.loc[claims["claim_id"].duplicated(), "claim_id"].tolist()
     if dups:
         problems.append("duplicated claim ids: " + ", ".join(dups))
@@ -100,6 +135,8 @@ def derive_all(parts: list[str] | None = None) -> dict[str, float]:
         if parts is not None and info.name not in parts:
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
+        if not hasattr(module, "derive"):
+            continue
         for claim_id, value in module.derive().items():
             if claim_id in values:
                 raise DigimotorError(f"claim {claim_id} is derived twice")
@@ -123,7 +160,9 @@ def scorecard(produced: dict[str, float] | None = None, parts: list[str] | None 
         The claims with ``computed_value`` and ``outcome``: ``reproduced`` (derived and equal),
         ``differs`` (derived and not equal), ``not computed`` (derived, no value produced),
         or the status itself for claims that are not evidence (``transcribed``, ``calibrated``,
-        ``uncertain``, ``not_reproducible``, ``qualitative``).
+        ``recovered``, ``uncertain``, ``inconsistent``, ``not_reproducible``, ``qualitative``,
+        ``background``). A *recovered* value is never evidence: where it can be checked against
+        other inputs, the check is a separate *derived* claim.
     """
     import pandas as pd
 
@@ -146,3 +185,34 @@ def scorecard(produced: dict[str, float] | None = None, parts: list[str] | None 
             )
     claims = claims.assign(computed_value=computed, outcome=outcome)
     return claims
+
+
+def part_summary(card: pd.DataFrame | None = None, lang: str = "sv") -> pd.DataFrame:
+    """Number of claims per study part and outcome, every outcome of :data:`OUTCOMES` listed.
+
+    Parameters
+    ----------
+    card
+        A :func:`scorecard` (e.g. of the values a run produced); default: ``scorecard()``.
+    lang
+        Language of the ``label`` column (``"sv"`` or ``"en"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: ``part``, ``outcome``, ``evidence`` (bool), ``label``, ``count`` — one row per part
+        and outcome (zero counts included), parts in alphabetical order, outcomes in the order of
+        :data:`OUTCOMES`.
+    """
+    import pandas as pd
+
+    if lang not in ("sv", "en"):
+        raise DigimotorError(f"lang must be 'sv' or 'en', not '{lang}'")
+    card = scorecard() if card is None else card
+    counts = card.groupby(["part", "outcome"]).size()
+    rows = []
+    for part in sorted(card["part"].unique()):
+        for outcome, evidence, sv, en in OUTCOMES:
+            rows.append({"part": part, "outcome": outcome, "evidence": evidence,
+                         "label": sv if lang == "sv" else en, "count": int(counts.get((part, outcome), 0))})
+    return pd.DataFrame(rows, columns=["part", "outcome", "evidence", "label", "count"])

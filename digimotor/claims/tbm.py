@@ -1,7 +1,9 @@
 """TBM cost-analysis claims (report section 3.4.2, Figures 15–19).
 
-*Derived* claims (the number of IT organisations and municipalities) are recomputed from the
-published organisation table. The statements about the organisations' costs cannot be
+No TBM claim is *derived*: the counts of IT organisations (12), municipalities (14) and the
+shared organisation's members (3) are read back from the organisation table, which was written
+from the report's own words, so they are *transcribed* (:func:`organisation_values` still
+computes them for the notebook and for imported tables). The statements about the organisations' costs cannot be
 recomputed (their ledgers are not public): the synthetic ledger is *calibrated* to them, and
 :func:`claim_values` reports what a ledger gives for them so the notebook can show it.
 """
@@ -65,9 +67,5 @@ def claim_values(shares: pd.DataFrame, pool_shares: pd.DataFrame) -> dict[str, f
 
 
 def derive() -> dict[str, float]:
-    """Recompute the number of IT organisations (12), municipalities (14) and the size of the
-    shared organisation (3) from the published municipality -> organisation table."""
-    from ..regions import resolve_region
-    from ..sources.tbm import load_it_organisations
-
-    return organisation_values(load_it_organisations("published"), resolve_region("Fyrbodal").codes)
+    """No TBM claim is derived from published inputs (see the module docstring)."""
+    return {}
