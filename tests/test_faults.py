@@ -72,8 +72,8 @@ def test_import_on_a_failing_disk_keeps_previous_snapshot(project, tmp_path, mon
     before = target.read_bytes()
     source.write_text("Kommun;År;Folkmängd\nÅmål;2019;12700\n", encoding="utf-8")
     monkeypatch.setattr(atomic.os, "replace", _fail_replace(code))
-    with pytest.raises(DigimotorError):
-        import_file("population_forecast", source, name="snap")
+    with pytest.raises(DigimotorError, match=os.strerror(code)):
+        import_file("population_forecast", source, name="snap", replace=True)
     monkeypatch.undo()
     assert target.read_bytes() == before
     verify(target)
