@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 DTYPES = ("str", "int", "float", "year", "municipality", "category", "date", "bool")
 MAX_REPORTED_PROBLEMS = 8
 _SNAPSHOT_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")  # always with fullmatch
+_DATASET_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")  # always with fullmatch
 # Windows device names: "nul.csv" is no file there, whatever follows the first dot.
 _RESERVED_STEMS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 _NA_TEXT = {"", "na", "n/a", "nan", "none", "null", ".."}
@@ -194,6 +195,8 @@ def check_snapshot_name(name: str) -> str:
 
 def snapshot_path(dataset: str, source: str) -> Path:
     """Return the file of snapshot ``source`` of ``dataset`` (it may not exist yet for imports)."""
+    if not isinstance(dataset, str) or not _DATASET_NAME.fullmatch(dataset):
+        raise DigimotorError(f"{dataset!r} cannot name a dataset", hint="`digimotor template --list` shows them")
     raw = raw_dir()
     if source in ("published", "synthetic"):
         return raw / source / f"{dataset}.csv"
@@ -210,6 +213,8 @@ def snapshot_path(dataset: str, source: str) -> Path:
 
 def available_snapshots(dataset: str) -> list[str]:
     """Names of the snapshots of ``dataset`` under ``data/raw/`` ("published", "synthetic", imports)."""
+    if not isinstance(dataset, str) or not _DATASET_NAME.fullmatch(dataset):
+        return []
     raw = raw_dir()
     found = [s for s in ("published", "synthetic") if (raw / s / f"{dataset}.csv").exists()]
     for kind in ("public", "user"):

@@ -221,7 +221,7 @@ def snapshot_lock(target: str | Path, dataset: str):
 def _write_error(target: Path, exc: OSError) -> DigimotorError:
     return DigimotorError(
         f"cannot write {_relative(target)}: {exc.strerror or exc}",
-        hint="check that data/raw is writable and the disk is not full; the previous snapshot is unchanged",
+        hint="check that data/raw is writable and the disk is not full; nothing under data/raw was changed",
     )
 
 

@@ -330,3 +330,12 @@ def test_pseudonyms_are_matched_in_full():
     assert is_pseudonym("Kommun 01") and is_pseudonym("IT-org 03")
     for text in ("Kommun 01\n", "Kommun 012", " Kommun 01", "kommun 01"):
         assert not is_pseudonym(text)
+
+
+@pytest.mark.parametrize("dataset", ["../population_forecast", "population_forecast\n", "Population", "", "a/b"])
+def test_dataset_names_are_matched_in_full(project, dataset):
+    from digimotor.datasets import snapshot_path
+
+    with pytest.raises(DigimotorError, match="cannot name a dataset"):
+        snapshot_path(dataset, "published")
+    assert available_snapshots(dataset) == []
