@@ -49,7 +49,7 @@ def _fix_for(kind: str | None, dataset: str | None, source: str | None, path: Pa
         return "digimotor synthetic" + (f" --only {generator}" if generator else "")
     if kind in ("user", "public"):
         original = fields.get("original_file", "<file>")
-        return f"digimotor import {dataset} {original} --name {source} --kind {kind}"
+        return f"digimotor import {dataset} {original} --name {source} --kind {kind} --replace"
     return f"remove {rel} or move it to the right folder"
 
 

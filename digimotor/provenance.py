@@ -156,8 +156,8 @@ def verify(data_path: str | Path) -> Provenance:
         raise DataIntegrityError(
             f"{_relative(sidecar_path(data_path))} says kind '{prov.kind}' but the file is under "
             f"data/raw/{folder_kind}/",
-            hint="a sidecar cannot relabel data; bring the file in again with `digimotor import` "
-            "(or restore the sidecar with git)",
+            hint="a sidecar cannot relabel data; restore the sidecar with git, or bring the file in "
+            "again with `digimotor import ... --replace`",
         )
     if not data_path.is_file():
         raise DataIntegrityError(f"{_relative(data_path)} is missing (its sidecar exists)")
@@ -173,7 +173,9 @@ def verify(data_path: str | Path) -> Provenance:
                 else "regenerate it with `digimotor synthetic`"
             )
         else:
-            fix = f"bring the file in again with `digimotor import {prov.dataset} <file>`"
+            kind = " --kind public" if prov.kind == "public" else ""
+            fix = (f"bring the file in again with `digimotor import {prov.dataset} <file> "
+                   f"--name {data_path.stem}{kind} --replace`")
         raise DataIntegrityError(
             f"{_relative(data_path)} has changed since its sidecar was written "
             f"(sha256 {actual[:12]}… ≠ recorded {prov.sha256[:12]}…)",
