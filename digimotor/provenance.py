@@ -77,10 +77,15 @@ class Provenance:
 
 
 def _relative(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    """``path`` as the user sees it: relative to the project (``data/raw/...``), else to the cwd."""
+    from .config import project_root
+
+    for base in (project_root, Path.cwd):
+        try:
+            return Path(path).resolve().relative_to(base().resolve()).as_posix()
+        except (ValueError, OSError, DigimotorError):
+            continue
+    return str(path)
 
 
 def expected_kind(data_path: str | Path) -> str | None:
