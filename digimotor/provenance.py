@@ -198,6 +198,17 @@ def dump_sidecar(fields: dict[str, Any]) -> str:
     return yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=100)
 
 
+def _check_kind(data_path: Path, fields: dict[str, Any]) -> None:
+    """Refuse to write a sidecar whose kind is unknown or disagrees with the file's folder."""
+    kind = fields.get("kind")
+    if kind not in DATA_KINDS:
+        raise DigimotorError(f"sidecar kind must be one of {', '.join(DATA_KINDS)}, not {kind!r}")
+    folder_kind = expected_kind(data_path)
+    if folder_kind is not None and kind != folder_kind:
+        raise DigimotorError(f"{_relative(data_path)} is under data/raw/{folder_kind}/; its sidecar cannot "
+                             f"say kind '{kind}'")
+
+
 def write_sidecar(data_path: str | Path, fields: dict[str, Any]) -> Path:
     """Write the sidecar for ``data_path``, recording the file's current checksum.
 
@@ -205,8 +216,7 @@ def write_sidecar(data_path: str | Path, fields: dict[str, Any]) -> Path:
     from the caller.
     """
     data_path = Path(data_path)
-    if fields.get("kind") not in DATA_KINDS:
-        raise DigimotorError(f"sidecar kind must be one of {', '.join(DATA_KINDS)}")
+    _check_kind(data_path, fields)
     fields = {**fields, "sha256": sha256_file(data_path)}
     return write_text(sidecar_path(data_path), dump_sidecar(fields))
 
@@ -274,6 +284,7 @@ def write_snapshot(target: str | Path, body: bytes, fields: dict[str, Any], *, r
 
     target = Path(target)
     side = sidecar_path(target)
+    _check_kind(target, fields)
     dataset = str(fields.get("dataset") or target.parent.name)
     with snapshot_lock(target, dataset):
         for other in map(Path, conflicts):

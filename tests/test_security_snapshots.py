@@ -339,3 +339,19 @@ def test_dataset_names_are_matched_in_full(project, dataset):
     with pytest.raises(DigimotorError, match="cannot name a dataset"):
         snapshot_path(dataset, "published")
     assert available_snapshots(dataset) == []
+
+
+def test_a_sidecar_with_the_wrong_kind_is_never_written(project):
+    from digimotor.provenance import write_sidecar, write_snapshot
+
+    target = project / "data/raw/user/population_forecast/forged.csv"
+    fields = {"title": "t", "dataset": "population_forecast", "kind": "published", "producer": "p",
+              "date_accessed": "2024-01-01", "licence": "l"}
+    with pytest.raises(DigimotorError, match="under data/raw/user/; its sidecar cannot say kind 'published'"):
+        write_snapshot(target, b"municipality_code,year,population\n", fields)
+    assert not target.parent.exists() or _listing(target.parent) == []
+    published = project / "data/raw/published/population_forecast.csv"
+    before = sidecar_path(published).read_bytes()
+    with pytest.raises(DigimotorError, match="cannot say kind 'user'"):
+        write_sidecar(published, {**fields, "kind": "user"})
+    assert sidecar_path(published).read_bytes() == before
