@@ -6,16 +6,13 @@ imported inside ``run``, so ``digimotor --help`` starts fast.
 
 Every failure ends in one line on stderr and a non-zero exit status, never a traceback:
 
-===================================  =============================================  ======
-what                                 printed                                        status
-===================================  =============================================  ======
-bad option or argument               ``digimotor CMD: error: …`` (argparse's text)  2
-:class:`~digimotor.errors.DigimotorError`  its message and hint                     2 (1 for a failed fetch)
-:class:`OSError`                     the file and the reason                        1 (2 for a missing path)
-Ctrl-C                               ``interrupted``                                130
-a closed pipe (``| head``)           nothing                                        141
-any other exception (a bug)          its type and message, and ``--debug``         1
-===================================  =============================================  ======
+* a bad option or argument: argparse's message and a pointer to ``--help`` (status 2);
+* a :class:`~digimotor.errors.DigimotorError`: its message and hint (its ``exit_code``: 2 for
+  input and parameter errors, 1 for a failed fetch);
+* an :class:`OSError`: the file and the reason (1; 2 for a missing path or a folder);
+* Ctrl-C: ``interrupted`` (130); a closed pipe (``digimotor claims | head``): nothing (141);
+* any other exception, which is a bug: its type and message and a hint to rerun with
+  ``--debug`` (1).
 
 ``--debug`` (or ``DIGIMOTOR_DEBUG=1``) lets the exception through with its traceback.
 """
