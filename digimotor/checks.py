@@ -49,7 +49,7 @@ def _fix_for(kind: str | None, dataset: str | None, source: str | None, path: Pa
         return "digimotor synthetic" + (f" --only {generator}" if generator else "")
     if kind in ("user", "public"):
         original = fields.get("original_file", "<file>")
-        return f"digimotor import {dataset} {original} --name {source} --kind {kind}"
+        return f"digimotor import {dataset} {original} --name {source} --kind {kind} --replace"
     return f"remove {rel} or move it to the right folder"
 
 
@@ -83,6 +83,7 @@ def check_raw_data() -> list[Problem]:
             continue
         fields = prov.fields
         fix = _fix_for(kind, dataset, source, path, fields)
+        found_before = len(problems)
         if prov.kind not in DATA_KINDS or prov.kind != kind:
             problems.append(Problem(rel, f"sidecar says kind '{prov.kind}' but the file is under {kind}/", fix))
         if prov.dataset != dataset:
@@ -95,6 +96,8 @@ def check_raw_data() -> list[Problem]:
             datasets.get(dataset)
         except DigimotorError:
             problems.append(Problem(rel, f"no dataset '{dataset}' is registered", fix))
+            continue
+        if len(problems) > found_before:  # load would refuse it for the reason already reported
             continue
         try:
             datasets.load(dataset, source)

@@ -39,7 +39,10 @@ if TYPE_CHECKING:
 
 DTYPES = ("str", "int", "float", "year", "municipality", "category", "date", "bool")
 MAX_REPORTED_PROBLEMS = 8
-_SNAPSHOT_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_SNAPSHOT_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")  # always with fullmatch
+_DATASET_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")  # always with fullmatch
+# Windows device names: "nul.csv" is no file there, whatever follows the first dot.
+_RESERVED_STEMS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 _NA_TEXT = {"", "na", "n/a", "nan", "none", "null", ".."}
 _TRUE = {"1", "ja", "j", "yes", "y", "true", "sant", "x"}
 _FALSE = {"0", "nej", "n", "no", "false", "falskt"}
@@ -176,18 +179,24 @@ def names() -> list[str]:
 
 
 def check_snapshot_name(name: str) -> str:
-    """Validate a snapshot name (lower case letters, digits, ``.``, ``_`` and ``-``)."""
-    if not _SNAPSHOT_NAME.match(name) or name in ("published", "synthetic"):
+    """Validate a snapshot name (lower case letters, digits, ``.``, ``_`` and ``-``).
+
+    The whole name must match: no trailing newline, no path separator, at most 64 characters.
+    """
+    if (not isinstance(name, str) or not _SNAPSHOT_NAME.fullmatch(name) or name in ("published", "synthetic")
+            or name.split(".")[0] in _RESERVED_STEMS or name.endswith(".")):
         raise DigimotorError(
-            f"'{name}' cannot name a snapshot",
-            hint="use lower-case letters, digits, '.', '_' or '-' (e.g. 'fyrbodal-2024'); "
-            "'published' and 'synthetic' are reserved",
+            f"{name!r} cannot name a snapshot",
+            hint="use up to 64 lower-case letters, digits, '.', '_' or '-' (e.g. 'fyrbodal-2024'); "
+            "'published', 'synthetic' and Windows device names (con, nul …) are reserved",
         )
     return name
 
 
 def snapshot_path(dataset: str, source: str) -> Path:
     """Return the file of snapshot ``source`` of ``dataset`` (it may not exist yet for imports)."""
+    if not isinstance(dataset, str) or not _DATASET_NAME.fullmatch(dataset):
+        raise DigimotorError(f"{dataset!r} cannot name a dataset", hint="`digimotor template --list` shows them")
     raw = raw_dir()
     if source in ("published", "synthetic"):
         return raw / source / f"{dataset}.csv"
@@ -204,12 +213,14 @@ def snapshot_path(dataset: str, source: str) -> Path:
 
 def available_snapshots(dataset: str) -> list[str]:
     """Names of the snapshots of ``dataset`` under ``data/raw/`` ("published", "synthetic", imports)."""
+    if not isinstance(dataset, str) or not _DATASET_NAME.fullmatch(dataset):
+        return []
     raw = raw_dir()
     found = [s for s in ("published", "synthetic") if (raw / s / f"{dataset}.csv").exists()]
     for kind in ("public", "user"):
         folder = raw / kind / dataset
         if folder.is_dir():
-            found += sorted(p.stem for p in folder.glob("*.csv"))
+            found += sorted(p.stem for p in folder.glob("*.csv") if _SNAPSHOT_NAME.fullmatch(p.stem))
     return found
 
 

@@ -19,6 +19,9 @@ class DigimotorError(Exception):
         How to fix it (a command to run, an allowed value ...). Appended to the message.
     """
 
+    #: The command line's exit status for this error (2: a usage or input error).
+    exit_code = 2
+
     def __init__(self, message: str, hint: str | None = None) -> None:
         self.message = message
         self.hint = hint
@@ -66,3 +69,23 @@ class UnknownRegionError(DigimotorError):
 
 class ParameterError(DigimotorError):
     """A notebook or command parameter that is missing, of the wrong type or out of range."""
+
+
+class SnapshotExistsError(DigimotorError):
+    """A snapshot of that name already exists and the caller did not ask to replace it."""
+
+
+def one_line(text: object) -> str:
+    """``text`` on one line: line breaks and runs of white space become single spaces."""
+    return " ".join(str(text).split())
+
+
+def describe_os_error(exc: OSError, path: object = None) -> str:
+    """An :class:`OSError` as one line that names the file: ``<path>: <reason>``.
+
+    ``path`` is used when the error itself carries no file name.
+    """
+    reason = exc.strerror or (exc.args[0] if len(exc.args) == 1 else "") or type(exc).__name__
+    names = [str(name) for name in (exc.filename or path, exc.filename2) if name]
+    where = " -> ".join(names)
+    return one_line(f"{where}: {reason}" if where else f"{reason}")

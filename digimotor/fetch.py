@@ -24,6 +24,8 @@ import email.utils
 import hashlib
 import json
 import math
+import operator
+import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -31,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import DigimotorError, InputFileError
+from .errors import DigimotorError, InputFileError, ParameterError, SnapshotExistsError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,6 +43,8 @@ USER_AGENT = "digimotor research package (python-requests)"
 
 class FetchError(DigimotorError):
     """A public API could not deliver: HTTP error, time-out, truncated body, or too many retries."""
+
+    exit_code = 1  # not the user's input: the service or the network failed
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,8 @@ class Client:
     log: list[str] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        check_client_options(timeout=self.timeout, retries=self.retries, limits=self.limits,
+                             backoff=self.backoff, max_wait=self.max_wait)
         if self.session is None:
             import requests
 
@@ -189,6 +195,33 @@ class Client:
         from tqdm.auto import tqdm
 
         return tqdm(items, total=total, desc=desc, disable=not self.progress or total <= 1, leave=False)
+
+
+def _positive(value: object, option: str, what: str, *, integer: bool = False, zero: bool = False) -> None:
+    ok_type = isinstance(value, int) if integer else isinstance(value, (int, float))
+    if isinstance(value, bool) or not ok_type or not math.isfinite(value) or value < 0 or (value == 0 and not zero):
+        bound = "0 or more" if zero else "more than 0"
+        raise ParameterError(f"{option} must be {what}, {bound}; not {value!r}")
+
+
+def check_client_options(*, timeout: float, retries: int, limits: Limits, backoff: float = 1.0,
+                         max_wait: float = 120.0) -> None:
+    """Refuse client settings that cannot work (before any call is made).
+
+    Raises
+    ------
+    ParameterError
+        Naming the command-line option: ``--timeout`` and ``--window`` need a positive number
+        of seconds, ``--max-calls`` and ``--max-cells`` a positive whole number, ``--retries``
+        a whole number of 0 or more.
+    """
+    _positive(timeout, "--timeout", "a number of seconds")
+    _positive(retries, "--retries", "a whole number", integer=True, zero=True)
+    _positive(limits.max_calls, "--max-calls", "a whole number of calls", integer=True)
+    _positive(limits.window_s, "--window", "a number of seconds")
+    _positive(limits.max_cells, "--max-cells", "a whole number of cells", integer=True)
+    _positive(backoff, "backoff", "a number of seconds", zero=True)
+    _positive(max_wait, "max_wait", "a number of seconds", zero=True)
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -355,11 +388,38 @@ def kolada_resolve(client: Client, title: str) -> dict:
 DATASETS = ("population", "population_by_age", "population_projection", "broadband", "municipal_costs")
 
 
+#: A Kolada KPI id: a capital letter and five digits (N01951, N03011, U00002 …).
+KOLADA_KPI_ID = re.compile(r"[A-Z]\d{5}")  # always with fullmatch
+YEAR_RANGE = (1900, 2200)
+
+
 def _years(years: Iterable[int] | None, default: list[int]) -> list[int]:
-    chosen = sorted(set(int(y) for y in years)) if years else default
-    if not chosen:
-        raise DigimotorError("no years selected")
-    return chosen
+    chosen = set()
+    for year in (years or default):
+        try:
+            value = operator.index(year)
+        except TypeError:
+            value = None
+        if isinstance(year, bool) or value is None or not YEAR_RANGE[0] <= value <= YEAR_RANGE[1]:
+            raise ParameterError(f"--years: {year!r} is not a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}")
+        chosen.add(value)
+    return sorted(chosen)
+
+
+def check_kpi(kpi: str | None, dataset: str) -> None:
+    """Refuse a ``--kpi`` that is not a Kolada KPI id, or one given for a dataset without a KPI choice."""
+    if kpi is None:
+        return
+    if dataset != "municipal_costs":
+        raise ParameterError(f"--kpi applies to municipal_costs only, not to {dataset}",
+                             hint="drop --kpi")
+    if not isinstance(kpi, str) or not KOLADA_KPI_ID.fullmatch(kpi):
+        raise ParameterError(f"--kpi {kpi!r} is not a Kolada KPI id",
+                             hint="a capital letter and five digits, e.g. N03011")
+
+
+def _is_kolada(dataset: str, source: str) -> bool:
+    return dataset in ("broadband", "municipal_costs") or (dataset == "population" and source == "kolada")
 
 
 def fetch_dataset(
@@ -371,8 +431,12 @@ def fetch_dataset(
     client: Client | None = None,
     source: str = "auto",
     kpi: str | None = None,
+    replace: bool = False,
 ) -> Path:
     """Fetch ``dataset`` for ``region`` and ``years`` and store it as a public snapshot.
+
+    Every option (dataset, source, KPI, years, region, name, and that the snapshot does not
+    exist unless ``replace``) is checked before the first call to the API.
 
     Parameters
     ----------
@@ -389,6 +453,8 @@ def fetch_dataset(
         ``scb`` or ``kolada`` for ``population``; ``auto`` picks SCB.
     kpi
         For ``municipal_costs``: the Kolada KPI id (default N03011).
+    replace
+        Overwrite an existing snapshot of that name (kept until the new one is written).
 
     Returns
     -------
@@ -406,12 +472,28 @@ def fetch_dataset(
         raise DigimotorError(f"{dataset} comes from SCB only", hint="drop --source kolada")
     if source == "scb" and dataset in ("broadband", "municipal_costs"):
         raise DigimotorError(f"{dataset} comes from Kolada only", hint="drop --source scb")
+    if source not in ("auto", "scb", "kolada"):
+        raise ParameterError(f"--source must be auto, scb or kolada, not {source!r}")
+    check_kpi(kpi, dataset)
+    chosen_years = _years(years, [2019, 2030] if dataset == "population_projection" else [2019])
     spec = datasets.get(dataset)
-    client = client or Client(cache_dir=build_dir() / "cache" / "http")
     codes, region_label = _region_codes(dataset, region)
+    name = datasets.check_snapshot_name(
+        name or f"{'kolada' if _is_kolada(dataset, source) else 'scb'}-{_slug(region_label)}-"
+                f"{min(chosen_years)}-{max(chosen_years)}")
+    target = raw_dir() / "public" / dataset / f"{name}.csv"
+    other = raw_dir() / "user" / dataset / f"{name}.csv"
+    if other.exists():
+        raise DigimotorError(f"a user snapshot '{name}' of {dataset} exists", hint="choose another --name")
+    if target.exists() and not replace:
+        raise SnapshotExistsError(
+            f"a snapshot '{name}' of {dataset} already exists (data/raw/public/{dataset}/{name}.csv)",
+            hint="add --replace to fetch it again (the old one is kept until the new one is written), "
+            "or choose another --name",
+        )
+    client = client or Client(cache_dir=build_dir() / "cache" / "http")
     producer, citation, extra = "", "", {}
     if dataset == "population_by_age" or (dataset == "population" and source in ("auto", "scb")):
-        chosen_years = _years(years, [2019])
         selection = scb.population_selection(codes, chosen_years, by_age=dataset == "population_by_age")
         long, calls = scb_long(client, v2_table=scb.TABLES["population"]["v2"],
                                v1_path=scb.TABLES["population"]["v1"], selection=selection)
@@ -421,7 +503,6 @@ def fetch_dataset(
         citation = f"SCB Statistikdatabasen, table TAB638 (v1 BefolkningNy), BE0101N1, via {calls['api']}"
         extra = {"api_calls": calls, "table_id": long.attrs.get("table_id"), "table_updated": long.attrs.get("updated")}
     elif dataset == "population_projection":
-        chosen_years = _years(years, [2019, 2030])
         path = scb.TABLES["population_projection"]["v1"]
         meta = scb_v1_metadata(client, path)
         variables = {v["code"]: v for v in meta["variables"]}
@@ -450,7 +531,6 @@ def fetch_dataset(
         extra = {"api_calls": calls, "vintage": str(raw["vintage"].iloc[0]),
                  "vintage_note": "the edition of the projection; the study used SCB's 2020 edition at the latest"}
     else:  # Kolada
-        chosen_years = _years(years, [2019])
         if dataset == "population":
             kpi_id, title = kolada.POPULATION_KPI, "Invånare totalt, antal"
         elif dataset == "municipal_costs":
@@ -476,12 +556,6 @@ def fetch_dataset(
                              "and/or workplaces) is as Kolada defines it [unverified]")
     frame = datasets.conform(raw, spec, citation or dataset)
     body = datasets.to_tidy_csv(frame, spec)
-    name = datasets.check_snapshot_name(
-        name or f"{'kolada' if producer.startswith('Kolada') else 'scb'}-{_slug(region_label)}-"
-                f"{min(chosen_years)}-{max(chosen_years)}")
-    other = raw_dir() / "user" / dataset / f"{name}.csv"
-    if other.exists():
-        raise DigimotorError(f"a user snapshot '{name}' of {dataset} exists", hint="choose another --name")
     fields = {
         "title": f"{spec.title} — {region_label}, {', '.join(map(str, chosen_years))}",
         "dataset": dataset,
@@ -497,7 +571,7 @@ def fetch_dataset(
         "fetched_by": "digimotor fetch",
         **extra,
     }
-    return write_snapshot(raw_dir() / "public" / dataset / f"{name}.csv", body, fields)
+    return write_snapshot(target, body, fields, replace=replace, conflicts=[other])
 
 
 def _region_codes(dataset: str, region: str | list[str]) -> tuple[list[str], str]:

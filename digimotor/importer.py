@@ -27,9 +27,10 @@ def default_snapshot_name(file: str | Path) -> str:
 
     stem = fold(Path(file).stem)
     name = re.sub(r"[^a-z0-9._-]+", "-", stem).strip("-._")[:64]
-    if not name or name in ("published", "synthetic"):
-        name = "imported"
-    return name
+    try:
+        return check_snapshot_name(name)
+    except DigimotorError:  # empty, reserved ("published", "nul" …)
+        return "imported"
 
 
 def read_for_dataset(spec: DatasetSpec, file: str | Path, *, sheet: str | None = None,
@@ -57,6 +58,7 @@ def import_file(
     citation: str | None = None,
     within: Sequence[str] | None = None,
     extra: dict | None = None,
+    replace: bool = False,
 ) -> Path:
     """Validate ``file`` as ``dataset`` and store it as snapshot ``name``.
 
@@ -70,6 +72,9 @@ def import_file(
         Snapshot name (default: from the file name). Notebooks use it as ``source``.
     kind
         ``user`` (default) for your own data, ``public`` for official statistics you downloaded.
+    replace
+        Overwrite an existing snapshot of that name. The old data and sidecar are kept until
+        the new pair is completely written, and put back if writing fails.
 
     Returns
     -------
@@ -80,6 +85,8 @@ def import_file(
     ------
     InputFileError
         If the file does not fit the schema (naming file, row and column).
+    SnapshotExistsError
+        If snapshot ``name`` exists and ``replace`` is false, or exists as the other kind.
     """
     if kind not in ("user", "public"):
         raise DigimotorError(f"an import is of kind 'user' or 'public', not '{kind}'")
@@ -88,11 +95,6 @@ def import_file(
     frame = read_for_dataset(spec, file, sheet=sheet, within=within)
     target = raw_dir() / kind / dataset / f"{name}.csv"
     other = raw_dir() / ("public" if kind == "user" else "user") / dataset / f"{name}.csv"
-    if other.exists():
-        raise DigimotorError(
-            f"a snapshot '{name}' of {dataset} already exists as {other.parent.parent.name} data",
-            hint="choose another --name",
-        )
     body = to_tidy_csv(frame, spec)
     fields = {
         "title": title or f"{spec.title} — imported from {Path(file).name}",
@@ -112,7 +114,7 @@ def import_file(
     if callable(spec.extra.get("sidecar_fields")):  # dataset-specific facts, e.g. a cost definition
         fields.update(spec.extra["sidecar_fields"](frame))
     fields.update(extra or {})
-    write_snapshot(target, body, fields)
+    write_snapshot(target, body, fields, replace=replace, conflicts=[other])
     return target
 
 

@@ -23,15 +23,15 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-_NAME = re.compile(r"^(fig\d{2}[a-z]?|tab\d{2}|[a-z]+)_[a-z0-9_]+$")
+_NAME = re.compile(r"(fig\d{2}[a-z]?|tab\d{2}|[a-z]+)_[a-z0-9_]+")  # always with fullmatch
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def check_output_name(name: str) -> str:
-    """Output names are ``figNN_slug`` (or ``<word>_slug``) in lower case."""
-    if not _NAME.match(name):
+    """Output names are ``figNN_slug`` (or ``<word>_slug``) in lower case, matched in full."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise DigimotorError(
-            f"'{name}' is not an output name", hint="use figNN_slug, e.g. fig07_population_forecast"
+            f"{name!r} is not an output name", hint="use figNN_slug, e.g. fig07_population_forecast"
         )
     return name
 

@@ -22,6 +22,10 @@ data; ``generator``, ``seed`` and ``version`` for synthetic; ``original_file`` f
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,10 +77,34 @@ class Provenance:
 
 
 def _relative(path: Path) -> str:
+    """``path`` as the user sees it: relative to the project (``data/raw/...``), else to the cwd."""
+    from .config import project_root
+
+    for base in (project_root, Path.cwd):
+        try:
+            return Path(path).resolve().relative_to(base().resolve()).as_posix()
+        except (ValueError, OSError, DigimotorError):
+            continue
+    return str(path)
+
+
+def expected_kind(data_path: str | Path) -> str | None:
+    """The kind a file's place under ``data/raw/`` implies, or None outside that layout.
+
+    ``published/<dataset>.csv`` and ``synthetic/<dataset>.csv`` are published and synthetic;
+    ``user/<dataset>/<name>.csv`` and ``public/<dataset>/<name>.csv`` are user and public.
+    """
+    from .config import raw_dir
+
     try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+        parts = Path(data_path).resolve().relative_to(raw_dir().resolve()).parts
+    except (ValueError, OSError, DigimotorError):
+        return None
+    if len(parts) == 2 and parts[0] in ("published", "synthetic"):
+        return parts[0]
+    if len(parts) == 3 and parts[0] in ("user", "public"):
+        return parts[0]
+    return None
 
 
 def read_provenance(data_path: str | Path) -> Provenance:
@@ -99,7 +127,13 @@ def read_provenance(data_path: str | Path) -> Provenance:
     try:
         fields = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise DataIntegrityError(f"{_relative(side)} is not valid YAML: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise DataIntegrityError(f"{_relative(side)} is not valid YAML{where}: {problem}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise DataIntegrityError(f"cannot read {_relative(side)}: {reason or exc}") from exc
     if not isinstance(fields, dict):
         raise DataIntegrityError(f"{_relative(side)} must hold a mapping of fields")
     missing = [name for name in REQUIRED_FIELDS if not fields.get(name)]
@@ -122,9 +156,20 @@ def verify(data_path: str | Path) -> Provenance:
     """
     data_path = Path(data_path)
     prov = read_provenance(data_path)
-    if not data_path.exists():
+    folder_kind = expected_kind(data_path)
+    if folder_kind is not None and prov.kind != folder_kind:
+        raise DataIntegrityError(
+            f"{_relative(sidecar_path(data_path))} says kind '{prov.kind}' but the file is under "
+            f"data/raw/{folder_kind}/",
+            hint="a sidecar cannot relabel data; restore the sidecar with git, or bring the file in "
+            "again with `digimotor import ... --replace`",
+        )
+    if not data_path.is_file():
         raise DataIntegrityError(f"{_relative(data_path)} is missing (its sidecar exists)")
-    actual = sha256_file(data_path)
+    try:
+        actual = sha256_file(data_path)
+    except OSError as exc:
+        raise DataIntegrityError(f"cannot read {_relative(data_path)}: {exc.strerror or exc}") from exc
     if actual != prov.sha256:
         if prov.kind in ("published", "synthetic"):
             fix = (
@@ -133,7 +178,9 @@ def verify(data_path: str | Path) -> Provenance:
                 else "regenerate it with `digimotor synthetic`"
             )
         else:
-            fix = f"bring the file in again with `digimotor import {prov.dataset} <file>`"
+            kind = " --kind public" if prov.kind == "public" else ""
+            fix = (f"bring the file in again with `digimotor import {prov.dataset} <file> "
+                   f"--name {data_path.stem}{kind} --replace`")
         raise DataIntegrityError(
             f"{_relative(data_path)} has changed since its sidecar was written "
             f"(sha256 {actual[:12]}… ≠ recorded {prov.sha256[:12]}…)",
@@ -151,6 +198,17 @@ def dump_sidecar(fields: dict[str, Any]) -> str:
     return yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=100)
 
 
+def _check_kind(data_path: Path, fields: dict[str, Any]) -> None:
+    """Refuse to write a sidecar whose kind is unknown or disagrees with the file's folder."""
+    kind = fields.get("kind")
+    if kind not in DATA_KINDS:
+        raise DigimotorError(f"sidecar kind must be one of {', '.join(DATA_KINDS)}, not {kind!r}")
+    folder_kind = expected_kind(data_path)
+    if folder_kind is not None and kind != folder_kind:
+        raise DigimotorError(f"{_relative(data_path)} is under data/raw/{folder_kind}/; its sidecar cannot "
+                             f"say kind '{kind}'")
+
+
 def write_sidecar(data_path: str | Path, fields: dict[str, Any]) -> Path:
     """Write the sidecar for ``data_path``, recording the file's current checksum.
 
@@ -158,34 +216,126 @@ def write_sidecar(data_path: str | Path, fields: dict[str, Any]) -> Path:
     from the caller.
     """
     data_path = Path(data_path)
-    if fields.get("kind") not in DATA_KINDS:
-        raise DigimotorError(f"sidecar kind must be one of {', '.join(DATA_KINDS)}")
+    _check_kind(data_path, fields)
     fields = {**fields, "sha256": sha256_file(data_path)}
     return write_text(sidecar_path(data_path), dump_sidecar(fields))
 
 
-def write_snapshot(target: str | Path, body: bytes, fields: dict[str, Any]) -> Path:
-    """Write a data file and its sidecar so that a failure leaves the previous pair intact.
+def snapshot_lock(target: str | Path, dataset: str):
+    """Lock the snapshot ``target`` of ``dataset`` against other writers (a context manager).
 
-    Both are staged as temporary files next to the target first (the sidecar records the
-    checksum of the staged bytes); then the data file and the sidecar are moved into place.
-    If the process dies between the two moves, :func:`verify` refuses the pair with a
-    message that says how to write it again. Only ``digimotor import``, ``fetch`` and the
-    synthetic generators call this.
+    One lock file per dataset and snapshot name, ``build/locks/<dataset>--<name>.lock``,
+    whatever the kind (a user and a public snapshot of one name exclude each other too).
     """
-    import tempfile
+    from .atomic import file_lock
+    from .config import build_dir
 
-    from .atomic import write_bytes
+    name = Path(target).stem
+    return file_lock(build_dir() / "locks" / f"{dataset}--{name}.lock",
+                     what=f"snapshot '{name}' of {dataset}")
+
+
+def _write_error(target: Path, exc: OSError) -> DigimotorError:
+    return DigimotorError(
+        f"cannot write {_relative(target)}: {exc.strerror or exc}",
+        hint="check that data/raw is writable and the disk is not full; nothing under data/raw was changed",
+    )
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _keep(live: Path, backup: Path) -> bool:
+    """Keep the current ``live`` file as ``backup`` (a hard link, else a copy); False if absent."""
+    if not live.exists():
+        return False
+    try:
+        os.link(live, backup)
+    except OSError:  # a file system without hard links
+        shutil.copy2(live, backup)
+    return True
+
+
+def write_snapshot(target: str | Path, body: bytes, fields: dict[str, Any], *, replace: bool = True,
+                   conflicts: Sequence[str | Path] = ()) -> Path:
+    """Write a data file and its sidecar as one pair; a failure leaves the previous pair intact.
+
+    Under the snapshot's lock (:func:`snapshot_lock`, so that two writers of one name never
+    mix their data and sidecars):
+
+    1. refuse if a file in ``conflicts`` exists, or if the snapshot exists and ``replace`` is
+       false (:class:`~digimotor.errors.SnapshotExistsError`);
+    2. stage the data and its sidecar (with the checksum of the staged bytes) in a hidden
+       folder next to the target, flushed to disk;
+    3. keep the previous data and sidecar there as a backup (hard links);
+    4. move the new data file, then the new sidecar, into place; if either move fails or is
+       interrupted, put the backup back (or remove the new files if there was no snapshot);
+    5. remove the staging folder with the backup.
+
+    Any :class:`OSError` (read-only folder, disk full) becomes a one-line
+    :class:`~digimotor.errors.DigimotorError` naming the target. Only ``digimotor import``,
+    ``fetch`` and the synthetic generators (``replace=True``) call this.
+    """
+    from .errors import SnapshotExistsError
 
     target = Path(target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DigimotorError(f"cannot create {target.parent}: {exc.strerror or exc}") from exc
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".staging-") as tmpdir:
-        staged = Path(tmpdir) / target.name
-        staged.write_bytes(body)
-        side_text = dump_sidecar({**fields, "sha256": sha256_file(staged)})
-        write_bytes(target, body)
-        write_text(sidecar_path(target), side_text)
+    side = sidecar_path(target)
+    _check_kind(target, fields)
+    dataset = str(fields.get("dataset") or target.parent.name)
+    with snapshot_lock(target, dataset):
+        for other in map(Path, conflicts):
+            if other.exists():
+                raise SnapshotExistsError(
+                    f"a snapshot '{target.stem}' of {dataset} already exists as {_relative(other)}",
+                    hint="choose another --name",
+                )
+        existed = target.exists() or side.exists()
+        if existed and not replace:
+            raise SnapshotExistsError(
+                f"a snapshot '{target.stem}' of {dataset} already exists ({_relative(target)})",
+                hint="add --replace to overwrite it (the old one is kept until the new one is "
+                "completely written), or choose another --name",
+            )
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=target.parent))
+        except OSError as exc:
+            raise _write_error(target, exc) from exc
+        keep_staging = False
+        try:
+            new_data, new_side = staging / target.name, staging / side.name
+            _write_synced(new_data, body)
+            digest = hashlib.sha256(body).hexdigest()
+            _write_synced(new_side, dump_sidecar({**fields, "sha256": digest}).encode("utf-8"))
+            backups = {live: staging / f"backup{live.name[len(target.stem):]}" for live in (target, side)}
+            kept = {live for live, backup in backups.items() if _keep(live, backup)}
+            moved: list[Path] = []
+            try:
+                for new, live in ((new_data, target), (new_side, side)):
+                    os.replace(new, live)
+                    moved.append(live)
+            except BaseException:
+                try:
+                    for live in reversed(moved):
+                        if live in kept:
+                            os.replace(backups[live], live)
+                        else:
+                            live.unlink()
+                except OSError as restore_exc:
+                    keep_staging = True
+                    raise DigimotorError(
+                        f"cannot write {_relative(target)} and cannot put the previous snapshot back: "
+                        f"{restore_exc.strerror or restore_exc}",
+                        hint=f"the previous data and sidecar are kept in {_relative(staging)}; move them back",
+                    ) from restore_exc
+                raise
+        except OSError as exc:
+            raise _write_error(target, exc) from exc
+        finally:
+            if not keep_staging:
+                shutil.rmtree(staging, ignore_errors=True)
     return target

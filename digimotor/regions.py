@@ -114,12 +114,12 @@ def _name_index() -> tuple[dict[str, list[str]], dict[str, str]]:
     return folded, exact
 
 
-PSEUDONYM = re.compile(r"^(Kommun|IT-org|Region) \d{2}$")
+PSEUDONYM = re.compile(r"(Kommun|IT-org|Region) \d{2}")  # always with fullmatch
 
 
 def is_pseudonym(text: object) -> bool:
     """True for the pseudonyms synthetic data use instead of real names ("Kommun 01", "IT-org 03")."""
-    return bool(PSEUDONYM.match(str(text)))
+    return bool(PSEUDONYM.fullmatch(str(text)))
 
 
 def display_name(code: str) -> str:

@@ -36,7 +36,7 @@ def test_all_problems_reported_at_once_with_fixes(project, tmp_path, capsys):
     }
     assert problems["published/population_forecast.csv"].fix.startswith("git checkout -- ")
     assert problems["user/population_forecast/mine.csv"].fix == (
-        "digimotor import population_forecast mine.csv --name mine --kind user"
+        "digimotor import population_forecast mine.csv --name mine --kind user --replace"
     )
     assert "no provenance sidecar" in problems["user/population_forecast/loose.csv"].message
     assert main(["check"]) == 1

@@ -72,8 +72,8 @@ def test_import_on_a_failing_disk_keeps_previous_snapshot(project, tmp_path, mon
     before = target.read_bytes()
     source.write_text("Kommun;År;Folkmängd\nÅmål;2019;12700\n", encoding="utf-8")
     monkeypatch.setattr(atomic.os, "replace", _fail_replace(code))
-    with pytest.raises(DigimotorError):
-        import_file("population_forecast", source, name="snap")
+    with pytest.raises(DigimotorError, match=os.strerror(code)):
+        import_file("population_forecast", source, name="snap", replace=True)
     monkeypatch.undo()
     assert target.read_bytes() == before
     verify(target)
@@ -105,3 +105,88 @@ def test_present_escapes_user_text_in_html():
     html = outputs.present(frame, {"assessor": "Bedömare", "score": "Poäng"}).to_html()
     assert "<script>" not in html
     assert "&lt;script&gt;" in html and "Anna &amp; Co" in html
+
+
+# --- a read-only or full data/raw on the command line: one line, nothing changed ------------------
+
+
+def _fail_with(code):
+    def fail(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    return fail
+
+
+# Where each failure strikes: creating the staging folder (read-only file system), flushing the
+# staged bytes to disk (disk full, as fsync reports it), moving the pair into place (no permission).
+FAULTS = [
+    ("tempfile.mkdtemp", errno.EROFS),
+    ("os.fsync", errno.ENOSPC),
+    ("os.replace", errno.EACCES),
+    ("os.replace", errno.EROFS),
+]
+
+
+def _inject(monkeypatch, where, code):
+    import tempfile
+
+    module, name = where.split(".")
+    monkeypatch.setattr({"os": os, "tempfile": tempfile}[module], name, _fail_with(code))
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(("where", "code"), FAULTS)
+@pytest.mark.parametrize("existing", [False, True])
+def test_import_command_on_a_failing_disk(project, tmp_path, monkeypatch, capsys, where, code, existing):
+    from digimotor.cli import main
+
+    source = tmp_path / "a.csv"
+    source.write_text("Kommun;År;Folkmängd\nÅmål;2019;12600\n", encoding="utf-8")
+    if existing:
+        assert main(["import", "population_forecast", str(source), "--name", "snap"]) == 0
+        source.write_text("Kommun;År;Folkmängd\nÅmål;2019;12700\n", encoding="utf-8")
+    before = _tree(project / "data/raw")
+    capsys.readouterr()
+    _inject(monkeypatch, where, code)
+    assert main(["import", "population_forecast", str(source), "--name", "snap", "--replace"]) == 2
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "cannot write" in err and "snap.csv" in err and os.strerror(code) in err
+    assert _tree(project / "data/raw") == before
+
+
+@pytest.mark.parametrize(("where", "code"), FAULTS)
+def test_synthetic_command_on_a_failing_disk(project, monkeypatch, capsys, where, code):
+    from digimotor.cli import main
+
+    before = _tree(project / "data/raw")
+    _inject(monkeypatch, where, code)
+    assert main(["synthetic", "--only", "broadband"]) == 2
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write data/raw/synthetic/broadband" in err.replace(str(project) + "/", "")
+    assert os.strerror(code) in err
+    assert _tree(project / "data/raw") == before
+
+
+def test_synthetic_command_rejects_unknown_generators_and_negative_seeds(project, capsys):
+    from digimotor.cli import main
+
+    assert main(["synthetic", "--only", "broadband", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no generator 'nope'" in err and "broadband, capabilities, dimios" in err
+    assert main(["synthetic", "--seed", "-1"]) == 2
+    assert "--seed must be 0 or more" in capsys.readouterr().err
+
+
+def test_template_into_a_read_only_folder(tmp_path, monkeypatch, capsys, repo_root):
+    from digimotor.cli import main
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", _fail_with(errno.EROFS))
+    assert main(["template", "population_forecast", "--out", str(tmp_path / "t")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Read-only file system" in err and "population_forecast_template" in err

@@ -136,7 +136,7 @@ def test_persistent_faults_fail_clearly_and_write_nothing(project, failure, mess
                                         progress=False, sleep=lambda s: None))
     before = first.read_bytes(), verify(first).sha256
     with pytest.raises(FetchError) as info:
-        fetch_dataset("population", region="Fyrbodal", years=[2019], name="live", client=made)
+        fetch_dataset("population", region="Fyrbodal", years=[2019], name="live", client=made, replace=True)
     assert message in str(info.value) and "v2" in str(info.value) and "v1" in str(info.value)
     assert len(session.calls) == 6  # 3 attempts on v2, 3 on v1
     assert (first.read_bytes(), verify(first).sha256) == before
@@ -281,3 +281,116 @@ def test_region_codes_for_county_tables_and_municipality_tables():
     codes, name = _region_codes("population", "Västra Götalands län")
     assert name == "Västra Götalands län" and len(codes) == 49 and "1461" in codes
     assert _region_codes("population_by_age", "Mellerud") == (["1461"], "Mellerud")
+
+
+@pytest.fixture
+def offline_session(monkeypatch):
+    """The session `digimotor fetch` creates: scripted, and refusing any call not scripted."""
+    made = FakeSession([])
+    monkeypatch.setattr(requests, "Session", lambda: made)
+    return made
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        (["population", "--max-calls", "0"], "--max-calls must be a whole number of calls, more than 0; not 0"),
+        (["population", "--max-calls", "-3"], "--max-calls"),
+        (["population", "--timeout", "0"], "--timeout must be a number of seconds, more than 0; not 0.0"),
+        (["population", "--timeout", "-1"], "--timeout"),
+        (["population", "--timeout", "nan"], "--timeout"),
+        (["population", "--timeout", "inf"], "--timeout"),
+        (["population", "--retries", "-1"], "--retries must be a whole number, 0 or more; not -1"),
+        (["population", "--window", "0"], "--window"),
+        (["population", "--max-cells", "0"], "--max-cells"),
+        (["municipal_costs", "--kpi", "n03011"], "--kpi 'n03011' is not a Kolada KPI id"),
+        (["municipal_costs", "--kpi", "N0301"], "is not a Kolada KPI id"),
+        (["municipal_costs", "--kpi", "N030111"], "is not a Kolada KPI id"),
+        (["municipal_costs", "--kpi", "N03011\n"], "is not a Kolada KPI id"),
+        (["municipal_costs", "--kpi", "N03011/../x"], "is not a Kolada KPI id"),
+        (["population", "--kpi", "N03011"], "--kpi applies to municipal_costs only"),
+        (["population", "--name", "Bad Name"], "'Bad Name' cannot name a snapshot"),
+        (["population", "--name", "x\n"], "'x\\n' cannot name a snapshot"),
+        (["population", "--name", "published"], "cannot name a snapshot"),
+        (["population", "--years", "0"], "--years: 0 is not a year"),
+        (["population", "--years", "2019", "20190"], "--years: 20190 is not a year"),
+        (["population", "--region", "Nowhere"], "not a known region"),
+        (["population_by_age", "--source", "kolada"], "comes from SCB only"),
+        (["population", "--years", "twenty"], "invalid int value"),
+        (["nothing"], "invalid choice"),
+    ],
+)
+def test_bad_options_are_one_line_before_any_call(project, offline_session, capsys, args, text):
+    from digimotor.cli import main
+
+    before = sorted((project / "data/raw").rglob("*"))
+    assert main(["fetch", *args, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("digimotor fetch: error: ")
+    assert text in err
+    assert offline_session.calls == []
+    assert sorted((project / "data/raw").rglob("*")) == before
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "option"),
+    [({"timeout": 0}, "--timeout"), ({"retries": -1}, "--retries"), ({"retries": 1.5}, "--retries"),
+     ({"limits": Limits(max_calls=0)}, "--max-calls"), ({"limits": Limits(window_s=-1)}, "--window"),
+     ({"limits": Limits(max_cells=0)}, "--max-cells"), ({"timeout": True}, "--timeout")],
+)
+def test_client_refuses_settings_that_cannot_work(kwargs, option):
+    from digimotor.errors import ParameterError
+
+    with pytest.raises(ParameterError, match=option):
+        Client(session=FakeSession([]), **kwargs)
+
+
+def test_existing_snapshot_needs_replace_and_is_checked_before_any_call(project, offline_session, capsys):
+    from digimotor.cli import main
+
+    offline_session.script.append(ok("scb_v2_tab638_two_municipalities.json"))
+    assert main(["fetch", "population", "--years", "2019", "--name", "live", "--quiet", "--no-cache"]) == 0
+    target = project / "data/raw/public/population/live.csv"
+    before = target.read_bytes()
+    capsys.readouterr()
+    assert main(["fetch", "population", "--years", "2019", "--name", "live", "--quiet", "--no-cache"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "already exists" in err and "--replace" in err
+    assert len(offline_session.calls) == 1  # the second fetch made no call
+    offline_session.script.append(ok("scb_v2_tab638_two_municipalities.json"))
+    assert main(["fetch", "population", "--years", "2019", "--name", "live", "--quiet", "--no-cache",
+                 "--replace"]) == 0
+    assert len(offline_session.calls) == 2 and target.read_bytes() == before
+    verify(target)
+
+
+def test_a_failed_fetch_exits_1_in_one_line(project, offline_session, capsys):
+    from digimotor.cli import main
+
+    offline_session.script.extend([FakeResponse(500, b"oops")] * 2)
+    assert main(["fetch", "population", "--years", "2019", "--retries", "0", "--quiet", "--no-cache"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "HTTP 500" in err
+
+
+@pytest.mark.parametrize(("where", "code"), [("fsync", 28), ("replace", 13), ("replace", 30)])
+def test_fetch_into_a_failing_data_raw_is_one_line(project, offline_session, capsys, monkeypatch, where, code):
+    import os
+
+    from digimotor.cli import main
+
+    offline_session.script.append(ok("scb_v2_tab638_two_municipalities.json"))
+    before = sorted((project / "data/raw").rglob("*"))
+
+    def fail(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, where, fail)
+    assert main(["fetch", "population", "--years", "2019", "--name", "disk", "--quiet", "--no-cache"]) == 2
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "cannot write" in err and "disk.csv" in err and os.strerror(code) in err
+    assert len(offline_session.calls) == 1
+    assert [p for p in sorted((project / "data/raw").rglob("*")) if p.is_file()] == \
+        [p for p in before if p.is_file()]

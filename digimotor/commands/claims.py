@@ -7,6 +7,7 @@ status (transcribed, calibrated, uncertain, not reproducible, qualitative).
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 NAME = "claims"
 
@@ -16,9 +17,31 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--csv", help="also write the scorecard to this CSV file")
 
 
-def run(args: argparse.Namespace) -> int:
-    from ..claims import scorecard
+def check_csv_target(text: str) -> Path:
+    """Refuse a ``--csv`` that is a folder, or whose folder does not exist, before any work is done."""
+    from ..errors import ParameterError
 
+    path = Path(text)
+    if not text.strip() or text.endswith(("/", "\\")) or path.is_dir():
+        raise ParameterError(f"--csv {text}: is a folder, not a file name", hint="give a file, e.g. scorecard.csv")
+    parent = path.parent
+    if not parent.is_dir():
+        raise ParameterError(f"--csv {text}: the folder {parent} does not exist")
+    return path
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..atomic import write_text
+    from ..claims import load_claims, scorecard
+    from ..errors import ParameterError
+
+    target = check_csv_target(args.csv) if args.csv is not None else None
+    if args.part:
+        known = sorted(set(load_claims()["part"]))
+        unknown = [part for part in args.part if part not in known]
+        if unknown:
+            raise ParameterError(f"--part: no study part {', '.join(map(repr, unknown))}",
+                                 hint="parts: " + ", ".join(known))
     card = scorecard(parts=args.part)
     counts = card["outcome"].value_counts()
     for row in card.itertuples():
@@ -27,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{row.outcome:<16} {row.claim_id:<40} published {published:>10}  computed {value:>10}")
     print()
     print(", ".join(f"{count} {outcome}" for outcome, count in counts.items()))
-    if args.csv:
-        card.to_csv(args.csv, index=False)
+    if target is not None:
+        write_text(target, card.to_csv(index=False, lineterminator="\n"))
+        print(f"wrote {target}")
     return 1 if (card["outcome"] == "differs").any() else 0

@@ -2,7 +2,8 @@
 
 The answer is validated like an import and stored as data/raw/public/<dataset>/<name>.csv with a
 provenance sidecar (source, URL, table, date, checksums); notebooks then use it with
-source=<name>. A failed fetch leaves the previous snapshot untouched. Responses are cached under
+source=<name>. An existing snapshot is only overwritten with --replace, and a failed fetch
+leaves it untouched. Every option is checked before the first call. Responses are cached under
 build/cache/http/ (--no-cache to bypass). SCB's limits (30 calls per 10 s, 150 000 cells per
 call) are respected and configurable.
 
@@ -37,6 +38,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-calls", type=int, default=30, help="calls per window (default 30)")
     parser.add_argument("--window", type=float, default=10.0, help="window in seconds (default 10)")
     parser.add_argument("--max-cells", type=int, default=150_000, help="cells per call (default 150000)")
+    parser.add_argument("--replace", action="store_true",
+                        help="overwrite an existing snapshot of that name (kept until the new one is written)")
     parser.add_argument("--no-cache", action="store_true", help="do not use the local response cache")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
@@ -51,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         cache_dir=None if args.no_cache else build_dir() / "cache" / "http",
     )
     target = fetch_dataset(args.dataset, region=args.region, years=args.years, name=args.name,
-                           client=client, source=args.source, kpi=args.kpi)
+                           client=client, source=args.source, kpi=args.kpi, replace=args.replace)
     print(f"fetched {args.dataset} as {target.relative_to(project_root())}")
     print(f"use it with: digimotor reproduce -p source={target.stem}  (or the notebook's source parameter)")
     return 0

@@ -2,7 +2,9 @@
 
 The file is validated against the dataset's schema (see `digimotor template DATASET`),
 converted to a tidy CSV and written under data/raw/<kind>/<dataset>/<name>.csv with a
-provenance sidecar. Notebooks then read it with the parameter source=<name>.
+provenance sidecar. Notebooks then read it with the parameter source=<name>. An existing
+snapshot of that name is only overwritten with --replace; the old one is kept until the new
+one is completely written.
 
 Example:
   digimotor import population_forecast befolkning.xlsx --name vg-2024 --kind public
@@ -26,6 +28,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--producer", help="who produced the numbers (e.g. SCB)")
     parser.add_argument("--licence", help="licence of the numbers")
     parser.add_argument("--citation", help="where the numbers come from (URL, table id, date)")
+    parser.add_argument("--replace", action="store_true",
+                        help="overwrite an existing snapshot of that name")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     target = import_file(
         args.dataset, args.file, name=args.name, kind=args.kind, sheet=args.sheet,
         title=args.title, producer=args.producer, licence=args.licence, citation=args.citation,
+        replace=args.replace,
     )
     name = target.stem
     print(f"imported {args.file} as {target.relative_to(project_root())}")
