@@ -103,6 +103,16 @@ def test_markdown_helper_keeps_markdown_of_the_template_and_escapes_every_value(
         outputs.markdown_text("{}", x="x")
 
 
+def test_notebooks_build_markdown_only_through_the_helper():
+    """No notebook writes Markdown or HTML itself: values would reach the page unescaped."""
+    repo = Path(__file__).resolve().parents[1]
+    for path in sorted((repo / "notebooks").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                found = re.findall(r"\b(Markdown|HTML|Javascript|display_markdown|display_html)\b", cell.source)
+                assert not found, f"{path.name}: use outputs.markdown(template, **values), not {found[0]}"
+
+
 def test_present_escapes_caption_headers_and_cells():
     frame = pd.DataFrame({"organisation": [IMG], "share_pct": [1.5]})
     html = outputs.present(frame, {"organisation": SVG, "share_pct": "Andel"}, caption=SCRIPT,
