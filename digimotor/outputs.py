@@ -8,8 +8,10 @@ give byte-identical files.
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import string
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,10 +23,14 @@ from .numbers import round_half_up
 
 if TYPE_CHECKING:
     import pandas as pd
+    from IPython.display import Markdown
     from matplotlib.figure import Figure
 
 _NAME = re.compile(r"(fig\d{2}[a-z]?|tab\d{2}|[a-z]+)_[a-z0-9_]+")  # always with fullmatch
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+_LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n)+[ \t]*")
+_BACKTICKS = re.compile(r"`+")
 
 
 def check_output_name(name: str) -> str:
@@ -115,6 +121,65 @@ def record_claims(part: str, values: Mapping[str, float]) -> Path:
     return target
 
 
+def escape_markdown(value: object) -> str:
+    """``value`` as Markdown text that renders as exactly these characters, never as markup.
+
+    Every ASCII punctuation character gets a backslash (CommonMark's escape): ``<`` cannot
+    start HTML, ``*``, ``_``, ``[``, ``#``, ``$`` … format nothing, ``&`` starts no entity.
+    Line breaks become spaces, so a value cannot start a block of its own.
+    """
+    text = _LINE_BREAKS.sub(" ", str(value))
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+
+
+def markdown_text(template: str, /, **values: object) -> str:
+    """Fill ``template`` (``str.format`` syntax, keyword fields only) with escaped ``values``.
+
+    The template is the author's Markdown; each value is formatted with its format spec and
+    then escaped (:func:`escape_markdown`), so user text (names from an imported file,
+    parameters, file paths) shows as text and never as HTML or Markdown. Inside a code span
+    (`` `{path}` ``) or a fenced block a value is shown literally as code is, with any backtick
+    replaced by ``ˋ`` so that it cannot close the code (and, in a span, line breaks by spaces).
+    """
+    formatter = string.Formatter()
+    parts: list[str] = []
+    code = 0  # length of the backtick run that opened the code span or fence we are in
+    for literal, field, spec, conversion in formatter.parse(template):
+        parts.append(literal)
+        for run in _BACKTICKS.finditer(literal):
+            n = len(run.group())
+            if not code:
+                code = n
+            elif n == code or (code >= 3 and n >= code):
+                code = 0
+        if field is None:
+            continue
+        if not field or field[0].isdigit():
+            raise ValueError(f"markdown template fields must be named: {{{field}}} in {template!r}")
+        value, _ = formatter.get_field(field, (), values)
+        value = formatter.convert_field(value, conversion)
+        text = format(value, formatter.vformat(spec, (), values) if spec else "")
+        if not code:
+            parts.append(escape_markdown(text))
+        elif code >= 3:
+            parts.append(text.replace("`", "\u02cb"))
+        else:
+            parts.append(_LINE_BREAKS.sub(" ", text).replace("`", "\u02cb"))
+    return "".join(parts)
+
+
+def markdown(template: str, /, **values: object) -> Markdown:
+    """Notebook prose: ``template`` filled with escaped ``values`` (:func:`markdown_text`) for ``display``.
+
+    The one way notebooks and package functions put values into Markdown, e.g.
+    ``display(outputs.markdown("**Data:** `{path}` (kind **{kind}**)", path=path, kind=kind))``.
+    Never place a value inside a link destination or raw HTML of the template.
+    """
+    from IPython.display import Markdown
+
+    return Markdown(markdown_text(template, **values))
+
+
 def present(
     frame: pd.DataFrame,
     labels: Mapping[str, str],
@@ -158,13 +223,14 @@ def present(
             if col in labels and _is_bool(frame[col])
         }
     )
-    # User data reach the published pages through these tables: escape every text cell.
-    styler = shown.style.format(formats, escape="html").hide(axis="index")
+    # User data reach the published pages through these tables: escape every text cell, every
+    # header and the caption (Styler inserts captions and headers as raw HTML otherwise).
+    styler = shown.style.format(formats, escape="html").format_index(escape="html", axis=1).hide(axis="index")
     parts = [caption] if caption else []
     if kind:
         parts.append(label("synthetic.note", lang) if kind == "synthetic" else label(f"kind.{kind}", lang))
     if parts:
-        styler = styler.set_caption(" — ".join(parts))
+        styler = styler.set_caption(html.escape(" — ".join(parts)))
     return styler
 
 

@@ -8,6 +8,7 @@ from .style import PALETTE, label, mark_kind, new_axes
 
 if TYPE_CHECKING:
     import pandas as pd
+    from IPython.display import Markdown
     from matplotlib.axes import Axes
 
 LABELS = {
@@ -76,8 +77,17 @@ def combined_kind(*kinds: str) -> str:
 
 
 def caption(key: str, lang: str = "sv", **values: object) -> str:
-    """A table caption or notebook sentence from :data:`LABELS` (``cap.*``) in ``lang``, formatted."""
+    """A table caption from :data:`LABELS` (``cap.*``) in ``lang``, formatted: plain text, which
+    :func:`digimotor.outputs.present` escapes. For a sentence in the notebook use :func:`sentence`."""
     return label(f"cap.{key}", lang, LABELS).format(**values)
+
+
+def sentence(key: str, lang: str = "sv", **values: object) -> Markdown:
+    """A notebook sentence from :data:`LABELS` (``cap.*``) in ``lang``: Markdown in which every value
+    (organisation names from an imported ledger, …) is escaped (:func:`digimotor.outputs.markdown`)."""
+    from ..outputs import markdown
+
+    return markdown(label(f"cap.{key}", lang, LABELS), **values)
 
 
 def _pct(value: float, lang: str, decimals: int = 1) -> str:

@@ -105,14 +105,20 @@ def esc(value: object) -> str:
 
 
 def exporter(show_code: bool):
-    """nbconvert's HTML exporter with digimotor's template (one instance per process and mode)."""
+    """nbconvert's HTML exporter with digimotor's template (one instance per process and mode).
+
+    Markdown cells and the HTML, Markdown and SVG outputs pass through :func:`.sanitize.clean`
+    (``sanitize_html``; JavaScript outputs are dropped), so no cell can put a script on a page.
+    """
     if show_code not in _EXPORTERS:
         from nbconvert import HTMLExporter
+
+        from .sanitize import clean
 
         _EXPORTERS[show_code] = HTMLExporter(
             extra_template_basedirs=[str(TEMPLATE_DIR)], template_name="digimotor",
             exclude_input=not show_code, exclude_input_prompt=not show_code, exclude_output_prompt=True,
-            language_code="sv",
+            language_code="sv", sanitize_html=True, filters={"clean_html": clean},
         )
     return _EXPORTERS[show_code]
 
