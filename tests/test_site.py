@@ -54,6 +54,7 @@ def test_failure_banner_links_to_the_failing_cell(tmp_path):
 def test_scorecard_keeps_evidence_apart_from_what_is_not():
     card = pd.DataFrame({
         "claim_id": ["a", "b", "c", "d", "e", "f"],
+        "part": ["demography", "demography", "demography", "dimios", "dimios", "dimios"],
         "exhibit": ["Figur 7"] * 6,
         "description": ["derived equal", "derived off", "read back", "built to agree", "no data", "ocr"],
         "published_value": [1.0, 2.0, 3.0, 4.0, None, None],
@@ -66,7 +67,11 @@ def test_scorecard_keeps_evidence_apart_from_what_is_not():
     counts = {key: text.split(f'class="dm-score-{key}"')[1].split("</tr>")[0] for key, *_ in site.SCORE_GROUPS}
     assert {k: v.rsplit("<td>", 1)[1].split("<")[0] for k, v in counts.items()} == {
         "derived": "1", "differs": "1", "not_computed": "0", "transcribed": "1", "calibrated": "1",
-        "not_reproducible": "1", "uncertain": "1", "qualitative": "0"}
+        "not_reproducible": "1", "uncertain": "1", "qualitative": "0", "recovered": "0",
+        "inconsistent": "0", "background": "0"}
+    per_part = text.split('id="claims-per-part"')[1].split("</table>")[0]
+    assert "<tr><td>Demografi</td><td>1</td><td>1</td><td>1</td><td>0</td>" in per_part
+    assert "<tr><td>Digital mognad (DiMiOS)</td><td>0</td><td>0</td><td>0</td><td>1</td>" in per_part
     section = text.split('id="claims-not_reproducible"')[1]
     assert "per-municipality scores are not public" in section.split("</table>")[0]
     assert "(bevis)" in text and "(inte bevis)" in text

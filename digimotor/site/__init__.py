@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import claims
 from ..atomic import write_text
 from ..config import project_root
 
@@ -61,6 +62,15 @@ LABELS: dict[str, dict[str, str]] = {
     "done": {"sv": "klar", "en": "done"},
     "failed.status": {"sv": "MISSLYCKADES", "en": "FAILED"},
     "none": {"sv": "inga", "en": "none"},
+    "parts": {"sv": "Påståenden per del av studien", "en": "Claims per part of the study"},
+    "part": {"sv": "del", "en": "part"},
+    "part.broadband": {"sv": "Bredband", "en": "Broadband"},
+    "part.capabilities": {"sv": "Förmågekarta och scenarier", "en": "Capability map and scenarios"},
+    "part.context": {"sv": "Inledning och omvärld", "en": "Introduction and outlook"},
+    "part.demography": {"sv": "Demografi", "en": "Demography"},
+    "part.dimios": {"sv": "Digital mognad (DiMiOS)", "en": "Digital maturity (DiMiOS)"},
+    "part.survey": {"sv": "Enkäter och strategidokument", "en": "Surveys and strategy documents"},
+    "part.tbm": {"sv": "IT-ekonomi (TBM)", "en": "IT economics (TBM)"},
     "defaults": {"sv": "standardvärden", "en": "defaults"},
 }
 
@@ -71,22 +81,11 @@ KIND_LABELS = {
     "user": {"sv": "användarens data", "en": "user data"},
 }
 
-#: Scorecard groups, in the order shown: (key, outcome(s), label sv, label en, evidence?)
-SCORE_GROUPS = (
-    ("derived", ("reproduced",), "Härledda och lika: omräknade ur publicerade indata (bevis)",
-     "Derived and equal: recomputed from published inputs (evidence)"),
-    ("differs", ("differs",), "Härledda men avviker", "Derived but different"),
-    ("not_computed", ("not computed",), "Härledda men inte beräknade i denna körning",
-     "Derived but not computed in this run"),
-    ("transcribed", ("transcribed",), "Transkriberade: återlästa ur transkriptionen (inte bevis)",
-     "Transcribed: read back from the transcription (not evidence)"),
-    ("calibrated", ("calibrated",), "Kalibrerade: syntetiska data byggda för att stämma (inte bevis)",
-     "Calibrated: synthetic data built to agree (not evidence)"),
-    ("not_reproducible", ("not_reproducible",), "Inte reproducerbara (med skäl)",
-     "Not reproducible (with the reason)"),
-    ("uncertain", ("uncertain",), "Osäkra: oläslig OCR-text (råtext bevarad)",
-     "Uncertain: unreadable OCR text (raw text kept)"),
-    ("qualitative", ("qualitative",), "Kvalitativa påståenden", "Qualitative statements"),
+#: Scorecard groups, in the order shown: (html key, outcome(s), label sv, label en), one per
+#: outcome of the claims registry (``claims.OUTCOMES``), so no status is ever left out of the site.
+SCORE_GROUPS = tuple(
+    ("derived" if outcome == "reproduced" else outcome.replace(" ", "_"), (outcome,), sv, en)
+    for outcome, _evidence, sv, en in claims.OUTCOMES
 )
 
 
@@ -216,7 +215,6 @@ def produced_claims(summaries: Sequence[tuple[Path, Any]]) -> dict[str, float]:
 
 def scorecard(summaries: Sequence[tuple[Path, Any]]) -> pd.DataFrame | None:
     """The claims scorecard from the values the notebooks produced (None without a registry)."""
-    from .. import claims
     from ..errors import DigimotorError
 
     try:
@@ -264,7 +262,30 @@ def scorecard_html(card: pd.DataFrame | None, lang: str = "sv") -> str:
         )
     summary = ('<table class="dm-table dm-score"><tbody>' + "".join(rows) + "</tbody></table>"
                '<p><a href="scorecard.csv">scorecard.csv</a></p>')
-    return summary + "".join(sections)
+    return summary + part_summary_html(card, lang) + "".join(sections)
+
+
+def _part_label(part: str, lang: str) -> str:
+    key = f"part.{part}"
+    return label(key, lang) if key in LABELS else part
+
+
+def part_summary_html(card: pd.DataFrame, lang: str = "sv") -> str:
+    """Claims per study part and outcome (``claims.part_summary``): how much each part recomputes."""
+    table = claims.part_summary(card, lang)
+    shown = [o for o, *_ in claims.OUTCOMES if table.loc[table["outcome"] == o, "count"].sum() > 0]
+    if not shown:
+        return ""
+    wide = table.pivot(index="part", columns="outcome", values="count")
+    names = dict(zip(table["outcome"], table["label"], strict=False))
+    head = "".join(f'<th title="{esc(names[o])}">{esc(names[o].split(":")[0])}</th>' for o in shown)
+    body = "".join(
+        f"<tr><td>{esc(_part_label(part, lang))}</td>" + "".join(f"<td>{int(wide.loc[part, o])}</td>" for o in shown) + "</tr>"
+        for part in wide.index
+    )
+    title = label("parts", lang)
+    return (f'<h3 id="claims-per-part">{esc(title)}</h3><table class="dm-table dm-parts"><thead><tr>'
+            f"<th>{esc(label('part', lang))}</th>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
 def _findings_html(lang: str = "sv") -> str:
