@@ -121,9 +121,14 @@ def _option_texts(question, lang: str) -> list[str]:
     return [question.labels[o][lang] for o in question.options] + [DONT_KNOW_TEXT[lang]]
 
 
+def _numbered(option: str, text: str) -> str:
+    """``"3 – Acceptabel kännedom"``; a label that already starts with its number is kept as it is."""
+    return text if text.split(" ")[0] == option else f"{option} – {text}"
+
+
 def _option_legend(question, lang: str) -> str:
     if question.numeric:
-        parts = [f"{o} = {question.labels[o][lang]}" for o in question.options]
+        parts = [_numbered(o, question.labels[o][lang]) for o in question.options]
     else:
         parts = [question.labels[o][lang] for o in question.options]
     return " | ".join([*parts, DONT_KNOW_TEXT[lang]])
@@ -221,7 +226,7 @@ def survey_html(form: str, lang: str = "sv") -> str:
     parts = [f'<p>{html.escape(_t("survey.intro", lang))}</p>\n', _header_fields(lang)]
     for number, q in enumerate(survey_questions(form), start=1):
         options = "".join(f'<div><span class="box"></span>{html.escape(text)}</div>\n' for text in (
-            [f"{o} – {q.labels[o][lang]}" if q.numeric else q.labels[o][lang] for o in q.options]
+            [_numbered(o, q.labels[o][lang]) if q.numeric else q.labels[o][lang] for o in q.options]
             + [DONT_KNOW_TEXT[lang].capitalize()]))
         parts.append(f'<div class="q"><p><strong>{number}. {html.escape(q.text[lang])}</strong> '
                      f'<span class="note">({html.escape(q.figure)}; {html.escape(q.question_id)})</span></p>\n'
