@@ -48,6 +48,8 @@ PER_STEP = ("duration_months", "staff_months_per_member")
 SINGLE = ("lead_factor", "cost_per_staff_month")
 BASES = ("assumption", "public")
 LEVELS = ("low", "mid", "high")
+#: The ``collaboration`` of the budget's total line.
+TOTAL = "total"
 
 
 def check_assumptions(frame: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
@@ -135,6 +137,11 @@ def _value(assumptions: pd.DataFrame, parameter: str, step: str = "") -> dict[st
     return {level: float(row[level]) for level in LEVELS}
 
 
+def cost_basis(assumptions: pd.DataFrame) -> str:
+    """The basis a plan table carries in its ``cost_basis`` column: ``assumption`` or ``assumption+public``."""
+    return "assumption" if all_assumptions(assumptions) else "assumption+public"
+
+
 def all_assumptions(assumptions: pd.DataFrame) -> bool:
     """True when every unit value is an assumption (then every table and figure says so)."""
     return bool((assumptions["basis"] == "assumption").all())
@@ -151,7 +158,8 @@ class PlanResult:
         ``sou_path``, ``lead``, ``members``, ``n_members``, ``current_step``, ``target_step``,
         ``n_steps``, ``months_mid``, ``cost_low`` / ``cost_mid`` / ``cost_high``.
     milestones
-        One row per collaboration × step climbed: ``step``, ``step_id``, ``start_month``,
+        One row per collaboration × step climbed: ``collaboration``, ``capability``, ``lead``,
+        ``scenario``, ``step``, ``step_id``, ``start_month``,
         ``end_month`` (mid durations), ``duration_low/mid/high``, ``staff_months_low/mid/high``,
         ``cost_low/mid/high``.
     municipalities
@@ -231,7 +239,7 @@ def milestone_plan(result: ScenarioResult, collaborations: pd.DataFrame | None,
             weights = {m: (lead_factor if unit["lead"] and m == unit["lead"] else dict.fromkeys(LEVELS, 1.0))
                        for m in unit["members"]}
             row = {"collaboration_no": number, "collaboration": name, "capability": unit["capability"],
-                   "scenario": unit["scenario"], "step": step, "step_id": step_id, "start_month": start,
+                   "lead": unit["lead"], "scenario": unit["scenario"], "step": step, "step_id": step_id, "start_month": start,
                    "end_month": start + duration[step_id]["mid"]}
             for level in LEVELS:
                 months = sum(staff[step_id][level] * w[level] for w in weights.values())
@@ -251,7 +259,7 @@ def milestone_plan(result: ScenarioResult, collaborations: pd.DataFrame | None,
                           "members": "; ".join(unit["members"]), "n_members": len(unit["members"]),
                           "current_step": current, "target_step": target, "n_steps": max(0, target - current),
                           "months_mid": start, **totals})
-    milestone_columns = ["collaboration_no", "collaboration", "capability", "scenario", "step", "step_id",
+    milestone_columns = ["collaboration_no", "collaboration", "capability", "lead", "scenario", "step", "step_id",
                          "start_month", "end_month", *[f"{k}_{lv}" for k in ("duration", "staff_months", "cost")
                                                         for lv in LEVELS]]
     unit_columns = ["collaboration_no", "collaboration", "capability", "scenario", "sou_path", "lead", "members",
@@ -278,15 +286,16 @@ def milestone_plan(result: ScenarioResult, collaborations: pd.DataFrame | None,
 def budget_table(plan: PlanResult) -> pd.DataFrame:
     """The budget: one line per collaboration (low / mid / high cost) and a total line that sums them.
 
-    Columns: ``collaboration``, ``capability``, ``scenario``, ``n_members``, ``n_steps``,
+    The total line's ``collaboration`` is :data:`TOTAL`. Columns: ``collaboration``,
+    ``capability``, ``lead``, ``scenario``, ``n_members``, ``n_steps``,
     ``months_mid``, ``staff_months_mid``, ``cost_low``, ``cost_mid``, ``cost_high``.
     """
     import pandas as pd
 
-    columns = ["collaboration", "capability", "scenario", "n_members", "n_steps", "months_mid", "staff_months_mid",
-               "cost_low", "cost_mid", "cost_high"]
+    columns = ["collaboration", "capability", "lead", "scenario", "n_members", "n_steps", "months_mid",
+               "staff_months_mid", "cost_low", "cost_mid", "cost_high"]
     lines = plan.collaborations[columns].copy()
-    total = {"collaboration": "Totalt / Total", "capability": "", "scenario": pd.NA,
+    total = {"collaboration": TOTAL, "capability": "", "lead": "", "scenario": pd.NA,
              "n_members": pd.NA, "n_steps": int(lines["n_steps"].sum()),
              "months_mid": float(lines["months_mid"].max()) if len(lines) else 0.0,
              **{c: float(lines[c].sum()) for c in ("staff_months_mid", "cost_low", "cost_mid", "cost_high")}}

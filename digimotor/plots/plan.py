@@ -24,6 +24,7 @@ LABELS = {
     "assumptions.short": {"sv": "antaganden", "en": "assumptions"},
     "assumptions.mixed": {"sv": "delvis antaganden (se kolumnen basis)", "en": "partly assumptions (see column basis)"},
     "collaboration": {"sv": "Samverkan", "en": "Collaboration"},
+    "total": {"sv": "Totalt", "en": "Total"},
     "capability": {"sv": "Förmåga", "en": "Capability"},
     "scenario": {"sv": "Scenario", "en": "Scenario"},
     "n_members": {"sv": "Kommuner", "en": "Municipalities"},
@@ -56,6 +57,24 @@ def table_labels(lang: str, columns: Sequence[str]) -> dict[str, str]:
     return {c: label(c, lang, LABELS) for c in columns}
 
 
+def collaboration_labels(frame: pd.DataFrame, names: Mapping[str, str], lang: str = "sv") -> list[str]:
+    """Display names of collaborations: "capability (lead)" with the capability's and the lead's names.
+
+    ``frame`` has ``capability`` and ``lead`` columns (plan or budget); the budget's total line
+    (``capability`` empty) reads "Totalt" / "Total".
+    """
+    from ..regions import display_name
+
+    out = []
+    for capability, lead in zip(frame["capability"], frame["lead"], strict=True):
+        if not capability:
+            out.append(label("total", lang, LABELS))
+            continue
+        text = names.get(capability, capability)
+        out.append(f"{text} ({display_name(lead)})" if lead else text)
+    return out
+
+
 def assumptions_note(lang: str = "sv", all_assumed: bool = True) -> str:
     """The marking every plan table and figure carries ("antaganden/assumptions")."""
     return label("assumptions" if all_assumed else "assumptions.mixed", lang, LABELS)
@@ -81,7 +100,7 @@ def gantt(
     from matplotlib.patches import Patch
 
     names = dict(names or {})
-    rows = milestones.drop_duplicates("collaboration_no")[["collaboration_no", "collaboration", "capability"]]
+    rows = milestones.drop_duplicates("collaboration_no")[["collaboration_no", "capability", "lead"]]
     rows = rows.reset_index(drop=True)
     ax = new_axes(ax, figsize=(11, max(4.5, 0.28 * len(rows) + 2.5)))
     y_of = {no: len(rows) - 1 - k for k, no in enumerate(rows["collaboration_no"])}
@@ -91,8 +110,7 @@ def gantt(
     for no, group in milestones.groupby("collaboration_no"):
         ax.plot([group["duration_low"].sum(), group["duration_high"].sum()], [y_of[no] - 0.42] * 2,
                 color=PALETTE["reference"], linewidth=0.8)
-    labels = [str(rec.collaboration).replace(str(rec.capability), names.get(rec.capability, rec.capability), 1)
-              for rec in rows.itertuples(index=False)]
+    labels = collaboration_labels(rows, names, lang)
     ax.set_yticks([y_of[no] for no in rows["collaboration_no"]], labels, fontsize=7)
     ax.set_xlabel(label("gantt.xlabel", lang, LABELS))
     ax.set_xlim(0, max(1.0, float(milestones["duration_high"].groupby(milestones["collaboration_no"]).sum().max())

@@ -40,7 +40,8 @@ def default_assumptions_path() -> Path:
 def load_plan_assumptions(path: str | Path | None = None) -> pd.DataFrame:
     """The plan's unit assumptions, checked (file, row and column named on any problem).
 
-    ``path``: ``None`` or ``"default"`` for the shipped defaults, else a CSV/XLSX of your own.
+    ``path``: ``None`` or ``"default"`` for the shipped defaults, else a CSV/XLSX of your own
+    (a relative path is tried as given, then from the project's root).
     The frame keeps ``__row__`` (the row in the file) and ``attrs["file"]``.
     """
     from ..errors import InputFileError
@@ -48,6 +49,10 @@ def load_plan_assumptions(path: str | Path | None = None) -> pd.DataFrame:
     from .files import ROW, read_rows
 
     file = default_assumptions_path() if path in (None, "", "default") else Path(path)
+    if not file.is_absolute() and not file.exists():
+        from ..config import project_root
+
+        file = project_root() / file  # a path relative to the project (notebooks run in notebooks/)
     raw = read_rows(file, is_header=lambda cells: {"parameter", "low", "mid", "high"} <= {c.strip().lower()
                                                                                        for c in cells})
     raw.columns = [c if c == ROW else str(c).strip().lower() for c in raw.columns]
