@@ -404,3 +404,26 @@ def test_bad_sweep_settings_name_the_setting():
         sw.scenario_sweep(pd.DataFrame({"c": [1.0, 0.0]}, index=["A", "B"]), settings=settings_)
     with pytest.raises(ParameterError, match="number of sweep settings"):
         sw.sample_settings(n=0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    data=st.lists(st.lists(st.one_of(st.none(), st.sampled_from([0.0, 0.125, 0.25, 0.5, 0.75, 0.875, 1.0])),
+                           min_size=3, max_size=3), min_size=2, max_size=8),
+    capacity=st.integers(1, 3),
+    bonus=st.sampled_from([0.0, 0.25, 1.0]),
+    strong=st.sampled_from([0.6, 0.7, 0.75, 0.8]),
+)
+def test_sweep_of_one_setting_equals_the_engine_on_any_input(data, capacity, bonus, strong):
+    matrix = pd.DataFrame([[np.nan if v is None else v for v in row] for row in data],
+                          index=[f"M{i}" for i in range(len(data))], columns=["a", "b", "c"])
+    ties = pd.DataFrame({"collaboration_id": ["t", "t"], "municipality_code": ["M0", "M1"],
+                         "samtrappan_step": ["collaboration"] * 2, "status": ["active"] * 2, "role": ["member"] * 2})
+    params = sc.ScenarioParameters(strong=strong, lead_capacity=capacity, tie_bonus=bonus)
+    result = sc.scenario_engine(matrix, collaborations=ties, params=params)
+    sweep = sw.scenario_sweep(matrix, collaborations=ties, settings=sw.settings_of(params), base=params)
+    assert list(sweep.scenario[0]) == list(result.table["scenario"])
+    formed = sweep.pairs[sweep.pairs["share"] > 0]
+    assert sorted(zip(formed["capability"], formed["lead"], formed["receiver"], strict=True)) == sorted(
+        zip(result.pairs["capability"], result.pairs["lead"], result.pairs["receiver"], strict=True))
+    assert (sweep.roles["base_share"] == 1.0).all()

@@ -362,8 +362,8 @@ def _summarise(settings, scenario, municipalities, capabilities, participant, re
     rows = []
     for j, capability in enumerate(capabilities):
         counts = {code: int((scenario[:, j] == code).sum()) for code in SCENARIO_CODES}
-        modal = max(SCENARIO_CODES, key=lambda code: (counts[code], -abs(code - int(base_scenario[capability]))))
         base_code = int(base_scenario[capability])
+        modal = max(SCENARIO_CODES, key=lambda code: (counts[code], code == base_code))  # ties: the base
         share = counts[base_code] / n_settings
         rows.append({"capability": capability, "base_scenario": base_code, "base_share": share,
                      "robustness": robustness(share), "modal_scenario": modal, "modal_share": counts[modal] / n_settings,
@@ -390,7 +390,9 @@ def _summarise(settings, scenario, municipalities, capabilities, participant, re
         role = base_role.get((municipalities[i], capabilities[j]), "none")
         role_rows.append({"municipality_code": municipalities[i], "capability": capabilities[j], **shares,
                           "base_role": role, "base_share": shares[role], "robustness": robustness(shares[role])})
-    roles = pd.DataFrame(role_rows).sort_values(["municipality_code", "capability"], kind="stable")
+    roles = pd.DataFrame(role_rows, columns=["municipality_code", "capability", *ROLES, "base_role", "base_share",
+                                             "robustness"]).sort_values(["municipality_code", "capability"],
+                                                                        kind="stable")
     return SweepResult(settings=settings, scenario=scenario, capabilities=table, pairs=pairs,
                        roles=roles.reset_index(drop=True), solves=solves)
 
