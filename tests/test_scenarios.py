@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from digimotor.errors import ParameterError
 from digimotor.metrics import scenarios as sc
+from digimotor.metrics import sweep as sw
 from digimotor.sources import capabilities as cs
 
 P = sc.ScenarioParameters()  # strong 0.70, weak 0.30, very weak 0.10, similar spread 0.25, joint share 0.5
@@ -279,3 +280,150 @@ def test_engine_invariants(data, capacity, bonus):
             assert len(receivers) + len(unassigned) == weak
             assert len(receivers) == min(weak, capacity * len(row["leads"].split("; ")))
         assert row["n_participants"] == int(matrix[capability].notna().sum())
+
+
+# ---------------------------------------------------------------------------------------
+# Sweep over the engine's settings: robustness of the recommendation
+# ---------------------------------------------------------------------------------------
+
+
+def _random_inputs(seed, m=30, c=8):
+    rng = np.random.default_rng(seed)
+    scores = np.clip(np.round((rng.uniform(0.1, 0.9, c) + rng.uniform(0.2, 0.8, c)
+                               * rng.uniform(-0.5, 0.5, (m, c))) * 8) / 8, 0, 1)
+    scores[rng.uniform(size=(m, c)) < 0.1] = np.nan
+    codes = [f"M{i:02d}" for i in range(m)]
+    matrix = pd.DataFrame(scores, index=codes, columns=[f"c{j}" for j in range(c)])
+    members = rng.choice(codes, 12, replace=False)
+    collaborations = pd.DataFrame({"collaboration_id": ["a"] * 6 + ["b"] * 6, "municipality_code": members,
+                                   "samtrappan_step": ["joint_action"] * 6 + ["talk"] * 6,
+                                   "status": ["active"] * 12, "role": ["member"] * 12})
+    willingness = pd.DataFrame({"municipality_code": codes[:3], "capability": [None] * 3,
+                                "willing_to_lead": [False, True, True], "willing_to_receive": [True, False, True]})
+    return matrix, pd.Series({"c0": "high", "c3": "high"}), willingness, collaborations
+
+
+def test_sweep_of_one_setting_equals_the_engine():
+    matrix, criticality, willingness, collaborations = _random_inputs(7)
+    params = sc.ScenarioParameters(strong=0.65, weak=0.35, lead_capacity=2, tie_bonus=0.4)
+    result = sc.scenario_engine(matrix, criticality, willingness, collaborations, params)
+    sweep = sw.scenario_sweep(matrix, criticality, willingness, collaborations, sw.settings_of(params), base=params)
+    assert list(sweep.scenario[0]) == list(result.table["scenario"])
+    assert (sweep.capabilities["base_share"] == 1.0).all()
+    formed = sweep.pairs[sweep.pairs["share"] > 0]
+    assert set(zip(formed["capability"], formed["lead"], formed["receiver"], strict=True)) == set(
+        zip(result.pairs["capability"], result.pairs["lead"], result.pairs["receiver"], strict=True))
+    assert (formed["share"] == 1.0).all() and formed["in_base"].all() and len(result.pairs) > 3
+    roles = sweep.roles.set_index(["municipality_code", "capability"])
+    for rec in result.roles.itertuples(index=False):
+        assert roles.loc[(rec.municipality_code, rec.capability), rec.role] == 1.0
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_sweep_equals_a_loop_of_the_engine(seed):
+    from collections import Counter
+
+    inputs = _random_inputs(seed)
+    settings_ = sw.sample_settings(n=15, seed=seed)
+    sweep = sw.scenario_sweep(*inputs, settings=settings_)
+    counted: Counter = Counter()
+    for k, row in enumerate(settings_.itertuples(index=False)):
+        params = sc.ScenarioParameters(**{name: getattr(row, name) for name in sw.SWEPT if name != "lead_capacity"},
+                                       lead_capacity=int(row.lead_capacity))
+        result = sc.scenario_engine(*inputs, params=params)
+        assert list(sweep.scenario[k]) == list(result.table["scenario"])
+        counted.update(zip(result.pairs["capability"], result.pairs["lead"], result.pairs["receiver"], strict=True))
+    got = {key: round(share * 15) for key, share in zip(
+        zip(sweep.pairs["capability"], sweep.pairs["lead"], sweep.pairs["receiver"], strict=True), sweep.pairs["share"],
+        strict=True) if share > 0}
+    assert got == dict(counted) and len(got) > 10
+    assert sweep.solves < 15 * len(set(sweep.pairs["capability"]))  # settings were grouped
+    # the bisecting variant gives the same scenarios and an optimal pairing per setting
+    quick = sw.scenario_sweep(*inputs, settings=settings_, exact=False)
+    assert (quick.scenario == sweep.scenario).all()
+
+
+def test_sweep_is_deterministic_for_a_seed():
+    inputs = _random_inputs(3)
+    first = sw.scenario_sweep(*inputs, settings=sw.sample_settings(n=50, seed=11))
+    again = sw.scenario_sweep(*inputs, settings=sw.sample_settings(n=50, seed=11))
+    pd.testing.assert_frame_equal(first.capabilities, again.capabilities)
+    pd.testing.assert_frame_equal(first.pairs, again.pairs)
+    pd.testing.assert_frame_equal(first.roles, again.roles)
+    other = sw.sample_settings(n=50, seed=12)
+    assert not other.equals(sw.sample_settings(n=50, seed=11))
+    settings_ = sw.sample_settings(n=50, seed=11)
+    assert settings_["strong"].between(0.6, 0.8).all() and set(settings_["lead_capacity"]) <= {2, 3, 4}
+
+
+def test_sweep_marks_a_stable_and_a_flipping_pair():
+    # "stable": M0 at 1.0 is strong and M1 at 0.0 very weak under every setting of the ranges;
+    # "flip": M0 at 0.75 leads only when strong <= 0.75, M1 at 0.25 receives only when weak >= 0.25
+    matrix = pd.DataFrame({"stable": [1.0, 0.0, 0.5, 0.5], "flip": [0.75, 0.25, 0.5, 0.5]},
+                          index=["M0", "M1", "M2", "M3"])
+    ranges = sw.SweepRanges(strong=(0.6, 0.8), weak=(0.2, 0.3))
+    settings_ = sw.sample_settings(ranges, n=400, seed=5)
+    base = sc.ScenarioParameters(strong=0.7, weak=0.3)
+    sweep = sw.scenario_sweep(matrix, settings=settings_, base=base)
+    pairs = sweep.pairs.set_index("capability")
+    assert pairs.loc["stable", "share"] == 1.0 and pairs.loc["stable", "robustness"] == "robust"
+    expected = float(((settings_["strong"] <= 0.75) & (settings_["weak"] >= 0.25)).mean())
+    assert 0.3 < expected < 0.45  # about 0.75 * 0.5
+    assert pairs.loc["flip", "share"] == pytest.approx(expected)
+    assert pairs.loc["flip", "in_base"] and pairs.loc["flip", "robustness"] == "fragile"
+    table = sweep.capabilities.set_index("capability")
+    assert table.loc["stable", "base_scenario"] == 4 and table.loc["stable", "robustness"] == "robust"
+    assert table.loc["flip", "base_scenario"] == 2 and table.loc["flip", "base_share"] == pytest.approx(expected)
+    assert table.loc["flip", "share_1"] == pytest.approx(1 - expected)  # otherwise partners strengthen each other
+    counts = sw.robustness_counts(sweep).set_index("robustness")
+    assert counts.loc["robust", "pairs"] == 1 and counts.loc["fragile", "pairs"] == 1
+
+
+def test_robustness_bands():
+    assert [sw.robustness(x) for x in (1.0, 0.8, 0.79, 0.5, 0.49, 0.0)] == [
+        "robust", "robust", "leaning", "leaning", "fragile", "fragile"]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"strong": (0.8, 0.6)}, "'strong' is inverted"),
+    ({"lead_capacity": (2.2, 2.8)}, "'lead_capacity'.*empty"),
+    ({"tie_bonus": (float("nan"), 0.5)}, "'tie_bonus' is empty"),
+    ({"weak": (0.2, 0.65)}, "'weak'.*'strong'.*overlap"),
+    ({"very_weak": (0.0, 0.25)}, "'very_weak'.*'weak'.*overlap"),
+    ({"similar_spread": (-0.1, 0.2)}, "'similar_spread'.*outside"),
+])
+def test_bad_sweep_ranges_name_the_parameter(kwargs, message):
+    with pytest.raises(ParameterError, match=message):
+        sw.SweepRanges(**kwargs)
+
+
+def test_bad_sweep_settings_name_the_setting():
+    settings_ = sw.sample_settings(n=3, seed=1)
+    settings_.loc[1, "weak"] = 0.9
+    with pytest.raises(ParameterError, match="sweep setting 2"):
+        sw.scenario_sweep(pd.DataFrame({"c": [1.0, 0.0]}, index=["A", "B"]), settings=settings_)
+    with pytest.raises(ParameterError, match="number of sweep settings"):
+        sw.sample_settings(n=0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    data=st.lists(st.lists(st.one_of(st.none(), st.sampled_from([0.0, 0.125, 0.25, 0.5, 0.75, 0.875, 1.0])),
+                           min_size=3, max_size=3), min_size=2, max_size=8),
+    capacity=st.integers(1, 3),
+    bonus=st.sampled_from([0.0, 0.25, 1.0]),
+    strong=st.sampled_from([0.6, 0.7, 0.75, 0.8]),
+)
+def test_sweep_of_one_setting_equals_the_engine_on_any_input(data, capacity, bonus, strong):
+    matrix = pd.DataFrame([[np.nan if v is None else v for v in row] for row in data],
+                          index=[f"M{i}" for i in range(len(data))], columns=["a", "b", "c"])
+    ties = pd.DataFrame({"collaboration_id": ["t", "t"], "municipality_code": ["M0", "M1"],
+                         "samtrappan_step": ["collaboration"] * 2, "status": ["active"] * 2, "role": ["member"] * 2})
+    params = sc.ScenarioParameters(strong=strong, lead_capacity=capacity, tie_bonus=bonus)
+    result = sc.scenario_engine(matrix, collaborations=ties, params=params)
+    sweep = sw.scenario_sweep(matrix, collaborations=ties, settings=sw.settings_of(params), base=params)
+    assert list(sweep.scenario[0]) == list(result.table["scenario"])
+    formed = sweep.pairs[sweep.pairs["share"] > 0]
+    assert sorted(zip(formed["capability"], formed["lead"], formed["receiver"], strict=True)) == sorted(
+        zip(result.pairs["capability"], result.pairs["lead"], result.pairs["receiver"], strict=True))
+    assert (sweep.roles["base_share"] == 1.0).all()

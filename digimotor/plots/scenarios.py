@@ -84,6 +84,27 @@ LABELS = {
     "path_basis.project_reading": {"sv": "projektets tolkning", "en": "the project's reading"},
     "path_basis.user": {"sv": "användarens uppgift", "en": "the user's data"},
     "critical.True": {"sv": "ja", "en": "yes"},
+    "sweep.title": {"sv": "Hur robust är rekommendationen? Andel inställningar per scenario",
+                    "en": "How robust is the recommendation? Share of settings per scenario"},
+    "sweep.xlabel": {"sv": "Andel av {n} inställningar (motorns trösklar och kapacitet, seed {seed})",
+                     "en": "Share of {n} settings (the engine's thresholds and capacity, seed {seed})"},
+    "sweep.base": {"sv": "◆ rekommendation med valda parametrar", "en": "◆ recommendation with the chosen parameters"},
+    "sweep.bands": {"sv": "robust ≥ 80 %, lutande 50–80 %, bräcklig < 50 %",
+                    "en": "robust ≥ 80 %, leaning 50–80 %, fragile < 50 %"},
+    "robustness": {"sv": "Robusthet", "en": "Robustness"},
+    "robustness.robust": {"sv": "robust", "en": "robust"},
+    "robustness.leaning": {"sv": "lutande", "en": "leaning"},
+    "robustness.fragile": {"sv": "bräcklig", "en": "fragile"},
+    "base_scenario": {"sv": "Rekommendation (scenario)", "en": "Recommendation (scenario)"},
+    "base_share": {"sv": "Andel inställningar som ger den", "en": "Share of settings giving it"},
+    "modal_scenario": {"sv": "Vanligaste scenario", "en": "Most frequent scenario"},
+    "modal_share": {"sv": "Andel (vanligaste)", "en": "Share (most frequent)"},
+    "share": {"sv": "Andel inställningar", "en": "Share of settings"},
+    "in_base": {"sv": "I rekommendationen", "en": "In the recommendation"},
+    "capabilities": {"sv": "Förmågor", "en": "Capabilities"},
+    "pairs": {"sv": "Par (i rekommendationen)", "en": "Pairs (in the recommendation)"},
+    "low": {"sv": "Från", "en": "From"},
+    "high": {"sv": "Till", "en": "To"},
     "critical.False": {"sv": "nej", "en": "no"},
 }
 
@@ -205,5 +226,57 @@ def samtrappan_stairs(
             if lang == "sv" else
             f"bold = {label('stairs.stated', lang, LABELS)}, italic = {label('stairs.reading', lang, LABELS)}",
             fontsize=8, va="top")
+    mark_kind(ax, kind, lang, source)
+    return ax
+
+
+def sweep_shares(
+    capabilities: pd.DataFrame,
+    names: Mapping[str, str],
+    scenario_names: Mapping[int, str],
+    *,
+    n_settings: int,
+    seed: int,
+    kind: str = "synthetic",
+    source: str | None = None,
+    lang: str = "sv",
+    ax: Axes | None = None,
+) -> Axes:
+    """Per capability, the share of the sweep's settings recommending each scenario (stacked bars).
+
+    ``capabilities`` is :attr:`digimotor.metrics.sweep.SweepResult.capabilities`. The
+    recommendation with the chosen parameters is marked ◆ at its share, and each row is
+    labelled robust / leaning / fragile.
+    """
+    from matplotlib.patches import Patch
+
+    from ..metrics.scenarios import SCENARIO_CODES
+
+    ordered = capabilities.sort_values(["base_share", "capability"], ascending=[True, True], kind="stable")
+    ordered = ordered.reset_index(drop=True)
+    ax = new_axes(ax, figsize=(11, max(5.0, 0.3 * len(ordered) + 2.5)))
+    left = [0.0] * len(ordered)
+    for code in SCENARIO_CODES:
+        widths = ordered[f"share_{code}"].to_numpy()
+        ax.barh(range(len(ordered)), widths, left=left, color=SCENARIO_COLOURS[code], edgecolor="white",
+                linewidth=0.4, height=0.8)
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    for y, rec in enumerate(ordered.itertuples(index=False)):
+        before = SCENARIO_CODES[:SCENARIO_CODES.index(int(rec.base_scenario))]
+        start = sum(float(ordered.loc[y, f"share_{c}"]) for c in before)
+        ax.text(start + rec.base_share / 2, y, "◆", ha="center", va="center", fontsize=8, color="#222222")
+        ax.text(1.01, y, f"{label('robustness.' + rec.robustness, lang, LABELS)} "
+                f"({rec.base_share * 100:.0f} %)".replace(".", ","), va="center", fontsize=7,
+                transform=ax.get_yaxis_transform())
+    ax.set_yticks(range(len(ordered)), [names.get(c, c) for c in ordered["capability"]], fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(label("sweep.xlabel", lang, LABELS).format(n=n_settings, seed=seed))
+    ax.xaxis.set_major_formatter(lambda v, _pos: f"{v * 100:.0f} %")
+    ax.set_title(label("sweep.title", lang, LABELS))
+    present = [c for c in SCENARIO_CODES if ordered[f"share_{c}"].sum() > 0]
+    handles = [Patch(color=SCENARIO_COLOURS[c], label=scenario_label(c, scenario_names, lang)) for c in present]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.12, 1.0), frameon=False, fontsize=8,
+              title=label("sweep.base", lang, LABELS) + "\n" + label("sweep.bands", lang, LABELS), title_fontsize=7)
+    ax.grid(axis="y", visible=False)
     mark_kind(ax, kind, lang, source)
     return ax

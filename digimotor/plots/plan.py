@@ -1,0 +1,128 @@
+"""The milestone plan as a Gantt chart, marked as resting on the project's unit assumptions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from .style import PALETTE, label, mark_kind, new_axes
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+#: One colour per samtrappan step (1 talk … 5 joint action).
+STEP_COLOURS = {1: "#deebf7", 2: "#c6dbef", 3: "#9ecae1", 4: "#6baed6", 5: "#2171b5"}
+
+LABELS = {
+    "gantt.title": {"sv": "Milstolpsplan: stegen i samtrappan per samverkan",
+                    "en": "Milestone plan: the steps of the collaboration stairs per collaboration"},
+    "gantt.xlabel": {"sv": "Månader från start (mittvärden; linjen: kortast–längst)",
+                     "en": "Months from the start (mid values; the line: shortest–longest)"},
+    "assumptions": {"sv": "ANTAGANDEN – projektets enhetsantaganden, inte rapportens siffror",
+                    "en": "ASSUMPTIONS – the project's unit assumptions, not the report's figures"},
+    "assumptions.short": {"sv": "antaganden", "en": "assumptions"},
+    "assumptions.mixed": {"sv": "delvis antaganden (se kolumnen basis)", "en": "partly assumptions (see column basis)"},
+    "collaboration": {"sv": "Samverkan", "en": "Collaboration"},
+    "total": {"sv": "Totalt", "en": "Total"},
+    "capability": {"sv": "Förmåga", "en": "Capability"},
+    "scenario": {"sv": "Scenario", "en": "Scenario"},
+    "n_members": {"sv": "Kommuner", "en": "Municipalities"},
+    "n_steps": {"sv": "Steg att klättra", "en": "Steps to climb"},
+    "current_step": {"sv": "Nuvarande steg", "en": "Current step"},
+    "target_step": {"sv": "Målsteg", "en": "Target step"},
+    "months_mid": {"sv": "Månader (mitt)", "en": "Months (mid)"},
+    "staff_months_mid": {"sv": "Personmånader (mitt)", "en": "Staff-months (mid)"},
+    "cost_low": {"sv": "Kostnad låg (kr)", "en": "Cost low (SEK)"},
+    "cost_mid": {"sv": "Kostnad mitt (kr)", "en": "Cost mid (SEK)"},
+    "cost_high": {"sv": "Kostnad hög (kr)", "en": "Cost high (SEK)"},
+    "cost_basis": {"sv": "Grund", "en": "Basis"},
+    "n_collaborations": {"sv": "Samverkan (antal)", "en": "Collaborations (count)"},
+    "parameter": {"sv": "Parameter", "en": "Parameter"},
+    "step_id": {"sv": "Steg", "en": "Step"},
+    "low": {"sv": "Låg", "en": "Low"},
+    "mid": {"sv": "Mitt", "en": "Mid"},
+    "high": {"sv": "Hög", "en": "High"},
+    "unit": {"sv": "Enhet", "en": "Unit"},
+    "basis": {"sv": "Grund", "en": "Basis"},
+    "rationale": {"sv": "Motivering", "en": "Rationale"},
+    "step": {"sv": "Steg", "en": "Step"},
+    "start_month": {"sv": "Start (mån)", "en": "Start (month)"},
+    "end_month": {"sv": "Klart (mån)", "en": "Done (month)"},
+}
+
+
+def table_labels(lang: str, columns: Sequence[str]) -> dict[str, str]:
+    """Translated headers for ``columns``."""
+    return {c: label(c, lang, LABELS) for c in columns}
+
+
+def collaboration_labels(frame: pd.DataFrame, names: Mapping[str, str], lang: str = "sv") -> list[str]:
+    """Display names of collaborations: "capability (lead)" with the capability's and the lead's names.
+
+    ``frame`` has ``capability`` and ``lead`` columns (plan or budget); the budget's total line
+    (``capability`` empty) reads "Totalt" / "Total".
+    """
+    from ..regions import display_name
+
+    out = []
+    for capability, lead in zip(frame["capability"], frame["lead"], strict=True):
+        if not capability:
+            out.append(label("total", lang, LABELS))
+            continue
+        text = names.get(capability, capability)
+        out.append(f"{text} ({display_name(lead)})" if lead else text)
+    return out
+
+
+def assumptions_note(lang: str = "sv", all_assumed: bool = True) -> str:
+    """The marking every plan table and figure carries ("antaganden/assumptions")."""
+    return label("assumptions" if all_assumed else "assumptions.mixed", lang, LABELS)
+
+
+def gantt(
+    milestones: pd.DataFrame,
+    step_names: Mapping[int, str],
+    *,
+    names: Mapping[str, str] | None = None,
+    kind: str = "synthetic",
+    source: str | None = None,
+    all_assumed: bool = True,
+    lang: str = "sv",
+    ax: Axes | None = None,
+) -> Axes:
+    """The milestone plan: one row per collaboration, one bar per samtrappan step it climbs.
+
+    ``milestones`` is :attr:`digimotor.metrics.plan.PlanResult.milestones`; bars run over the
+    mid durations, a thin line from the sum of the low to the sum of the high durations. The
+    unit assumptions are named inside the image.
+    """
+    from matplotlib.patches import Patch
+
+    names = dict(names or {})
+    rows = milestones.drop_duplicates("collaboration_no")[["collaboration_no", "capability", "lead"]]
+    rows = rows.reset_index(drop=True)
+    ax = new_axes(ax, figsize=(11, max(4.5, 0.28 * len(rows) + 2.5)))
+    y_of = {no: len(rows) - 1 - k for k, no in enumerate(rows["collaboration_no"])}
+    for rec in milestones.itertuples(index=False):
+        ax.barh(y_of[rec.collaboration_no], rec.end_month - rec.start_month, left=rec.start_month, height=0.7,
+                color=STEP_COLOURS[int(rec.step)], edgecolor="white", linewidth=0.5)
+    for no, group in milestones.groupby("collaboration_no"):
+        ax.plot([group["duration_low"].sum(), group["duration_high"].sum()], [y_of[no] - 0.42] * 2,
+                color=PALETTE["reference"], linewidth=0.8)
+    labels = collaboration_labels(rows, names, lang)
+    ax.set_yticks([y_of[no] for no in rows["collaboration_no"]], labels, fontsize=7)
+    ax.set_xlabel(label("gantt.xlabel", lang, LABELS))
+    ax.set_xlim(0, max(1.0, float(milestones["duration_high"].groupby(milestones["collaboration_no"]).sum().max())
+                       if len(milestones) else 1.0) * 1.02)
+    ax.set_title(label("gantt.title", lang, LABELS))
+    steps = sorted({int(s) for s in milestones["step"]})
+    ax.legend(handles=[Patch(color=STEP_COLOURS[s], label=f"{s} {step_names.get(s, s)}") for s in steps],
+              loc="lower right", fontsize=8, frameon=True)
+    ax.set_ylim(-0.7, len(rows) + 0.6)
+    ax.text(0.5, 0.995, assumptions_note(lang, all_assumed), transform=ax.transAxes, ha="center", va="top",
+            fontsize=8, color=PALETTE["negative"], fontweight="bold",
+            bbox={"facecolor": "white", "edgecolor": PALETTE["negative"], "linewidth": 0.6, "pad": 2})
+    ax.grid(axis="y", visible=False)
+    mark_kind(ax, kind, lang, source)
+    return ax
