@@ -310,16 +310,30 @@ def run_lock(wait: bool = False, echo: Callable[[str], Any] = print) -> Iterator
 
 
 def prepare_notebook(path: Path, parameters: Mapping[str, Any]):
-    """Read ``path`` and let papermill inject ``parameters`` (as Python literals) after its parameters cell."""
+    """Read ``path`` and inject ``parameters`` in a cell after its parameters cell.
+
+    The injected cell (tagged ``injected-parameters``, id ``injected-parameters``) carries the
+    values as one JSON document in a string literal (:func:`digimotor.params.injected_source`):
+    data, never code. As with papermill, a cell is injected only when there are values.
+    """
+    from nbformat.v4 import new_code_cell
     from papermill.iorw import load_notebook_node
-    from papermill.parameterize import parameterize_notebook
+
+    from .errors import ParameterError
+    from .params import injected_source
 
     nb = load_notebook_node(str(path))
-    if parameters:  # as papermill does: a cell is injected only when there are values to inject
-        nb = parameterize_notebook(nb, dict(parameters), report_mode=False, kernel_name=KERNEL, language="python")
-        for cell in nb.cells:
-            if "injected-parameters" in cell.metadata.get("tags", []):
-                cell.id = "injected-parameters"  # papermill's is random: keep the output deterministic
+    if parameters:
+        nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+        tagged = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])]
+        if len(tagged) != 1:
+            raise ParameterError(f"{path.name} has {len(tagged) or 'no'} code cell(s) tagged 'parameters'; "
+                                 "its parameters cannot be set")
+        cell = new_code_cell(injected_source(parameters))
+        cell.metadata["tags"] = ["injected-parameters"]
+        cell.id = "injected-parameters"  # deterministic: the executed notebook is byte-identical run to run
+        nb.cells.insert(tagged[0] + 1, cell)
+        nb.metadata.papermill["parameters"] = dict(parameters)
     nb.metadata["title"] = notebook_title(path)
     return nb
 

@@ -124,7 +124,11 @@ def test_parameters_arrive_as_data_never_as_code(lab):
     assert received.read_text(encoding="utf-8") == INJECTION
     executed = nbformat.read(str(lab / "build" / "notebooks" / "10-echo.ipynb"), as_version=4)
     injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
-    assert injected.source.splitlines()[-1] == 'text = "\'); import os; os.system(\'touch pwned\'); (\'"'
+    # one JSON document in one string literal, decoded in the cell (digimotor.params.injected_source)
+    assert injected.source.splitlines()[1:] == [
+        "import json as _json", f"_p = _json.loads({json.dumps({'text': INJECTION})!r})", "text = _p['text']",
+        "del _json, _p"]
+    assert injected.id == "injected-parameters"
     assert not list(lab.rglob("pwned")) and not Path("pwned").exists()
 
 
