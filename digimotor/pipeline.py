@@ -174,12 +174,15 @@ def package_digest() -> str:
 
 
 def _input_checksums(manifest: list[dict[str, Any]]) -> dict[str, str]:
+    from .manifest import safe_path
+
     root = project_root()
     sums = {}
     for entry in manifest:
-        if entry.get("entry") == "input" and entry.get("path"):
-            path = root / entry["path"]
-            sums[entry["path"]] = _sha256(path) if path.exists() else "missing"
+        if isinstance(entry, dict) and entry.get("entry") == "input":
+            path = safe_path(entry.get("path"), root, "data/raw")  # never a file outside data/raw/
+            if path is not None:
+                sums[entry["path"]] = _sha256(path) if path.is_file() else "missing"
     return sums
 
 
@@ -229,10 +232,37 @@ def _cache_file(name: str) -> Path:
 
 
 def _read_cache(name: str) -> dict[str, Any] | None:
+    """The cache record of notebook ``name``; None (run it again) if absent or malformed."""
     try:
-        return json.loads(_cache_file(name).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        record = json.loads(_cache_file(name).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
         return None
+    return record if _valid_record(record) else None
+
+
+#: Fields of a cache record and their types (a record is data: anything else means "absent").
+_RECORD_FIELDS: dict[str, tuple[type, ...]] = {
+    "status": (str,), "seconds": (int, float), "error": (str,), "cell": (int, type(None)),
+    "cell_id": (str, type(None)), "parameters": (dict,), "manifest": (list,), "show_code": (bool,),
+    "parts": (dict,), "key": (str,),
+}
+_PART_FIELDS = {"notebook": str, "schema": str, "parameters": str, "inputs": dict, "claims": str, "package": str}
+
+
+def _valid_record(record: Any) -> bool:
+    from .manifest import clean, safe_path
+
+    if not isinstance(record, dict):
+        return False
+    if any(not isinstance(record.get(k), t) or isinstance(record.get(k), bool) and bool not in t
+           for k, t in _RECORD_FIELDS.items()):
+        return False
+    parts = record["parts"]
+    if record["status"] not in ("done", "failed") or any(not isinstance(parts.get(k), t) for k, t in _PART_FIELDS.items()):
+        return False
+    if not all(isinstance(v, str) and safe_path(p, None, "data/raw") for p, v in parts["inputs"].items()):
+        return False
+    return len(clean(record["manifest"])) == len(record["manifest"])
 
 
 # ---------------------------------------------------------------------------------------
