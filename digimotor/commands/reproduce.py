@@ -41,15 +41,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..params import parse_assignment
-    from ..pipeline import reproduce
+    from ..pipeline import RunTerminated, reproduce
 
     parameters = dict(parse_assignment(text) for text in args.param)
     live = sys.stdout.isatty() and os.environ.get("CI", "").lower() not in ("1", "true")
-    result = reproduce(
-        only=args.only, parameters=parameters, show_code=args.show_code,
-        params_file=args.params, jobs=args.jobs, force=args.force, dry_run=args.dry_run,
-        engine=args.engine, live=live, wait=args.wait,
-    )
+    try:
+        result = reproduce(
+            only=args.only, parameters=parameters, show_code=args.show_code,
+            params_file=args.params, jobs=args.jobs, force=args.force, dry_run=args.dry_run,
+            engine=args.engine, live=live, wait=args.wait,
+        )
+    except RunTerminated as exc:
+        print(f"digimotor reproduce: stopped by {exc.name}; the running notebooks were ended and the "
+              "previous site was kept", file=sys.stderr)
+        return 128 + exc.signum
     if args.dry_run:
         return 0
     failed = [r for r in result.results if r.status != "done"]
