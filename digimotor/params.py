@@ -510,6 +510,10 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     if not value:
         return key, ""
     try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the terminal could not decode (surrogate escapes)
+        raise ParameterError(f"-p {key}: the value is not valid UTF-8 text") from None
+    try:
         return key, load_yaml(value, f"-p {key}")
     except yaml.YAMLError:  # not YAML (e.g. an unbalanced quote): the text itself
         return key, value
