@@ -442,7 +442,10 @@ def inspect_parameters_cell(notebook: Path) -> dict[str, Any]:
             values: dict[str, Any] = {}
             for node in ast.parse(cell.source).body:
                 if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                    values[node.targets[0].id] = ast.literal_eval(node.value)
+                    try:
+                        values[node.targets[0].id] = ast.literal_eval(node.value)
+                    except (ValueError, TypeError, SyntaxError, RecursionError):
+                        continue  # not a literal: not a parameter that can be set
             return values
     return {}
 
