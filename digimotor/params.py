@@ -16,10 +16,28 @@ sees) and in a schema file next to it (format in CONTRIBUTING.md)::
 that has the key) and a ``--params FILE.yaml`` (per-notebook values) into checked values per
 notebook. Unknown keys, wrong types, out-of-range values, unknown regions and snapshots that do
 not exist are :class:`~digimotor.errors.ParameterError` with the valid choices in the message.
+
+Parameters are data, never code:
+
+* every YAML text (``-p`` values, ``--params`` files, the schemas) is read by
+  :func:`load_yaml`, which knows only the JSON types (text, numbers, true/false, null, lists
+  and mappings with text keys). Any other tag (``!!binary``, ``!!omap``, ``!!set``,
+  ``!!timestamp``, ``!!python/…``, custom tags), anchors and aliases, duplicate keys and
+  nesting deeper than :data:`MAX_DEPTH` are errors naming the file or option and the key;
+* a ``--params`` file or ``-p`` value is at most :data:`MAX_YAML_BYTES`; a list parameter has
+  at most ``max_items`` items (default :data:`MAX_ITEMS`), each of the schema's ``items``
+  type (default ``str``); floats must be finite; ``seed`` lies in 0 … 2**32-1;
+* values reach the notebook as one JSON document in a string literal, decoded in the
+  injected cell (:func:`injected_source`), never as Python source built from the values.
 """
 
 from __future__ import annotations
 
+import functools
+import json
+import keyword
+import math
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +48,17 @@ from .errors import DigimotorError, ParameterError
 
 TYPES = ("str", "int", "float", "bool", "list", "region", "source", "lang")
 LANGS = ("sv", "en")
-_FIELDS = {"type", "default", "allowed", "min", "max", "dataset", "description"}
+#: Types a list parameter's items may have (``items: float`` or ``items: int|float``).
+ITEM_TYPES = ("str", "int", "float", "bool")
+_FIELDS = {"type", "default", "allowed", "min", "max", "dataset", "description", "items", "max_items"}
+#: Largest ``--params`` file or ``-p`` value read, in bytes (1 MiB).
+MAX_YAML_BYTES = 1 << 20
+#: Most items of a list parameter unless its schema sets ``max_items``.
+MAX_ITEMS = 1000
+#: Deepest nesting of lists and mappings in a parameters text.
+MAX_DEPTH = 16
+#: Bounds of every parameter named ``seed`` (numpy's legacy seeds are 32-bit).
+SEED_RANGE = (0, 2**32 - 1)
 #: Keys of a ``--params`` file that apply to every notebook.
 ALL_NOTEBOOKS = ("all", "*")
 
@@ -47,6 +75,8 @@ class Parameter:
     min: float | None = None
     max: float | None = None
     dataset: str | None = None
+    items: tuple[str, ...] = ("str",)
+    max_items: int = MAX_ITEMS
 
     def describe(self) -> str:
         """One line for ``digimotor params``."""
@@ -57,6 +87,8 @@ class Parameter:
             extra.append(f"range {self.min if self.min is not None else '-inf'}–{self.max if self.max is not None else 'inf'}")
         if self.dataset:
             extra.append(f"snapshot of dataset {self.dataset}")
+        if self.type == "list":
+            extra.append(f"items {'|'.join(self.items)}, at most {self.max_items}")
         tail = f" ({'; '.join(extra)})" if extra else ""
         return f"  {self.name:<14} {self.type:<7} default {self.default!r:<14} {self.description}{tail}"
 
@@ -65,20 +97,26 @@ class Parameter:
         label = f"{where}: parameter '{self.name}'"
         kind = self.type
         if kind in ("str", "source", "lang") and not isinstance(value, str):
-            raise ParameterError(f"{label} must be text ({kind}), not {_typename(value)} {value!r}")
+            raise ParameterError(f"{label} must be text ({kind}), not {_typename(value)} {_short(value)}")
         if kind == "int" and (isinstance(value, bool) or not isinstance(value, int)):
-            raise ParameterError(f"{label} must be a whole number (int), not {_typename(value)} {value!r}")
+            raise ParameterError(f"{label} must be a whole number (int), not {_typename(value)} {_short(value)}")
         if kind == "float":
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ParameterError(f"{label} must be a number (float), not {_typename(value)} {value!r}")
-            value = float(value)
+                raise ParameterError(f"{label} must be a number (float), not {_typename(value)} {_short(value)}")
+            value = _finite(float(value), label)
         if kind == "bool" and not isinstance(value, bool):
-            raise ParameterError(f"{label} must be true or false (bool), not {_typename(value)} {value!r}")
-        if kind == "list" and not isinstance(value, list):
-            raise ParameterError(f"{label} must be a list, not {_typename(value)} {value!r}")
+            raise ParameterError(f"{label} must be true or false (bool), not {_typename(value)} {_short(value)}")
+        if kind == "list":
+            if not isinstance(value, list):
+                raise ParameterError(f"{label} must be a list, not {_typename(value)} {_short(value)}")
+            if len(value) > self.max_items:
+                raise ParameterError(f"{label} has {len(value)} items; at most {self.max_items} are allowed")
+            return [self._check_item(item, f"{label} item {i + 1}") for i, item in enumerate(value)]
         if kind == "region":
             if not (isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))):
-                raise ParameterError(f"{label} must be a region name or a list of municipalities, not {value!r}")
+                raise ParameterError(f"{label} must be a region name or a list of municipalities, not {_short(value)}")
+            if isinstance(value, list) and len(value) > self.max_items:
+                raise ParameterError(f"{label} has {len(value)} items; at most {self.max_items} are allowed")
             from .regions import resolve_region
 
             try:
@@ -86,33 +124,200 @@ class Parameter:
             except DigimotorError as exc:
                 raise ParameterError(f"{label}: {exc}") from None
         if kind == "lang" and value not in LANGS:
-            raise ParameterError(f"{label} must be one of {', '.join(LANGS)}, not {value!r}")
+            raise ParameterError(f"{label} must be one of {', '.join(LANGS)}, not {_short(value)}")
         if kind == "source":
             from .datasets import available_snapshots
 
             have = available_snapshots(self.dataset or "")
             if value not in have:
                 raise ParameterError(
-                    f"{label}: no snapshot '{value}' of dataset {self.dataset}",
+                    f"{label}: no snapshot {_short(value)} of dataset {self.dataset}",
                     hint=("available: " + ", ".join(have) if have else "none is available")
-                    + f"; bring a file in with `digimotor import {self.dataset} <file> --name {value}`",
+                    + f"; bring a file in with `digimotor import {self.dataset} <file> --name {value if len(value) <= 40 else '<name>'}`",
                 )
         if self.allowed is not None and value not in self.allowed:
             raise ParameterError(
-                f"{label} must be one of {', '.join(map(repr, self.allowed))}, not {value!r}"
+                f"{label} must be one of {', '.join(map(repr, self.allowed))}, not {_short(value)}"
             )
         if kind in ("int", "float"):
-            if self.min is not None and value < self.min:
-                raise ParameterError(f"{label} = {value!r} is below its minimum {self.min}")
-            if self.max is not None and value > self.max:
-                raise ParameterError(f"{label} = {value!r} is above its maximum {self.max}")
+            self._check_range(value, label)
         return value
+
+    def _check_item(self, item: Any, label: str) -> Any:
+        """One item of a list parameter, against ``items``, ``min``/``max`` and ``allowed``."""
+        if isinstance(item, bool):
+            ok = "bool" in self.items
+        elif isinstance(item, int):
+            ok = "int" in self.items or "float" in self.items
+            if ok and "int" not in self.items:
+                item = float(item)
+        elif isinstance(item, float):
+            ok = "float" in self.items
+        else:
+            ok = isinstance(item, str) and "str" in self.items
+        if not ok:
+            raise ParameterError(f"{label} must be {' or '.join(self.items)}, not {_typename(item)} {_short(item)}")
+        if isinstance(item, float):
+            _finite(item, label)
+        if isinstance(item, int | float) and not isinstance(item, bool):
+            self._check_range(item, label)
+        if self.allowed is not None and item not in self.allowed:
+            raise ParameterError(f"{label} must be one of {', '.join(map(repr, self.allowed))}, not {_short(item)}")
+        return item
+
+    def _check_range(self, value: float, label: str) -> None:
+        if self.min is not None and not value >= self.min:  # "not >=": NaN never passes
+            raise ParameterError(f"{label} = {value!r} is below its minimum {self.min}")
+        if self.max is not None and not value <= self.max:
+            raise ParameterError(f"{label} = {value!r} is above its maximum {self.max}")
+
+
+def _finite(value: float, label: str) -> float:
+    if not math.isfinite(value):
+        raise ParameterError(f"{label} must be a finite number, not {value!r}")
+    return value
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters (a message stays one short line)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _typename(value: Any) -> str:
     return {bool: "bool", int: "int", float: "float", str: "text", list: "list", dict: "mapping"}.get(
         type(value), type(value).__name__
     )
+
+
+# ---------------------------------------------------------------------------------------
+# YAML restricted to the JSON types
+# ---------------------------------------------------------------------------------------
+
+_TAG = "tag:yaml.org,2002:"
+#: Plain scalars resolve as in YAML 1.2's core schema (``yes``/``no``, ``0o17``, ``1:30`` and
+#: dates stay text); explicit ``!!int`` etc. must match the same patterns.
+_SCALARS = {
+    "null": (re.compile(r"(?:~|null|Null|NULL|)\Z"), ["~", "n", "N", ""]),
+    "bool": (re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z"), list("tTfF")),
+    "int": (re.compile(r"[-+]?[0-9]+\Z"), list("-+0123456789")),
+    "float": (re.compile(r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z"), list("-+0123456789.")),
+}
+_ALLOWED_TYPES = "only text, numbers, true/false, null, lists and mappings are allowed"
+
+
+@functools.cache
+def _loader_class():
+    """A PyYAML loader without constructors: composes nodes, refusing anchors, aliases and depth."""
+    from yaml.composer import Composer
+    from yaml.events import AliasEvent
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.resolver import BaseResolver
+    from yaml.scanner import Scanner
+
+    class Resolver(BaseResolver):
+        pass
+
+    for kind, (pattern, first) in _SCALARS.items():
+        Resolver.add_implicit_resolver(_TAG + kind, pattern, first)
+
+    class Loader(Reader, Scanner, Parser, Composer, Resolver):
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+            Resolver.__init__(self)
+            self.depth = 0
+
+        def compose_node(self, parent, index):
+            event = self.peek_event()
+            if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
+                raise _Refused("YAML anchors and aliases (&, *) are not allowed", event.start_mark)
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _Refused(f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    return Loader
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, mark: Any = None) -> None:
+        super().__init__(message)
+        self.message, self.mark = message, mark
+
+
+def _at(mark: Any) -> str:
+    return f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+
+
+def load_yaml(text: str, where: str) -> Any:
+    """Parse ``text`` as YAML restricted to the JSON types; ``where`` names the file or option.
+
+    Raises
+    ------
+    ParameterError
+        For a disallowed tag, an anchor or alias, a duplicate or non-text key, too deep
+        nesting or too long a text: naming ``where`` and the key (``notebook.key[2]``).
+    yaml.YAMLError
+        If ``text`` is not YAML at all (the caller words that message).
+    """
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
+        raise ParameterError(f"{where}: larger than {MAX_YAML_BYTES // 1024} KiB; parameters are short values")
+    loader = _loader_class()(text)
+    try:
+        node = loader.get_single_node()
+    except _Refused as exc:
+        raise ParameterError(f"{where}: {exc.message}{_at(exc.mark)}") from None
+    finally:
+        loader.dispose()
+    return None if node is None else _to_python(node, where, "")
+
+
+def _to_python(node: Any, where: str, path: str) -> Any:
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    tag = node.tag
+    label = f"{where}: {path}" if path else where
+    kind = tag[len(_TAG):] if tag.startswith(_TAG) else None
+    if isinstance(node, ScalarNode) and kind == "str":
+        return node.value
+    if isinstance(node, ScalarNode) and kind in _SCALARS:
+        text = node.value
+        if not _SCALARS[kind][0].match(text):
+            raise ParameterError(f"{label}: {_short(text)} is not a valid !!{kind}{_at(node.start_mark)}")
+        try:
+            if kind == "null":
+                return None
+            if kind == "bool":
+                return text.lower() == "true"
+            if kind == "int":
+                return int(text)
+            low = text.lower().lstrip("+")
+            return float(low.replace(".inf", "inf").replace(".nan", "nan"))
+        except ValueError:  # an int of thousands of digits
+            raise ParameterError(f"{label}: the number {_short(text, 20)} is too long{_at(node.start_mark)}") from None
+    if isinstance(node, SequenceNode) and kind == "seq":
+        return [_to_python(item, where, f"{path}[{i}]") for i, item in enumerate(node.value)]
+    if isinstance(node, MappingNode) and kind == "map":
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not (isinstance(key_node, ScalarNode) and key_node.tag in (_TAG + "str", _TAG + "int")):
+                raise ParameterError(f"{label}: keys must be names (text){_at(key_node.start_mark)}")
+            key = key_node.value
+            if key in out:
+                raise ParameterError(f"{label}: key '{key}' is given twice{_at(key_node.start_mark)}")
+            out[key] = _to_python(value_node, where, f"{path}.{key}" if path else key)
+        return out
+    shown = "!!" + kind if kind else tag
+    raise ParameterError(f"{label}: YAML tag {_short(shown, 60)} is not allowed{_at(node.start_mark)}",
+                         hint=_ALLOWED_TYPES)
 
 
 @dataclass
@@ -156,15 +361,17 @@ def parse_schema(text: str, notebook: str, file: str) -> Schema:
     import yaml
 
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text, file)
     except yaml.YAMLError as exc:
-        raise ParameterError(f"{file}: not valid YAML ({exc})") from None
+        raise ParameterError(f"{file}: not valid YAML ({' '.join(str(exc).split())})") from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
         raise ParameterError(f"{file}: a schema maps parameter names to their declarations")
     schema = Schema(notebook)
     for name, decl in raw.items():
+        if not name.isidentifier() or keyword.iskeyword(name):
+            raise ParameterError(f"{file}: parameter name {_short(name, 40)} is not a Python name")
         if not isinstance(decl, dict):
             raise ParameterError(f"{file}: parameter '{name}' needs a mapping with type and default")
         extra = set(decl) - _FIELDS
@@ -178,12 +385,40 @@ def parse_schema(text: str, notebook: str, file: str) -> Schema:
             raise ParameterError(f"{file}: parameter '{name}' has no default")
         if decl["type"] == "source" and not decl.get("dataset"):
             raise ParameterError(f"{file}: parameter '{name}' (type source) needs 'dataset'")
+        bounds = {}
+        for end in ("min", "max"):
+            limit = decl.get(end)
+            if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int | float)
+                                      or not math.isfinite(limit)):
+                raise ParameterError(f"{file}: parameter '{name}': {end} must be a finite number, not {limit!r}")
+            bounds[end] = limit
+        if name == "seed":  # every seed is bounded, declared or not
+            low, high = SEED_RANGE
+            if decl["type"] != "int" or not low <= (bounds["min"] if bounds["min"] is not None else low) \
+                    <= (bounds["max"] if bounds["max"] is not None else high) <= high:
+                raise ParameterError(f"{file}: parameter 'seed' must be an int within {low}…{high}")
+            bounds = {"min": low if bounds["min"] is None else bounds["min"],
+                      "max": high if bounds["max"] is None else bounds["max"]}
+        items = decl.get("items", "str")
+        kinds = tuple(k.strip() for k in items.split("|")) if isinstance(items, str) else ()
+        if not kinds or any(k not in ITEM_TYPES for k in kinds):
+            raise ParameterError(f"{file}: parameter '{name}' has items {items!r}",
+                                 hint="items: one or more of " + "|".join(ITEM_TYPES) + ", e.g. int|float")
+        max_items = decl.get("max_items", MAX_ITEMS)
+        if isinstance(max_items, bool) or not isinstance(max_items, int) or not 0 < max_items <= 100 * MAX_ITEMS:
+            raise ParameterError(f"{file}: parameter '{name}': max_items must be a whole number "
+                                 f"from 1 to {100 * MAX_ITEMS}, not {max_items!r}")
+        if ("items" in decl or "max_items" in decl) and decl["type"] not in ("list", "region"):
+            raise ParameterError(f"{file}: parameter '{name}': items and max_items are for lists")
         allowed = decl.get("allowed")
-        schema.parameters[str(name)] = Parameter(
-            name=str(name), type=decl["type"], default=decl["default"],
+        if allowed is not None and not isinstance(allowed, list):
+            raise ParameterError(f"{file}: parameter '{name}': allowed must be a list")
+        schema.parameters[name] = Parameter(
+            name=name, type=decl["type"], default=decl["default"],
             description=str(decl.get("description", "")).strip(),
             allowed=tuple(allowed) if allowed is not None else None,
-            min=decl.get("min"), max=decl.get("max"), dataset=decl.get("dataset"),
+            min=bounds["min"], max=bounds["max"], dataset=decl.get("dataset"),
+            items=kinds, max_items=max_items,
         )
     return schema
 
@@ -207,7 +442,10 @@ def inspect_parameters_cell(notebook: Path) -> dict[str, Any]:
             values: dict[str, Any] = {}
             for node in ast.parse(cell.source).body:
                 if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                    values[node.targets[0].id] = ast.literal_eval(node.value)
+                    try:
+                        values[node.targets[0].id] = ast.literal_eval(node.value)
+                    except (ValueError, TypeError, SyntaxError, RecursionError):
+                        continue  # not a literal: not a parameter that can be set
             return values
     return {}
 
@@ -223,23 +461,37 @@ def load_schema(notebook: Path) -> Schema:
     )
     schema = Schema(notebook.stem, inferred=True)
     for name, value in inspect_parameters_cell(notebook).items():
-        schema.parameters[name] = Parameter(name, _infer_type(value), value)
+        kind = _infer_type(value)
+        items = tuple(dict.fromkeys(_infer_type(v) for v in value)) if kind == "list" else ()
+        if not items or any(k not in ITEM_TYPES for k in items):
+            items = ("str",)
+        schema.parameters[name] = Parameter(name, kind, value, items=items)
     return schema
 
 
 def read_params_file(path: str | Path) -> dict[str, dict[str, Any]]:
-    """Read a ``--params FILE.yaml``: ``{notebook: {key: value}}`` (``all:`` applies to every one)."""
+    """Read a ``--params FILE.yaml``: ``{notebook: {key: value}}`` (``all:`` applies to every one).
+
+    The file is at most :data:`MAX_YAML_BYTES` and read by :func:`load_yaml` (JSON types only).
+    """
     import yaml
 
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_YAML_BYTES + 1)
     except OSError as exc:
         raise ParameterError(f"cannot read parameters file {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_YAML_BYTES:
+        raise ParameterError(f"{path}: parameters file larger than {MAX_YAML_BYTES // 1024} KiB",
+                             hint="a parameters file holds a few short values per notebook")
+    try:
+        raw = load_yaml(data.decode("utf-8"), str(path))
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"{path}: not UTF-8 text (byte {exc.start + 1})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise ParameterError(f"{path}: not valid YAML{where}",
+        raise ParameterError(f"{path}: not valid YAML{_at(mark)}",
                              hint="write one block per notebook, e.g. `01-demography: {lang: en}`") from None
     if raw is None:
         return {}
@@ -247,6 +499,79 @@ def read_params_file(path: str | Path) -> dict[str, dict[str, Any]]:
         raise ParameterError(f"{path}: expected notebook names mapping to parameters",
                              hint="e.g. `01-demography: {lang: en}` or `all: {lang: en}`")
     return {str(k): dict(v) for k, v in raw.items()}
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """``-p KEY=VALUE`` as ``(key, value)``: VALUE is YAML (JSON types only), else kept as text."""
+    import yaml
+
+    if "=" not in text:
+        raise ParameterError(f"-p {_short(text, 60)} is not KEY=VALUE", hint="e.g. -p lang=en")
+    key, value = (part.strip() for part in text.split("=", 1))
+    if not key.isidentifier():
+        raise ParameterError(f"-p {_short(key, 60)}: not a parameter name", hint="e.g. -p lang=en")
+    if not value:
+        return key, ""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the terminal could not decode (surrogate escapes)
+        raise ParameterError(f"-p {key}: the value is not valid UTF-8 text") from None
+    try:
+        return key, load_yaml(value, f"-p {key}")
+    except yaml.YAMLError:  # not YAML (e.g. an unbalanced quote): the text itself
+        return key, value
+
+
+def parameters_cell_names(notebook: Path) -> set[str]:
+    """The names the notebook's one ``parameters``-tagged cell assigns.
+
+    Read as JSON and parsed with :mod:`ast` (never executed). A notebook without such a cell,
+    or with several, is a :class:`ParameterError` naming it: values given to it would be
+    silently ignored (or applied to the wrong cell).
+    """
+    import ast
+
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError) as exc:
+        raise ParameterError(f"{notebook.name}: cannot read the notebook ({exc})") from None
+    tagged = [c for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"
+              and "parameters" in ((c.get("metadata") or {}).get("tags") or [])]
+    if len(tagged) != 1:
+        raise ParameterError(
+            f"{notebook.name} has {'no' if not tagged else len(tagged)} code cell(s) tagged 'parameters'; "
+            "its parameters cannot be set", hint="tag exactly one cell, the one that sets the defaults")
+    source = tagged[0].get("source", "")
+    try:
+        tree = ast.parse("".join(source) if isinstance(source, list) else str(source))
+    except SyntaxError as exc:
+        raise ParameterError(f"{notebook.name}: the parameters cell is not valid Python (line {exc.lineno})") from None
+    names = set()
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
+
+
+def injected_source(values: Mapping[str, Any]) -> str:
+    """The source of the cell that sets ``values`` in a notebook: data, never code.
+
+    All values travel as ONE JSON document inside one Python string literal (``repr`` of
+    ``json.dumps``), decoded by :func:`json.loads`; the names are checked identifiers. No
+    value, whatever its characters, can end the literal or become a statement.
+    """
+    bad = [k for k in values if not (isinstance(k, str) and k.isidentifier() and not keyword.iskeyword(k))]
+    if bad:
+        raise ParameterError(f"parameter name(s) {', '.join(map(_short, bad))} are not Python names")
+    try:
+        document = json.dumps(dict(values), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"parameters cannot be passed to the notebook as JSON data: {exc}") from None
+    lines = ["# Parameters (set by digimotor as JSON data)", "import json as _json",
+             f"_p = _json.loads({document!r})"]
+    lines += [f"{name} = _p[{name!r}]" for name in values]
+    lines.append("del _json, _p")
+    return "\n".join(lines) + "\n"
 
 
 def resolve_parameters(
@@ -289,9 +614,17 @@ def resolve_parameters(
         raise ParameterError(f"unknown parameter(s) {', '.join(map(repr, stray))} under 'all'",
                              hint="valid: " + ", ".join(known))
     resolved = {}
+    paths = {nb.stem: nb for nb in notebooks}
     for name, schema in schemas.items():
         values = {k: v for k, v in common.items() if k in schema.parameters}
         values.update({k: v for k, v in everywhere.items() if k in schema.parameters})
         values.update(per_notebook.get(name, {}))
         resolved[name] = schema.check(values)
+        if schema.parameters or values:  # values must land in a parameters cell that sets them
+            assigned = parameters_cell_names(paths[name])
+            unset = [k for k in resolved[name] if k not in assigned]
+            if unset:
+                raise ParameterError(f"{paths[name].name}: the parameters cell does not set "
+                                     f"{', '.join(map(repr, unset))}, so the value(s) would not apply",
+                                     hint=f"add them to its parameters cell, as in {schema_path(paths[name]).name}")
     return resolved

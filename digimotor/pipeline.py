@@ -15,8 +15,10 @@
    process per notebook**: the notebook runs in a new IPython shell in that process, in its
    own working directory ``build/work/<name>/``, and the process ends with the notebook, so
    no state can pass from one notebook to the next. The ``kernel`` engine runs papermill with
-   a fresh Jupyter kernel per notebook instead. Parameters are injected by papermill as
-   Python literals (data, never code);
+   a fresh Jupyter kernel per notebook instead. Parameters are injected as one JSON document
+   decoded in the notebook (data, never code: :func:`digimotor.params.injected_source`).
+   Workers die with the parent (SIGTERM/SIGINT kill them; a killed parent kills them by
+   ``PR_SET_PDEATHSIG`` or, elsewhere, by polling) and never hold the run lock;
 5. write the executed notebooks (``build/notebooks/``, volatile metadata stripped) and the
    site (``build/site/``: pages, index with run card, scorecard, method page) into a temporary
    directory, then move it into place: ``build/`` never holds half a site.
@@ -174,12 +176,15 @@ def package_digest() -> str:
 
 
 def _input_checksums(manifest: list[dict[str, Any]]) -> dict[str, str]:
+    from .manifest import safe_path
+
     root = project_root()
     sums = {}
     for entry in manifest:
-        if entry.get("entry") == "input" and entry.get("path"):
-            path = root / entry["path"]
-            sums[entry["path"]] = _sha256(path) if path.exists() else "missing"
+        if isinstance(entry, dict) and entry.get("entry") == "input":
+            path = safe_path(entry.get("path"), root, "data/raw")  # never a file outside data/raw/
+            if path is not None:
+                sums[entry["path"]] = _sha256(path) if path.is_file() else "missing"
     return sums
 
 
@@ -229,15 +234,46 @@ def _cache_file(name: str) -> Path:
 
 
 def _read_cache(name: str) -> dict[str, Any] | None:
+    """The cache record of notebook ``name``; None (run it again) if absent or malformed."""
     try:
-        return json.loads(_cache_file(name).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        record = json.loads(_cache_file(name).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
         return None
+    return record if _valid_record(record) else None
+
+
+#: Fields of a cache record and their types (a record is data: anything else means "absent").
+_RECORD_FIELDS: dict[str, tuple[type, ...]] = {
+    "status": (str,), "seconds": (int, float), "error": (str,), "cell": (int, type(None)),
+    "cell_id": (str, type(None)), "parameters": (dict,), "manifest": (list,), "show_code": (bool,),
+    "parts": (dict,), "key": (str,),
+}
+_PART_FIELDS = {"notebook": str, "schema": str, "parameters": str, "inputs": dict, "claims": str, "package": str}
+
+
+def _valid_record(record: Any) -> bool:
+    from .manifest import clean, safe_path
+
+    if not isinstance(record, dict):
+        return False
+    if any(not isinstance(record.get(k), t) or isinstance(record.get(k), bool) and bool not in t
+           for k, t in _RECORD_FIELDS.items()):
+        return False
+    parts = record["parts"]
+    if record["status"] not in ("done", "failed") or any(not isinstance(parts.get(k), t) for k, t in _PART_FIELDS.items()):
+        return False
+    if not all(isinstance(v, str) and safe_path(p, None, "data/raw") for p, v in parts["inputs"].items()):
+        return False
+    return len(clean(record["manifest"])) == len(record["manifest"])
 
 
 # ---------------------------------------------------------------------------------------
 # Run lock
 # ---------------------------------------------------------------------------------------
+
+
+#: File descriptors of run locks this process holds (closed in every forked worker).
+_LOCK_FDS: set[int] = set()
 
 
 def _try_lock(fh) -> bool:
@@ -277,6 +313,10 @@ def run_lock(wait: bool = False, echo: Callable[[str], Any] = print) -> Iterator
         fh = open(path, "a+")
     except OSError as exc:
         raise DigimotorError(f"cannot create the run lock {path}: {exc.strerror or exc}") from exc
+    # a forked worker shares the flock: it closes this fd (_close_lock_fds), and no exec'd
+    # process inherits it, so a worker that outlives a killed run never holds the lock
+    os.set_inheritable(fh.fileno(), False)
+    _LOCK_FDS.add(fh.fileno())
     try:
         if not _try_lock(fh):
             try:
@@ -301,6 +341,7 @@ def run_lock(wait: bool = False, echo: Callable[[str], Any] = print) -> Iterator
         with contextlib.suppress(OSError):
             fh.seek(0)
             fh.truncate()
+        _LOCK_FDS.discard(fh.fileno())
         fh.close()  # closing releases the flock
 
 
@@ -310,16 +351,30 @@ def run_lock(wait: bool = False, echo: Callable[[str], Any] = print) -> Iterator
 
 
 def prepare_notebook(path: Path, parameters: Mapping[str, Any]):
-    """Read ``path`` and let papermill inject ``parameters`` (as Python literals) after its parameters cell."""
+    """Read ``path`` and inject ``parameters`` in a cell after its parameters cell.
+
+    The injected cell (tagged ``injected-parameters``, id ``injected-parameters``) carries the
+    values as one JSON document in a string literal (:func:`digimotor.params.injected_source`):
+    data, never code. As with papermill, a cell is injected only when there are values.
+    """
+    from nbformat.v4 import new_code_cell
     from papermill.iorw import load_notebook_node
-    from papermill.parameterize import parameterize_notebook
+
+    from .errors import ParameterError
+    from .params import injected_source
 
     nb = load_notebook_node(str(path))
-    if parameters:  # as papermill does: a cell is injected only when there are values to inject
-        nb = parameterize_notebook(nb, dict(parameters), report_mode=False, kernel_name=KERNEL, language="python")
-        for cell in nb.cells:
-            if "injected-parameters" in cell.metadata.get("tags", []):
-                cell.id = "injected-parameters"  # papermill's is random: keep the output deterministic
+    if parameters:
+        nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+        tagged = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])]
+        if len(tagged) != 1:
+            raise ParameterError(f"{path.name} has {len(tagged) or 'no'} code cell(s) tagged 'parameters'; "
+                                 "its parameters cannot be set")
+        cell = new_code_cell(injected_source(parameters))
+        cell.metadata["tags"] = ["injected-parameters"]
+        cell.id = "injected-parameters"  # deterministic: the executed notebook is byte-identical run to run
+        nb.cells.insert(tagged[0] + 1, cell)
+        nb.metadata.papermill["parameters"] = dict(parameters)
     nb.metadata["title"] = notebook_title(path)
     return nb
 
@@ -582,13 +637,95 @@ def _worker(job: _Job, staging: Path, engine: str, show_code: bool, context: dic
             "cell_id": cell_id, "manifest": entries}
 
 
+def _close_lock_fds() -> None:
+    """In a forked worker: close the inherited run-lock descriptors (the lock stays the parent's)."""
+    for fd in list(_LOCK_FDS):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _LOCK_FDS.clear()
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a forked worker: end this process when the parent ``parent`` dies.
+
+    Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)``; elsewhere (or if that fails) a daemon thread
+    polls ``os.getppid()``. A parent that died before this call is noticed at once.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) == 0:  # 1 = PR_SET_PDEATHSIG
+                if os.getppid() != parent:
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="digimotor-parent-watch", daemon=True).start()
+
+
+class RunTerminated(KeyboardInterrupt):
+    """The run got SIGTERM or SIGHUP: its workers were ended, nothing was published."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+        super().__init__(self.name)
+
+
+@contextlib.contextmanager
+def _workers_end_with_run(running: dict[int, _Job]) -> Iterator[None]:
+    """Kill and reap every worker in ``running`` when the run ends for any reason.
+
+    SIGTERM and SIGHUP (in the main thread) become :class:`RunTerminated`; Ctrl-C is a
+    KeyboardInterrupt already. Either way no worker outlives the run.
+    """
+    import threading
+
+    def on_signal(signum, _frame):
+        raise RunTerminated(signum)
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            previous[sig] = signal.signal(sig, on_signal)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for pid, job in list(running.items()):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
+            if job.pipe >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(job.pipe)
+                job.pipe = -1
+            del running[pid]
+
+
 def _fork(job: _Job, staging: Path, engine: str, show_code: bool, context: dict[str, Any]) -> None:
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the worker
         code = 1
         try:
             os.close(read_end)
+            _close_lock_fds()
+            _die_with_parent(parent)
+            for sig in (signal.SIGTERM, signal.SIGHUP):  # the parent's handlers are not the worker's
+                signal.signal(sig, signal.SIG_DFL)
             log = os.open(str(staging / "logs" / f"{job.path.stem}.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
             devnull = os.open(os.devnull, os.O_RDONLY)
             os.dup2(devnull, 0)
@@ -615,6 +752,24 @@ def _fork(job: _Job, staging: Path, engine: str, show_code: bool, context: dict[
             os._exit(code)
     os.close(write_end)
     job.pid, job.pipe, job.start, job.state = pid, read_end, time.perf_counter(), "running"
+
+
+def _read_result(path: Path, job: _Job) -> dict[str, Any]:
+    """A worker's result file, checked (a malformed one is a failure, never a crash)."""
+    from .manifest import clean
+
+    try:
+        result = json.loads(path.read_text(encoding="utf-8"))
+        fields = {"status": str, "seconds": (int, float), "error": str, "cell": (int, type(None)),
+                  "cell_id": (str, type(None)), "manifest": list}
+        if not isinstance(result, dict) or any(not isinstance(result.get(k), t) for k, t in fields.items()) \
+                or result["status"] not in ("done", "failed"):
+            raise ValueError("malformed")
+    except (OSError, ValueError, RecursionError):
+        return {"status": "failed", "seconds": time.perf_counter() - job.start, "cell": None, "cell_id": None,
+                "error": "the notebook's process left no readable result", "manifest": []}
+    result["manifest"] = clean(result["manifest"])
+    return result
 
 
 def _worker_death(job: _Job, status: int) -> str:
@@ -677,48 +832,49 @@ def _run_jobs(jobs: list[_Job], staging: Path, engine: str, n_jobs: int, show_co
     running: dict[int, _Job] = {}
     last_draw = 0.0
     progress.redraw()
-    while queue or running:
-        while queue and len(running) < n_jobs:
-            job = queue.pop(0)
-            _fork(job, staging, engine, show_code, context)
-            running[job.pid] = job
-            progress.changed(job)
-        pipes = {j.pipe: j for j in running.values() if j.pipe >= 0}
-        ready, _, _ = select.select(list(pipes), [], [], 0.2) if pipes else ([], [], [])
-        for fd in ready:
-            job = pipes[fd]
-            data = os.read(fd, 4096)
-            if not data:
-                os.close(fd)
-                job.pipe = -1
-                continue
-            job.buffer += data
-            *lines, job.buffer = job.buffer.split(b"\n")
-            if lines:
-                job.detail = lines[-1].decode(errors="replace")
-        for pid, job in list(running.items()):
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if not done:
-                continue
-            if job.pipe >= 0:
-                os.close(job.pipe)
-                job.pipe = -1
-            del running[pid]
-            result_file = staging / "results" / f"{job.path.stem}.json"
-            if result_file.exists() and os.WIFEXITED(status):
-                result = json.loads(result_file.read_text(encoding="utf-8"))
-            else:
-                cell = job.detail.split()[1] if job.detail.startswith("cell ") else None
-                result = {"status": "failed", "seconds": time.perf_counter() - job.start,
-                          "error": _worker_death(job, status), "cell": int(cell) if cell else None,
-                          "cell_id": job.detail.split("#", 1)[1].strip() or None if "#" in job.detail else None,
-                          "manifest": read_manifest(staging / "manifests" / f"{job.path.stem}.jsonl")}
-            results[job.path.stem] = result
-            job.state, job.detail = result["status"], result["error"][:120]
-            progress.changed(job)
-        if progress.live and time.perf_counter() - last_draw > 0.5:
-            progress.redraw()
-            last_draw = time.perf_counter()
+    with _workers_end_with_run(running):
+        while queue or running:
+            while queue and len(running) < n_jobs:
+                job = queue.pop(0)
+                _fork(job, staging, engine, show_code, context)
+                running[job.pid] = job
+                progress.changed(job)
+            pipes = {j.pipe: j for j in running.values() if j.pipe >= 0}
+            ready, _, _ = select.select(list(pipes), [], [], 0.2) if pipes else ([], [], [])
+            for fd in ready:
+                job = pipes[fd]
+                data = os.read(fd, 4096)
+                if not data:
+                    os.close(fd)
+                    job.pipe = -1
+                    continue
+                job.buffer += data
+                *lines, job.buffer = job.buffer.split(b"\n")
+                if lines:
+                    job.detail = lines[-1].decode(errors="replace")
+            for pid, job in list(running.items()):
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if not done:
+                    continue
+                if job.pipe >= 0:
+                    os.close(job.pipe)
+                    job.pipe = -1
+                del running[pid]
+                result_file = staging / "results" / f"{job.path.stem}.json"
+                if result_file.exists() and os.WIFEXITED(status):
+                    result = _read_result(result_file, job)
+                else:
+                    cell = job.detail.split()[1] if job.detail.startswith("cell ") else None
+                    result = {"status": "failed", "seconds": time.perf_counter() - job.start,
+                              "error": _worker_death(job, status), "cell": int(cell) if cell else None,
+                              "cell_id": job.detail.split("#", 1)[1].strip() or None if "#" in job.detail else None,
+                              "manifest": read_manifest(staging / "manifests" / f"{job.path.stem}.jsonl")}
+                results[job.path.stem] = result
+                job.state, job.detail = result["status"], result["error"][:120]
+                progress.changed(job)
+            if progress.live and time.perf_counter() - last_draw > 0.5:
+                progress.redraw()
+                last_draw = time.perf_counter()
     return results
 
 

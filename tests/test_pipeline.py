@@ -124,7 +124,11 @@ def test_parameters_arrive_as_data_never_as_code(lab):
     assert received.read_text(encoding="utf-8") == INJECTION
     executed = nbformat.read(str(lab / "build" / "notebooks" / "10-echo.ipynb"), as_version=4)
     injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
-    assert injected.source.splitlines()[-1] == 'text = "\'); import os; os.system(\'touch pwned\'); (\'"'
+    # one JSON document in one string literal, decoded in the cell (digimotor.params.injected_source)
+    assert injected.source.splitlines()[1:] == [
+        "import json as _json", f"_p = _json.loads({json.dumps({'text': INJECTION})!r})", "text = _p['text']",
+        "del _json, _p"]
+    assert injected.id == "injected-parameters"
     assert not list(lab.rglob("pwned")) and not Path("pwned").exists()
 
 
@@ -309,3 +313,111 @@ def test_dry_run_and_discovery_need_no_heavy_imports(lab):
                          timeout=120, check=True).stdout
     assert out.strip() == "[]"
     shutil.rmtree(lab / "build", ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Cache and manifest records are data, not instructions (issue 20, item 5)
+# ---------------------------------------------------------------------------------------
+
+
+def _valid_record(lab: Path, name: str, manifest: list) -> dict:
+    """A cache record as a successful run writes it (its page is not there: "page missing")."""
+    from digimotor.config import claims_dir
+
+    path = lab / "notebooks" / f"{name}.ipynb"
+    parts = pipeline.cache_parts(path, {}, {"manifest": manifest}, pipeline.package_digest(),
+                                 pipeline._tree_digest(claims_dir()))
+    return {"parts": parts, "status": "done", "seconds": 1.0, "error": "", "cell": None, "cell_id": None,
+            "parameters": {}, "manifest": manifest, "show_code": False, "key": pipeline._key(parts)}
+
+
+def test_malformed_cache_records_are_absent_and_never_open_outside_the_root(lab, tmp_path, monkeypatch):
+    write_notebook(lab / "notebooks", "10-ok", ["x = 1"])
+    cache = lab / "build" / "cache" / "10-ok.json"
+    cache.parent.mkdir(parents=True)
+    outside = tmp_path / "outside.csv"
+    outside.write_text("secret\n", encoding="utf-8")
+    link = lab / "data" / "raw" / "published" / "link.csv"
+    link.symlink_to(outside)
+    good_input = {"entry": "input", "dataset": "population_forecast", "source": "published", "kind": "published",
+                  "path": "data/raw/published/population_forecast.csv", "sha256": "0" * 64, "title": None}
+    opened: list[Path] = []
+    real_sha = pipeline._sha256
+    monkeypatch.setattr(pipeline, "_sha256", lambda p: opened.append(Path(p).resolve()) or real_sha(p))
+
+    def planned(record) -> str:
+        cache.write_text(record if isinstance(record, str) else json.dumps(record), encoding="utf-8")
+        return dict(reproduce(dry_run=True, **QUIET).planned)["10-ok"]
+
+    assert planned(_valid_record(lab, "10-ok", [good_input])) == "page missing"  # a valid record is used
+    bad_entries = [
+        {**good_input, "path": "../outside.csv"}, {**good_input, "path": str(outside)},
+        {**good_input, "path": "data/raw/published/link.csv"}, {**good_input, "path": "data/raw/../../x.csv"},
+        {**good_input, "path": "data\\raw\\x.csv"}, {**good_input, "path": 7}, {**good_input, "kind": "<script>"},
+        {**good_input, "sha256": None}, {"entry": "table", "name": "t", "kind": "published", "path": "/etc/passwd"},
+        {"entry": "table", "name": "t", "kind": "published", "path": "data/raw/published/population_forecast.csv"},
+        {"entry": "figure", "name": "f", "paths": ["figures/a.png", "../../b.svg"]},
+        {"entry": "claims", "part": "x", "path": "data/processed/../../../c.json"},
+        {"entry": "other", "path": "../x"}, {"entry": "other", "nested": {"path": "x"}}, "text", None,
+    ]
+    for entry in bad_entries:
+        assert planned(_valid_record(lab, "10-ok", [good_input, entry])) == "never run", entry
+    for key, value in [("status", 1), ("status", "maybe"), ("seconds", "1"), ("seconds", True), ("cell", "3"),
+                       ("manifest", "x"), ("parameters", []), ("parts", None), ("key", None), ("show_code", 0)]:
+        assert planned({**_valid_record(lab, "10-ok", []), key: value}) == "never run", key
+    record = _valid_record(lab, "10-ok", [])
+    del record["status"]
+    assert planned(record) == "never run"
+    record = _valid_record(lab, "10-ok", [])
+    record["parts"]["inputs"] = {"../outside.csv": "x"}
+    assert planned(record) == "never run"
+    for text in ("{not json", "[]", "null", "1", "[" * 100000 + "]" * 100000, ""):
+        assert planned(text) == "never run", text[:10]
+    root, package = lab.resolve(), pipeline.PACKAGE_DIR.resolve()
+    assert [p for p in opened if not p.is_relative_to(root) and not p.is_relative_to(package)] == []
+    assert any(p.name == "population_forecast.csv" for p in opened)  # the valid record's input was hashed
+
+
+def test_manifest_keeps_only_well_formed_entries_inside_their_folder(lab, tmp_path):
+    from digimotor.manifest import read, safe_path
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (lab / "figures" / "out").symlink_to(outside)
+    good = [{"entry": "table", "name": "t", "kind": "synthetic", "path": "data/processed/t.csv"},
+            {"entry": "figure", "name": "t", "paths": ["figures/t.png", "figures/t.svg"]},
+            {"entry": "claims", "part": "p", "path": "data/processed/claims/p.json"},
+            {"entry": "note", "text": "an entry of a kind added later"}]
+    bad = [{"entry": "figure", "name": "t", "paths": ["figures/out/t.png"]},
+           {"entry": "table", "name": "t", "kind": "synthetic", "path": "figures/t.csv"},
+           {"entry": "table", "name": "t", "kind": "synthetic"}, {"entry": 3}, [1, 2]]
+    file = tmp_path / "m.jsonl"
+    file.write_text("\n".join([*(json.dumps(e) for e in good + bad), "{broken", "", "[" * 50000]) + "\n",
+                    encoding="utf-8")
+    assert read(file) == good
+    assert read(tmp_path / "missing.jsonl") == []
+    root = lab.resolve()
+    assert safe_path("data/raw/x.csv", lab) == root / "data/raw/x.csv"
+    for path in ("../x", "/etc/passwd", "figures/out/t.png", "C:/x", "a\\b", "", "a\0b", None, 1):
+        assert safe_path(path, lab) is None, path
+    assert safe_path("figures/t.png", lab, "data/raw") is None
+
+
+@pytest.mark.slow
+def test_tampered_record_of_another_notebook_is_not_published(lab, tmp_path):
+    """The site reads the records of the notebooks that did not run: a tampered one is "not run"."""
+    write_notebook(lab / "notebooks", "10-a", ["x = 1"])
+    write_notebook(lab / "notebooks", "11-b", ["y = 2"])
+    secret = tmp_path / "secret.csv"
+    secret.write_text("secret\n", encoding="utf-8")
+    cache = lab / "build" / "cache" / "10-a.json"
+    cache.parent.mkdir(parents=True)
+    record = _valid_record(lab, "10-a", [])
+    record["manifest"] = [{"entry": "table", "name": "secret", "kind": "user", "path": f"../../{secret.name}"},
+                          {"entry": "claims", "part": "p", "path": str(secret)}]
+    cache.write_text(json.dumps(record), encoding="utf-8")
+    result = reproduce(only=["11-b"], **QUIET)
+    assert result.ok, result.results[0].error
+    site = lab / "build" / "site"
+    assert not (site / "files" / "secret.csv").exists()
+    assert "secret" not in (site / "index.html").read_text(encoding="utf-8")

@@ -28,5 +28,6 @@ def run(args: argparse.Namespace) -> int:
             schema = load_schema(path)
         print(("\n" if i else "") + schema.describe())
     print("\nSet them with -p KEY=VALUE (every notebook that has KEY) or --params FILE.yaml "
-          "({notebook or 'all': {key: value}}).")
+          "({notebook or 'all': {key: value}}). Values are YAML limited to text, numbers, true/false, "
+          "null and lists (no tags, anchors or aliases; a file at most 1 MiB).")
     return 0

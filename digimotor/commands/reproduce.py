@@ -20,23 +20,11 @@ import sys
 NAME = "reproduce"
 
 
-def _key_value(text: str) -> tuple[str, object]:
-    import yaml
-
-    if "=" not in text:
-        raise argparse.ArgumentTypeError(f"'{text}' is not key=value")
-    key, value = text.split("=", 1)
-    try:
-        parsed = yaml.safe_load(value) if value.strip() else ""
-    except yaml.YAMLError:
-        parsed = value
-    return key.strip(), parsed
-
-
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks")
-    parser.add_argument("-p", "--param", action="append", type=_key_value, default=[],
-                        metavar="KEY=VALUE", help="parameter for every notebook that has KEY")
+    parser.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
+                        help="parameter for every notebook that has KEY; VALUE is YAML limited to text, "
+                             "numbers, true/false, null and lists")
     parser.add_argument("--params", metavar="FILE.yaml",
                         help="per-notebook parameters: {notebook or 'all': {key: value}}")
     parser.add_argument("--jobs", "-j", type=int, default=None,
@@ -52,14 +40,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..pipeline import reproduce
+    from ..params import parse_assignment
+    from ..pipeline import RunTerminated, reproduce
 
+    parameters = dict(parse_assignment(text) for text in args.param)
     live = sys.stdout.isatty() and os.environ.get("CI", "").lower() not in ("1", "true")
-    result = reproduce(
-        only=args.only, parameters=dict(args.param), show_code=args.show_code,
-        params_file=args.params, jobs=args.jobs, force=args.force, dry_run=args.dry_run,
-        engine=args.engine, live=live, wait=args.wait,
-    )
+    try:
+        result = reproduce(
+            only=args.only, parameters=parameters, show_code=args.show_code,
+            params_file=args.params, jobs=args.jobs, force=args.force, dry_run=args.dry_run,
+            engine=args.engine, live=live, wait=args.wait,
+        )
+    except RunTerminated as exc:
+        print(f"digimotor reproduce: stopped by {exc.name}; the running notebooks were ended and the "
+              "previous site was kept", file=sys.stderr)
+        return 128 + exc.signum
     if args.dry_run:
         return 0
     failed = [r for r in result.results if r.status != "done"]
