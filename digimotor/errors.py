@@ -7,6 +7,30 @@ an ordinary exception.
 
 from __future__ import annotations
 
+import re
+
+# Characters that would break a one-line message or change what a terminal shows: C0/C1
+# controls (tab excepted), line and paragraph separators, zero-width and bidi controls, and
+# lone surrogates (undecodable bytes of a file name), which cannot even be printed.
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def printable(text: str) -> str:
+    """``text`` with control and invisible characters escaped as in ``repr`` (``\\x1b``, ``\\u2028``).
+
+    Applied to every message and hint, so a cell or file name from a user's file can neither
+    split an error over several lines nor send escape sequences to the terminal.
+    """
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if char in _NAMED:
+            return _NAMED[char]
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _UNSAFE.sub(escape, text)
+
 
 class DigimotorError(Exception):
     """Base class: a problem with input, data or parameters that the user can fix.
@@ -20,6 +44,8 @@ class DigimotorError(Exception):
     """
 
     def __init__(self, message: str, hint: str | None = None) -> None:
+        message = printable(str(message))
+        hint = None if hint is None else printable(str(hint))
         self.message = message
         self.hint = hint
         super().__init__(message if not hint else f"{message} — {hint}")
