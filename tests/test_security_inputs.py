@@ -340,6 +340,31 @@ def test_a_zip_that_is_not_a_workbook(tmp_path):
         read(opendocument(tmp_path / "calc.xlsx"))
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_binary_excel_workbook_is_named(tmp_path, suffix):
+    path = tmp_path / f"data{suffix}"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    with pytest.raises(InputFileError, match=r"binary Excel workbook \(.xlsb\), which is not read"):
+        read(path)
+
+
+@pytest.mark.parametrize("entity", ["laughs", "external"])
+def test_xml_entities_in_a_workbook_are_refused(tmp_path, entity):
+    """Billion laughs and external entities (XXE): refused by openpyxl's defusedxml, in one line."""
+    if entity == "laughs":
+        decl = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
+        name = "&a9;"
+    else:
+        decl, name = '<!ENTITY a9 SYSTEM "file:///etc/hostname">', "&a9;"
+    xml = sheet_xml([(1, ["Kommun", "År", "Folkmängd"]), (2, [name, 2019, 12600])])
+    xml = xml.replace("?>", f"?><!DOCTYPE worksheet [{decl}]>", 1)
+    line = read_in_child(workbook(tmp_path / "entities.xlsx", {"Befolkning": xml}))
+    assert line.startswith("error: ") and "cannot open the workbook: EntitiesForbidden" in line
+    assert "\\n" not in line  # openpyxl's several-line message is not passed on
+
+
 # ---------------------------------------------------------------------------------------
 # 2. Silent wrong data
 # ---------------------------------------------------------------------------------------
@@ -545,6 +570,7 @@ def test_opendocument_spreadsheets_get_a_clear_message(tmp_path):
     [
         (b"%PDF-1.4\n", "this is a PDF, not a table"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "old Excel .xls workbook"),
+        (b"\x1f\x8b\x08\x00" + bytes(40), "a compressed \\(gzip\\) file"),
     ],
 )
 def test_binary_formats_named_csv_say_what_they_are(tmp_path, content, text):

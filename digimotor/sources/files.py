@@ -413,6 +413,8 @@ def _zip_kind(data: bytes) -> str:
         return "broken"
     if mimetype.startswith(b"application/vnd.oasis.opendocument"):
         return "ods" if b"spreadsheet" in mimetype else "odf"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
     if any(n.startswith("xl/") for n in names):
         return "xlsx"
     if any(n.startswith("word/") for n in names):
@@ -424,6 +426,7 @@ def _zip_kind(data: bytes) -> str:
 
 _FOREIGN = {
     "xlsx": ("this is an Excel workbook with the wrong file ending", "rename it to .xlsx"),
+    "xlsb": ("this is a binary Excel workbook (.xlsb), which is not read", _SAVE_AS),
     "ods": ("this is an OpenDocument spreadsheet (.ods), which is not read", _SAVE_AS),
     "odf": ("this is an OpenDocument text or presentation, not a table", _SAVE_AS),
     "docx": ("this is a Word document, not a table", _SAVE_AS),
@@ -443,6 +446,9 @@ def _refuse_other_formats(data: bytes, file: str) -> None:
                              file=file, hint="remove any password and save it as .xlsx or CSV")
     if data.startswith(b"%PDF"):
         raise InputFileError("this is a PDF, not a table", file=file, hint="export the table as .xlsx or CSV")
+    if data.startswith(b"\x1f\x8b"):
+        raise InputFileError("this is a compressed (gzip) file, not a table", file=file,
+                             hint="unpack it and import the file inside")
 
 
 def _check_zip(data: bytes, file: str) -> None:
@@ -485,7 +491,7 @@ def _check_zip(data: bytes, file: str) -> None:
                     f"(more than {MAX_ZIP_RATIO}:1), as in a zip bomb", file=file, hint=_SAVE_AS)
         names = {info.filename for info in infos}
     kind = _zip_kind(data)
-    if kind in ("ods", "odf", "docx", "pptx"):
+    if kind in ("ods", "odf", "docx", "pptx", "xlsb"):
         message, hint = _FOREIGN[kind]
         raise InputFileError(f"{where}: {message.removeprefix('this is ')}", file=file, hint=hint)
     if "[Content_Types].xml" not in names or kind != "xlsx":
@@ -539,8 +545,8 @@ def _read_workbook(data: bytes, file: str, *, is_header, sheet: str | None):
     _check_zip(data, file)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for broken files
-        raise InputFileError(f"cannot open the workbook: {type(exc).__name__}: {exc}", file=file) from None
+    except Exception as exc:  # openpyxl raises many types for broken files (and defusedxml's for entities)
+        raise InputFileError(f"cannot open the workbook: {_first_line(exc)}", file=file, hint=_SAVE_AS) from None
     budget = [MAX_SHEET_CELLS]
     try:
         return _pick_sheet(book, file, is_header=is_header, sheet=sheet, budget=budget)
@@ -550,10 +556,19 @@ def _read_workbook(data: bytes, file: str, *, is_header, sheet: str | None):
         raise InputFileError(f"cannot read the workbook: it is too large or too deeply nested ({type(exc).__name__})",
                              file=file, hint=_SAVE_AS) from None
     except Exception as exc:  # malformed sheet XML surfaces while rows are parsed
-        raise InputFileError(f"cannot read the workbook: {type(exc).__name__}: {exc}", file=file,
-                             hint=_SAVE_AS) from None
+        raise InputFileError(f"cannot read the workbook: {_first_line(exc)}", file=file, hint=_SAVE_AS) from None
     finally:
         book.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of the innermost cause (openpyxl wraps what defusedxml or zipfile said)."""
+    seen = {id(exc)}
+    while (inner := exc.__cause__ or exc.__context__) is not None and id(inner) not in seen:
+        seen.add(id(inner))
+        exc = inner
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 def _pick_sheet(book, file: str, *, is_header, sheet: str | None, budget: list[int]):
