@@ -641,3 +641,31 @@ def test_cli_failures_on_hostile_files_are_one_line(project, tmp_path):
     proc = cli_import(project, hidden, "--sheet", "Data")
     assert proc.returncode == 0, proc.stderr
     assert verify(project / "data/raw/user/population_forecast/t.csv").get("sheet") == "Data"
+
+
+HOSTILE_CELLS = ["inf", "1e400", "9" * 25, "\x1b[2J\u2028x", "2020-13-01", "nan", "", "x" * 5000]
+
+
+def test_hostile_cells_in_every_dataset_give_one_line_errors(tmp_path):
+    """Every dataset's template with one cell replaced: read, or a one-line DigimotorError."""
+    from digimotor import datasets
+    from digimotor.errors import DigimotorError
+    from digimotor.importer import write_template
+
+    failures = []
+    for name in datasets.names():
+        template = write_template(name, tmp_path, formats=("csv",))[0]
+        header, example = (line.split(";") for line in template.read_text(encoding="utf-8-sig").splitlines()[:2])
+        for position, column in enumerate(header):
+            for value in HOSTILE_CELLS:
+                cells = [*example[:position], value, *example[position + 1:]]
+                path = tmp_path / f"{name}.csv"
+                path.write_text(";".join(header) + "\n" + ";".join(cells) + "\n", encoding="utf-8")
+                try:
+                    read_for_dataset(datasets.get(name), path)
+                except DigimotorError as exc:
+                    if not str(exc).isprintable():
+                        failures.append((name, column, value, str(exc)))
+                except Exception as exc:  # noqa: BLE001 - what the test looks for
+                    failures.append((name, column, value, f"{type(exc).__name__}: {exc}"))
+    assert failures == []
