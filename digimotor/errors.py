@@ -7,29 +7,33 @@ an ordinary exception.
 
 from __future__ import annotations
 
-import re
+import unicodedata
 
-# Characters that would break a one-line message or change what a terminal shows: C0/C1
-# controls (tab excepted), line and paragraph separators, zero-width and bidi controls, and
-# lone surrogates (undecodable bytes of a file name), which cannot even be printed.
-_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r"}
 
 
+def _escape(char: str) -> str:
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def printable(text: str) -> str:
-    """``text`` with control and invisible characters escaped as in ``repr`` (``\\x1b``, ``\\u2028``).
+    """``text`` with control and invisible characters escaped as ``repr`` does (``\\x1b``, ``\\u2028``).
 
-    Applied to every message and hint, so a cell or file name from a user's file can neither
-    split an error over several lines nor send escape sequences to the terminal.
+    Escaped: every character Python does not count as printable (C0/C1 controls, line and
+    paragraph separators, zero-width, bidi and other format characters, private-use and
+    unassigned code points, lone surrogates from undecodable file names) except the tab and
+    spaces (a no-break space stays as it is). Applied to every message and hint, so a cell or
+    file name from a user's file can neither split an error over several lines nor send
+    escape sequences to the terminal.
     """
-    def escape(match: re.Match[str]) -> str:
-        char = match.group()
-        if char in _NAMED:
-            return _NAMED[char]
-        code = ord(char)
-        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-    return _UNSAFE.sub(escape, text)
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() or c == "\t" or unicodedata.category(c) == "Zs" else _escape(c) for c in text
+    )
 
 
 class DigimotorError(Exception):

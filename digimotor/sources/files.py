@@ -470,7 +470,7 @@ def _check_zip(data: bytes, file: str) -> None:
         raise InputFileError(f"{where}: it is not an .xlsx workbook (not a zip archive)", file=file, hint=_SAVE_AS)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise InputFileError(f"{where}: the zip archive is damaged or cut short ({exc})", file=file,
                              hint="save or download the workbook again") from None
     with archive:

@@ -270,7 +270,8 @@ def _tabular(path: Path, spec: DatasetSpec, sheet: str | None) -> pd.DataFrame:
     if year_cols:
         ids = [c for c in raw.columns if c not in year_cols]
         attrs = dict(raw.attrs)
-        raw = raw[~raw.apply(lambda row: _is_note_row(row, ids, year_cols), axis=1)]
+        if not raw.empty:  # apply() on no rows gives a frame, not a mask
+            raw = raw[~raw.apply(lambda row: _is_note_row(row, ids, year_cols), axis=1)]
         long = raw.melt(id_vars=ids, value_vars=year_cols, var_name="year", value_name=value_col)
         long = long.sort_values([ROW, "year"], kind="stable").reset_index(drop=True)
         long.attrs.update(attrs)
