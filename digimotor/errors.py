@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 
 _NAMED = {"\n": "\\n", "\r": "\\r"}
+MAX_SHOWN = 2000  # characters of a message (and of a hint): a cell of a megabyte is not echoed whole
 
 
 def _escape(char: str) -> str:
@@ -36,6 +37,14 @@ def printable(text: str) -> str:
     )
 
 
+def _clip(text: str) -> str:
+    """Cut the middle out of an over-long text, keeping its start (where) and end (what)."""
+    if len(text) <= MAX_SHOWN:
+        return text
+    head, tail = MAX_SHOWN * 2 // 3, MAX_SHOWN // 3
+    return f"{text[:head]} … ({len(text) - head - tail} characters more) … {text[-tail:]}"
+
+
 class DigimotorError(Exception):
     """Base class: a problem with input, data or parameters that the user can fix.
 
@@ -48,8 +57,8 @@ class DigimotorError(Exception):
     """
 
     def __init__(self, message: str, hint: str | None = None) -> None:
-        message = printable(str(message))
-        hint = None if hint is None else printable(str(hint))
+        message = _clip(printable(str(message)))
+        hint = None if hint is None else _clip(printable(str(hint)))
         self.message = message
         self.hint = hint
         super().__init__(message if not hint else f"{message} — {hint}")

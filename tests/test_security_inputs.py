@@ -514,6 +514,15 @@ def test_control_characters_are_shown_escaped(char):
     assert text == "Åmål" + ascii(char)[1:-1] + "[31m\ttab"  # escaped as repr does; a tab stays
 
 
+def test_a_huge_cell_is_not_echoed_whole(tmp_path):
+    path = tmp_path / "huge_cell.csv"
+    path.write_text(f"Kommun;År;Folkmängd\n{'x' * 100_000};2019;1\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as info:
+        read(path)
+    text = one_line(info.value)
+    assert len(text) < 5000 and "characters more)" in text and "row 2, column 'Kommun'" in text
+
+
 def test_control_characters_in_cells_and_headers_never_reach_the_message_raw(tmp_path):
     with pytest.raises(InputFileError) as info:
         conform_text(tmp_path, "1;;;;1;a\x1b[2J\u2028\x7f\n")
