@@ -362,7 +362,7 @@ def read_rows(
         raise InputFileError(
             "old Excel .xls files are not supported", file=file, hint="save the sheet as .xlsx or CSV"
         )
-    if not data.strip():
+    if not data or data.isspace():  # no stripped copy of a large file
         raise InputFileError("the file is empty", file=file)
     _refuse_other_formats(data, file)
     if sheet is not None:
@@ -540,7 +540,7 @@ def _read_workbook(data: bytes, file: str, *, is_header, sheet: str | None):
         import openpyxl
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise InputFileError("reading .xlsx needs openpyxl", file=file) from exc
-    if not data.strip():
+    if not data or data.isspace():  # no stripped copy of a large file
         raise InputFileError("the file is empty", file=file)
     _check_zip(data, file)
     try:
