@@ -46,6 +46,8 @@ _RESERVED_STEMS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), 
 _NA_TEXT = {"", "na", "n/a", "nan", "none", "null", ".."}
 _TRUE = {"1", "ja", "j", "yes", "y", "true", "sant", "x"}
 _FALSE = {"0", "nej", "n", "no", "false", "falskt"}
+# A date column takes YYYY-MM-DD, optionally with a time of day (dropped) as spreadsheets export it.
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?))?")
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,11 @@ class Column:
     ``dtype`` is one of ``str``, ``int``, ``float``, ``year``, ``municipality`` (a name or
     code, stored as the 4-character SCB code; synthetic data's pseudonyms such as
     "Kommun 01" are kept as they are), ``category`` (one of ``allowed``), ``date``
-    (ISO ``YYYY-MM-DD``) or ``bool`` (ja/nej, yes/no, 1/0). ``aliases`` are other header
-    texts accepted on import (Swedish and English); matching ignores case and diacritics.
+    (ISO ``YYYY-MM-DD``, optionally followed by a time of day after a space or ``T``, which
+    is dropped; nothing else) or ``bool`` (ja/nej, yes/no, 1/0). ``int`` and ``year`` are
+    read exactly within the 64-bit range; numbers that are not finite (``inf``) are errors,
+    never compared with ``min``/``max``. ``aliases`` are other header texts accepted on
+    import (Swedish and English); matching ignores case and diacritics.
     """
 
     name: str
@@ -325,10 +330,32 @@ def _apply_dtypes(frame: pd.DataFrame, spec: DatasetSpec) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------
 
 
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+_INTEGER = re.compile(r"[-+]?\d+")
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+_EXACT_FLOAT = 2**53  # whole numbers from here on are not all exact as floats
+
+
+def _number_text(value: object) -> str:
+    """A number as written in a Swedish file, normalised for :func:`float`/:func:`int`."""
+    text = str(value).strip()
+    text = (
+        text.replace("\u2212", "-").replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    )
+    text = text.removesuffix("%")
+    if "," in text and "." in text:
+        text = text.replace(".", "").replace(",", ".")
+    else:
+        text = text.replace(",", ".")
+    return text
+
+
 def parse_number(value: object) -> float | None:
     """Parse a number as Swedish files write it: ``1 234,5``, ``-3,4``, ``58 %``, ``−2`` …
 
-    Returns ``None`` for empty cells; raises ``ValueError`` for text that is not a number.
+    Returns ``None`` for empty cells (and a float NaN from a workbook); raises
+    ``ValueError`` for text that is not a number and for numbers that are not finite
+    (``inf``, ``1e999``): those are never compared with a column's range.
     A comma is a decimal separator; spaces (also non-breaking) separate thousands.
     """
     if value is None:
@@ -338,21 +365,57 @@ def parse_number(value: object) -> float | None:
     if isinstance(value, (int, float)):
         if isinstance(value, float) and math.isnan(value):
             return None
-        return float(value)
-    text = str(value).strip()
-    if text.casefold() in _NA_TEXT:
-        return None
-    text = (
-        text.replace("\u2212", "-").replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    )
-    text = text.removesuffix("%")
-    if "," in text and "." in text:
-        text = text.replace(".", "").replace(",", ".")
+        try:
+            number = float(value)
+        except OverflowError:
+            raise ValueError(f"{value} is too large to be a number here") from None
     else:
-        text = text.replace(",", ".")
-    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", text):
-        raise ValueError(f"'{value}' is not a number")
-    return float(text)
+        text = str(value).strip()
+        if text.casefold() in _NA_TEXT:
+            return None
+        text = _number_text(text)
+        if not _NUMBER.fullmatch(text):
+            raise ValueError(f"'{value}' is not a number")
+        number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"'{value}' is not a finite number")
+    return number
+
+
+def parse_integer(value: object) -> int | None:
+    """Parse a whole number exactly (never through a float), within the 64-bit range.
+
+    Accepts what :func:`parse_number` accepts when the value is whole (``12 600``,
+    ``12600,0``); returns ``None`` for empty cells. Raises ``ValueError`` for a fraction,
+    for a number outside -2**63 .. 2**63-1, and for a whole number written with decimals or
+    an exponent that is too large for a float to hold exactly (2**53 and above).
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("a truth value is not a number")
+    number: int | None = None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().casefold() not in _NA_TEXT:
+        text = _number_text(value)
+        if _INTEGER.fullmatch(text):
+            if len(text.lstrip("+-").lstrip("0")) > 19:
+                raise ValueError(f"'{value.strip()}' is beyond the 64-bit integer range")
+            number = int(text)
+    if number is None:
+        real = parse_number(value)
+        if real is None:
+            return None
+        if real != int(real):
+            raise ValueError(f"'{value}' is not a whole number")
+        if abs(real) >= _EXACT_FLOAT:
+            raise ValueError(f"'{value}' is too large to be read exactly; write it as a whole number without "
+                             "decimals or exponent")
+        number = int(real)
+    if not INT64_MIN <= number <= INT64_MAX:
+        raise ValueError(f"'{value}' is beyond the 64-bit integer range")
+    return number
 
 
 def _match_headers(frame_columns: Sequence[str], spec: DatasetSpec) -> dict[str, str]:
@@ -463,7 +526,7 @@ def conform(raw: pd.DataFrame, spec: DatasetSpec, file: str, *, within: Sequence
             if result is None:
                 try:
                     result = (True, _parse_cell(value, col, within, exact_names))
-                except (ValueError, UnknownRegionError) as exc:
+                except (ValueError, ArithmeticError, UnknownRegionError) as exc:
                     result = (False, str(exc))
                 if key is not None:
                     cache[key] = result
@@ -541,15 +604,12 @@ def _parse_cell(value: object, col: Column, within: Sequence[str] | None, exact_
             raise ValueError("the value is missing")
         return None
     if col.dtype in ("int", "float", "year"):
-        number = parse_number(value)
+        number = parse_integer(value) if col.dtype in ("int", "year") else parse_number(value)
         if number is None:
             if col.required:
                 raise ValueError("the value is missing")
             return None
         if col.dtype in ("int", "year"):
-            if number != int(number):
-                raise ValueError(f"'{value}' is not a whole number")
-            number = int(number)
             if col.dtype == "year" and not 1900 <= number <= 2100:
                 raise ValueError(f"{number} is not a plausible year")
         low = col.min if col.min is not None else -math.inf
@@ -581,8 +641,13 @@ def _parse_cell(value: object, col: Column, within: Sequence[str] | None, exact_
 
         if hasattr(value, "date") and not isinstance(value, str):
             return value.date().isoformat()  # a datetime from a workbook
+        match = _DATE.fullmatch(text)
         try:
-            return dt.date.fromisoformat(text[:10]).isoformat()
+            if match is None:
+                raise ValueError
+            if match[2]:
+                dt.time.fromisoformat(match[2])
+            return dt.date.fromisoformat(match[1]).isoformat()
         except ValueError:
             raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
     return text

@@ -7,6 +7,43 @@ an ordinary exception.
 
 from __future__ import annotations
 
+import unicodedata
+
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+MAX_SHOWN = 2000  # characters of a message (and of a hint): a cell of a megabyte is not echoed whole
+
+
+def _escape(char: str) -> str:
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with control and invisible characters escaped as ``repr`` does (``\\x1b``, ``\\u2028``).
+
+    Escaped: every character Python does not count as printable (C0/C1 controls, line and
+    paragraph separators, zero-width, bidi and other format characters, private-use and
+    unassigned code points, lone surrogates from undecodable file names) except the tab and
+    spaces (a no-break space stays as it is). Applied to every message and hint, so a cell or
+    file name from a user's file can neither split an error over several lines nor send
+    escape sequences to the terminal.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() or c == "\t" or unicodedata.category(c) == "Zs" else _escape(c) for c in text
+    )
+
+
+def _clip(text: str) -> str:
+    """Cut the middle out of an over-long text, keeping its start (where) and end (what)."""
+    if len(text) <= MAX_SHOWN:
+        return text
+    head, tail = MAX_SHOWN * 2 // 3, MAX_SHOWN // 3
+    return f"{text[:head]} … ({len(text) - head - tail} characters more) … {text[-tail:]}"
+
 
 class DigimotorError(Exception):
     """Base class: a problem with input, data or parameters that the user can fix.
@@ -23,6 +60,8 @@ class DigimotorError(Exception):
     exit_code = 2
 
     def __init__(self, message: str, hint: str | None = None) -> None:
+        message = _clip(printable(str(message)))
+        hint = None if hint is None else _clip(printable(str(hint)))
         self.message = message
         self.hint = hint
         super().__init__(message if not hint else f"{message} — {hint}")

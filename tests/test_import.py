@@ -134,6 +134,36 @@ def test_parse_number_rejects_text():
         parse_number("tolv")
 
 
+@pytest.mark.parametrize("text", ["inf", "-inf", "Infinity", "1e999", "-1e400", float("inf"), 10**400])
+def test_parse_number_rejects_what_is_not_finite(text):
+    with pytest.raises(ValueError):
+        parse_number(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("12 600", 12600), ("12600,0", 12600), ("−3", -3), (12600.0, 12600), ("9 223 372 036 854 775 807", 2**63 - 1),
+     ("9007199254740993", 2**53 + 1), ("", None), ("nan", None)],
+)
+def test_parse_integer_is_exact(text, value):
+    from digimotor.datasets import parse_integer
+
+    assert parse_integer(text) == value
+
+
+def test_import_records_the_sheet_it_read_and_skips_hidden_ones(project, tmp_path):
+    path = tmp_path / "befolkning.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        pd.DataFrame({"Kommun": ["Tanum"], "År": [2019], "Folkmängd": [1]}).to_excel(writer, sheet_name="Gammal",
+                                                                                    index=False)
+        pd.DataFrame({"Kommun": ["Tanum"], "År": [2019], "Folkmängd": [12_300]}).to_excel(writer, sheet_name="Data",
+                                                                                         index=False)
+        writer.book["Gammal"].sheet_state = "hidden"
+    target = import_file("population_forecast", path, name="tanum")
+    assert verify(target).get("sheet") == "Data"
+    assert load("population_forecast", "tanum")["population"].tolist() == [12_300]
+
+
 def test_duplicates_detected_when_an_optional_key_column_is_empty(tmp_path):
     """An empty optional key column must not break duplicate detection (NA equals NA here)."""
     from digimotor.datasets import Column, DatasetSpec, conform

@@ -26,6 +26,8 @@ def read(name):
         ("utf8_bom_comma.csv", {("1492", 2019): 12600, ("1487", 2019): 39600, ("1439", 2019): 6600}),
         ("units_row.csv", {("1435", 2019): 12800, ("1435", 2030): 13300}),
         ("excel_unicode.txt", {("1421", 2019): 15200}),
+        ("utf16le_no_bom.txt", {("1421", 2019): 15200}),
+        ("utf16be_no_bom.txt", {("1421", 2019): 15200}),
         ("english_header.csv", {("1435", 2019): 12800}),
         ("several_sheets.xlsx", {("1492", 2019): 12600, ("1487", 2019): 39600}),
     ],
@@ -51,6 +53,9 @@ def test_units_row_is_recorded_and_sheet_is_found():
         ("fractional_population.csv", 2, "Folkmängd", "not a whole number"),
         ("extra_values.csv", 2, None, "4 values but the header names 3"),
         ("formula_injection.csv", 2, "Kommun", "not a Swedish municipality"),
+        ("big_integer.csv", 3, "Folkmängd", "'99999999999999999999' is beyond the 64-bit integer range"),
+        ("infinite_population.csv", 2, "Folkmängd", "'1e999' is not a finite number"),
+        ("control_characters.csv", 2, "Kommun", "'Åmål\\x1b[2J\\x07' is not a Swedish municipality"),
     ],
 )
 def test_bad_files_name_file_row_and_column(name, row, column, text):
@@ -73,12 +78,27 @@ def test_bad_files_name_file_row_and_column(name, row, column, text):
         ("workbook_named.csv", "rename it to .xlsx"),
         ("truncated.xlsx", "cannot open the workbook"),
         ("broken_quote.csv", "row 2: a quote (\") opened in this row is never closed"),
+        ("opendocument.ods", "OpenDocument spreadsheets (.ods) are not read — save it as .xlsx or CSV"),
+        ("hidden_sheet.xlsx", "the data are on the hidden sheet 'Data', which is not read unless named"),
     ],
 )
 def test_unreadable_files_fail_clearly(name, text):
     with pytest.raises(InputFileError) as info:
         read(name)
     assert text in str(info.value)
+
+
+def test_hidden_sheet_is_read_when_named():
+    frame = read_for_dataset(SPEC, MESSY / "hidden_sheet.xlsx", sheet="Data")
+    assert {(r.municipality_code, r.year): r.population for r in frame.itertuples()} == {("1492", 2019): 12600}
+    assert frame.attrs["sheet"] == "Data" and frame.attrs["sheet_hidden"] is True
+
+
+def test_messages_are_one_printable_line():
+    with pytest.raises(InputFileError) as info:
+        read("control_characters.csv")
+    text = str(info.value)
+    assert "\x1b" not in text and "\x07" not in text and "\n" not in text
 
 
 def test_missing_file_and_folder(tmp_path):

@@ -8,7 +8,9 @@ A document whose text cannot be had is *reported*, never counted as zero:
 ================  =====================================================================
 ``ok``            the text was read
 ``no_text_layer`` a PDF whose pages carry no text (a scan): needs OCR before counting
-``unreadable``    a damaged or encrypted file, or a text file that is not text
+``unreadable``    a damaged or encrypted file, a text file that is not text, or anything
+                  the shared input check refuses (a pipe, a device, a file over the size
+                  limit: see :func:`digimotor.sources.files.open_input`)
 ``unsupported``   another format (``.docx``, ``.xlsx`` …): save it as PDF or text
 ================  =====================================================================
 
@@ -46,11 +48,24 @@ def _municipality_of(path: Path, folder: Path) -> tuple[str | None, str]:
         return None, text
 
 
+def _read(path: Path) -> tuple[bytes | None, str]:
+    """The bytes of ``path`` through the shared input check, or None and why it was refused."""
+    from ..errors import InputFileError, printable
+    from .files import read_input_bytes
+
+    try:
+        return read_input_bytes(path), ""
+    except InputFileError as exc:
+        return None, exc.message.removeprefix(f"{printable(str(exc.file))}: ")
+
+
 def read_text_file(path: Path) -> tuple[str, str, str]:
     """Return (status, text, reason) for a plain-text file."""
     from .files import decode_bytes
 
-    data = path.read_bytes()
+    data, refused = _read(path)
+    if data is None:
+        return "unreadable", "", refused
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "unreadable", "", "binary content in a text file"
     try:
@@ -62,14 +77,18 @@ def read_text_file(path: Path) -> tuple[str, str, str]:
 
 def read_pdf(path: Path) -> tuple[str, str, str, int | None]:
     """Return (status, text, reason, pages) for a PDF, using :mod:`pypdf`."""
+    import io
     import logging
 
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
+    data, refused = _read(path)
+    if data is None:
+        return "unreadable", "", refused, None
     try:
-        reader = PdfReader(path)
+        reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
                 reader.decrypt("")
@@ -113,7 +132,9 @@ def read_documents(folder: str | Path) -> pd.DataFrame:
     if not folder.is_dir():
         raise DigimotorError(f"{folder} is not a folder", hint="give the folder that holds the plans")
     rows = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    # Not only regular files: a pipe, device or link to one is listed as unreadable (with the
+    # reason from the shared input check), never opened.
+    for path in sorted(p for p in folder.rglob("*") if not p.is_dir()):
         if any(part.startswith(".") for part in path.relative_to(folder).parts):
             continue
         suffix = path.suffix.lower()

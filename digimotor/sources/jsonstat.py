@@ -43,11 +43,15 @@ def load_json_bytes(data: bytes, file: str) -> Any:
         raise InputFileError(f"the JSON is not UTF-8 (byte {exc.start})", file=file) from None
     try:
         return json.loads(text)
+    except RecursionError:
+        raise InputFileError("the JSON is nested too deeply to be a table", file=file) from None
     except json.JSONDecodeError as exc:
         truncated = exc.pos >= len(text.rstrip()) - 1
         what = "the JSON ends too early (a truncated download?)" if truncated else f"broken JSON: {exc.msg}"
         raise InputFileError(what, file=file, row=exc.lineno,
                              hint="download the file again" if truncated else None) from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise InputFileError(f"broken JSON: {exc}", file=file) from None
 
 
 def is_jsonstat2(doc: Any) -> bool:
@@ -202,11 +206,11 @@ def parse_pxweb_json(doc: dict, file: str) -> pd.DataFrame:
 
 def read_pxweb_file(path: str | Path) -> pd.DataFrame:
     """Read a ``.json`` file that holds json-stat2 or PxWeb v1 json; return the long frame."""
+    from .files import read_input_bytes
+
     path = Path(path)
     file = str(path)
-    if not path.exists():
-        raise InputFileError("the file does not exist", file=file)
-    doc = load_json_bytes(path.read_bytes(), file)
+    doc = load_json_bytes(read_input_bytes(path), file)  # a regular file within the size limit
     if is_jsonstat2(doc):
         return parse_jsonstat2(doc, file)
     if isinstance(doc, dict) and isinstance(doc.get("dataset"), dict):

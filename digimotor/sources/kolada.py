@@ -96,10 +96,11 @@ def read_kolada(path: Path, spec: DatasetSpec, **options: Any) -> pd.DataFrame:
         from ..datasets import header_matcher
 
         return read_rows(path, is_header=header_matcher(spec), sheet=options.get("sheet"))
+    from .files import read_input_bytes
     from .jsonstat import load_json_bytes
 
     file = str(path)
-    items = check_envelope(load_json_bytes(path.read_bytes(), file), file)
+    items = check_envelope(load_json_bytes(read_input_bytes(path), file), file)
     rows = data_rows(items, file)
     frame = pd.DataFrame(rows, columns=["kpi", "municipality", "period", "value", ROW]).rename(
         columns={"municipality": "municipality_code", "period": "year"})

@@ -229,11 +229,11 @@ def parse_px(text: str, file: str, *, lang: str | None = None) -> pd.DataFrame:
 
 def read_px(path: str | Path, *, lang: str | None = None) -> pd.DataFrame:
     """Read a ``.px`` file (see :func:`parse_px`)."""
+    from .files import read_input_bytes
+
     path = Path(path)
     file = str(path)
-    if not path.exists():
-        raise InputFileError("the file does not exist", file=file)
-    data = path.read_bytes()
+    data = read_input_bytes(path)  # a regular file within the size limit
     if not data.strip():
         raise InputFileError("the file is empty", file=file)
     text, _codec = decode_px(data, file)

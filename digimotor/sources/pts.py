@@ -77,8 +77,12 @@ def mapping_for(path: Path, mapping: dict | None = None) -> tuple[dict, str]:
         return _validated(mapping, "argument"), "argument"
     declared = path.with_name(path.name + MAPPING_SUFFIX)
     if declared.exists():
+        from .files import read_input_bytes
+
         try:
-            loaded = yaml.safe_load(declared.read_text(encoding="utf-8")) or {}
+            loaded = yaml.safe_load(read_input_bytes(declared).decode("utf-8")) or {}
+        except UnicodeDecodeError:
+            raise InputFileError("the column mapping is not UTF-8 text", file=str(declared)) from None
         except yaml.YAMLError as exc:
             raise InputFileError(f"the column mapping is not valid YAML: {exc}", file=str(declared)) from None
         return _validated(loaded, str(declared)), declared.name

@@ -106,14 +106,14 @@ def age_bounds(label: str) -> tuple[int, int | None]:
 
 
 def _check_by_age(frame: pd.DataFrame, file: str) -> None:
-    for row in frame.itertuples():
+    for number, row in zip(frame[ROW], frame.itertuples(), strict=True):  # itertuples renames __row__
         try:
             age_label(row.age_group)
         except ValueError as exc:
-            raise InputFileError(str(exc), file=file, row=int(getattr(row, ROW)), column="age_group") from None
+            raise InputFileError(str(exc), file=file, row=int(number), column="age_group") from None
         if not re.fullmatch(r"\d{2}|\d{4}", str(row.region_code)):
             raise InputFileError(f"'{row.region_code}' is not an SCB region code (00, 14, 1460 …)",
-                                 file=file, row=int(getattr(row, ROW)), column="region_code")
+                                 file=file, row=int(number), column="region_code")
 
 
 def _check_projection(frame: pd.DataFrame, file: str) -> None:
@@ -121,15 +121,15 @@ def _check_projection(frame: pd.DataFrame, file: str) -> None:
     if len(vintages) > 1:
         raise InputFileError(f"one snapshot holds one projection edition; found vintages {', '.join(vintages)}",
                              file=file, column="vintage", hint="import each edition as its own snapshot")
-    for row in frame.itertuples():
+    for number, row in zip(frame[ROW], frame.itertuples(), strict=True):  # itertuples renames __row__
         if not re.fullmatch(r"\d{4}", str(row.vintage)):
             raise InputFileError(f"vintage '{row.vintage}' is not a year (the edition, e.g. 2020)",
-                                 file=file, row=int(getattr(row, ROW)), column="vintage")
+                                 file=file, row=int(number), column="vintage")
         if str(row.age_group) != "total":
             try:
                 age_label(row.age_group)
             except ValueError as exc:
-                raise InputFileError(str(exc), file=file, row=int(getattr(row, ROW)), column="age_group") from None
+                raise InputFileError(str(exc), file=file, row=int(number), column="age_group") from None
 
 
 # ---------------------------------------------------------------------------------------
@@ -270,7 +270,8 @@ def _tabular(path: Path, spec: DatasetSpec, sheet: str | None) -> pd.DataFrame:
     if year_cols:
         ids = [c for c in raw.columns if c not in year_cols]
         attrs = dict(raw.attrs)
-        raw = raw[~raw.apply(lambda row: _is_note_row(row, ids, year_cols), axis=1)]
+        if not raw.empty:  # apply() on no rows gives a frame, not a mask
+            raw = raw[~raw.apply(lambda row: _is_note_row(row, ids, year_cols), axis=1)]
         long = raw.melt(id_vars=ids, value_vars=year_cols, var_name="year", value_name=value_col)
         long = long.sort_values([ROW, "year"], kind="stable").reset_index(drop=True)
         long.attrs.update(attrs)
