@@ -18,7 +18,7 @@ from .atomic import write_bytes
 from .config import raw_dir
 from .datasets import DatasetSpec, check_snapshot_name, conform, get, header_matcher, to_tidy_csv
 from .errors import DigimotorError
-from .provenance import sha256_file, write_snapshot
+from .provenance import write_snapshot
 
 
 def default_snapshot_name(file: str | Path) -> str:
@@ -105,12 +105,14 @@ def import_file(
         "licence": licence or "as the user's file (not stated)",
         "citation": citation or "",
         "original_file": Path(file).name,
-        "original_sha256": sha256_file(file),
+        "original_sha256": _original_sha256(file),
         "rows": int(len(frame)),
         "columns": [c.name for c in spec.columns],
     }
     if frame.attrs.get("sheet"):
         fields["sheet"] = frame.attrs["sheet"]
+    if frame.attrs.get("sheets_skipped_hidden"):
+        fields["sheets_skipped_hidden"] = list(frame.attrs["sheets_skipped_hidden"])
     if callable(spec.extra.get("sidecar_fields")):  # dataset-specific facts, e.g. a cost definition
         fields.update(spec.extra["sidecar_fields"](frame))
     fields.update(extra or {})
@@ -161,3 +163,16 @@ def write_template(dataset: str, folder: str | Path = ".", *, formats: Sequence[
                 doc.to_excel(writer, sheet_name="columns", index=False)
         written.append(target)
     return written
+
+
+def _original_sha256(file: str | Path) -> str:
+    """SHA-256 of the user's file, read through the same checks as the import (never a pipe)."""
+    import hashlib
+
+    from .sources.files import open_input
+
+    digest = hashlib.sha256()
+    with open_input(file) as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -35,6 +35,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..config import project_root
     from ..importer import import_file
+    from ..provenance import verify
 
     target = import_file(
         args.dataset, args.file, name=args.name, kind=args.kind, sheet=args.sheet,
@@ -42,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
         replace=args.replace,
     )
     name = target.stem
-    print(f"imported {args.file} as {target.relative_to(project_root())}")
+    sheet = verify(target).get("sheet")
+    read = f" (sheet '{sheet}')" if sheet else ""
+    print(f"imported {args.file}{read} as {target.relative_to(project_root())}")
     print(f"use it with: digimotor reproduce -p source={name}  (or source=\"{name}\" in a notebook)")
     return 0
