@@ -427,6 +427,10 @@ def conform(raw: pd.DataFrame, spec: DatasetSpec, file: str, *, within: Sequence
         )
     by_target = {target: header for header, target in mapping.items()}
     raw = _drop_units_row(raw, spec, by_target)
+    # A län/county column the spec does not use settles names that exist in two counties.
+    from .regions import is_county_header
+
+    county_header = next((h for h in raw.columns if h != ROW and h not in mapping and is_county_header(h)), None)
     problems = _Problems(file)
     out: dict[str, list[Any]] = {ROW: list(raw[ROW])}
     for col in spec.columns:
@@ -442,16 +446,17 @@ def conform(raw: pd.DataFrame, spec: DatasetSpec, file: str, *, within: Sequence
         exact_names = col.dtype == "municipality" and any(
             isinstance(v, str) and not v.isascii() for v in raw[header]
         )
-        for row_number, value in zip(raw[ROW], raw[header], strict=True):
+        counties = raw[county_header] if county_header and col.dtype == "municipality" else [None] * len(raw)
+        for row_number, value, county in zip(raw[ROW], raw[header], counties, strict=True):
             try:
-                key: object = (type(value), value)
+                key: object = (type(value), value, county)
                 hash(key)
             except TypeError:
                 key = None
             result = cache.get(key) if key is not None else None
             if result is None:
                 try:
-                    result = (True, _parse_cell(value, col, within, exact_names))
+                    result = (True, _parse_cell(value, col, within, exact_names, county))
                 except (ValueError, UnknownRegionError) as exc:
                     result = (False, str(exc))
                 if key is not None:
@@ -520,7 +525,9 @@ def _drop_units_row(raw: pd.DataFrame, spec: DatasetSpec, by_target: dict[str, s
     return trimmed
 
 
-def _parse_cell(value: object, col: Column, within: Sequence[str] | None, exact_names: bool = False) -> Any:
+def _parse_cell(
+    value: object, col: Column, within: Sequence[str] | None, exact_names: bool = False, county: object = None
+) -> Any:
     from .regions import resolve_municipality
 
     text = None if value is None else str(value).strip()
@@ -551,7 +558,8 @@ def _parse_cell(value: object, col: Column, within: Sequence[str] | None, exact_
 
         if is_pseudonym(text):  # synthetic example units keep their pseudonym
             return text
-        return resolve_municipality(text, within=within, exact_names=exact_names)
+        county = None if county is None or (isinstance(county, float) and math.isnan(county)) else county
+        return resolve_municipality(text, within=within, exact_names=exact_names, county=county)
     if col.dtype == "category":
         allowed = {fold(a): a for a in col.allowed or ()}
         key = fold(text)
