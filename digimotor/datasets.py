@@ -314,11 +314,19 @@ def _apply_dtypes(frame: pd.DataFrame, spec: DatasetSpec) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------
 
 
-def parse_number(value: object) -> float | None:
-    """Parse a number as Swedish files write it: ``1 234,5``, ``-3,4``, ``58 %``, ``−2`` …
+_DASHES = {"-", "\u2013", "\u2014", "\u2212"}  # hyphen, en dash, em dash, minus sign
+_SPACES = ("\u00a0", "\u202f", "\u2009", "\u2007", "\u200a", " ")  # no-break, narrow, thin, figure, hair
+DASH_MEANINGS = ("missing", "zero")
 
-    Returns ``None`` for empty cells; raises ``ValueError`` for text that is not a number.
-    A comma is a decimal separator; spaces (also non-breaking) separate thousands.
+
+def parse_number(value: object, *, dash: str = "missing") -> float | None:
+    """Parse a number as Swedish files write it: ``1 234,5``, ``−3,4``, ``–3,4``, ``45,3 %`` …
+
+    Returns ``None`` for empty cells and SCB's ``..`` (uppgift saknas); raises ``ValueError``
+    for text that is not a number. A comma is a decimal separator; spaces (also no-break,
+    narrow no-break, thin and figure spaces) separate thousands; the minus sign U+2212 and
+    the en dash are minus signs. A lone dash ("-", "–", "—") is ``None`` or ``0.0`` as
+    ``dash`` says ("missing" or "zero"; take it from the source's legend).
     """
     if value is None:
         return None
@@ -331,9 +339,11 @@ def parse_number(value: object) -> float | None:
     text = str(value).strip()
     if text.casefold() in _NA_TEXT:
         return None
-    text = (
-        text.replace("\u2212", "-").replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    )
+    if text in _DASHES:
+        return 0.0 if dash == "zero" else None
+    text = text.replace("\u2212", "-").replace("\u2013", "-")
+    for space in _SPACES:
+        text = text.replace(space, "")
     text = text.removesuffix("%")
     if "," in text and "." in text:
         text = text.replace(".", "").replace(",", ".")
@@ -342,6 +352,14 @@ def parse_number(value: object) -> float | None:
     if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", text):
         raise ValueError(f"'{value}' is not a number")
     return float(text)
+
+
+def _missing_marker(value: object) -> str | None:
+    """The marker a cell uses for a missing or zero value ("..", "–"), or None."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    return text if text == ".." or text in _DASHES else None
 
 
 def _match_headers(frame_columns: Sequence[str], spec: DatasetSpec) -> dict[str, str]:
@@ -387,12 +405,16 @@ class _Problems:
         raise InputFileError(message + more, file=self.file, row=row, column=column, hint=hint)
 
 
-def conform(raw: pd.DataFrame, spec: DatasetSpec, file: str, *, within: Sequence[str] | None = None) -> pd.DataFrame:
+def conform(
+    raw: pd.DataFrame, spec: DatasetSpec, file: str, *, within: Sequence[str] | None = None, dash: str = "missing"
+) -> pd.DataFrame:
     """Validate raw cells (from :func:`read_rows`) against ``spec`` and return a tidy frame.
 
     Headers are matched to columns by name or alias; cells are parsed by type; every
     problem is collected and the first few are reported together, each with its row and
-    column. The returned frame keeps ``__row__`` for further checks.
+    column. The returned frame keeps ``__row__`` for further checks. Number cells that hold
+    SCB's ".." (missing) or a lone dash (missing or zero, as ``dash`` says) are kept as
+    missing or zero and listed in ``frame.attrs["cell_notes"]``.
 
     Raises
     ------
@@ -431,7 +453,10 @@ def conform(raw: pd.DataFrame, spec: DatasetSpec, file: str, *, within: Sequence
     from .regions import is_county_header
 
     county_header = next((h for h in raw.columns if h != ROW and h not in mapping and is_county_header(h)), None)
+    if dash not in DASH_MEANINGS:
+        raise DigimotorError(f"a lone dash means 'missing' or 'zero', not '{dash}'")
     problems = _Problems(file)
+    notes: list[str] = []
     out: dict[str, list[Any]] = {ROW: list(raw[ROW])}
     for col in spec.columns:
         header = by_target.get(col.name)
@@ -456,7 +481,7 @@ def conform(raw: pd.DataFrame, spec: DatasetSpec, file: str, *, within: Sequence
             result = cache.get(key) if key is not None else None
             if result is None:
                 try:
-                    result = (True, _parse_cell(value, col, within, exact_names, county))
+                    result = (True, _parse_cell(value, col, within, exact_names, county, dash))
                 except (ValueError, UnknownRegionError) as exc:
                     result = (False, str(exc))
                 if key is not None:
@@ -468,9 +493,12 @@ def conform(raw: pd.DataFrame, spec: DatasetSpec, file: str, *, within: Sequence
                 problems.add(int(row_number), header, parsed_value)
                 parsed.append(None)
         out[col.name] = parsed
+        if col.dtype in ("int", "float"):
+            notes += _marker_notes(raw[ROW], raw[header], header, dash)
     problems.raise_if_any()
     frame = pd.DataFrame(out)
     frame.attrs.update(raw.attrs)
+    frame.attrs["cell_notes"] = notes
     frame.attrs["headers"] = dict(by_target)  # column -> the file's header, for errors raised by spec.check
     if frame.empty:
         raise InputFileError("the file has a header but no data rows", file=file)
@@ -485,6 +513,22 @@ def conform(raw: pd.DataFrame, spec: DatasetSpec, file: str, *, within: Sequence
     if spec.check is not None:
         spec.check(frame, file)
     return frame
+
+
+def _marker_notes(rows: Sequence[Any], values: Sequence[Any], header: str, dash: str) -> list[str]:
+    """One note per marker in a number column: how many cells, read as what, on which rows."""
+    found: dict[str, list[int]] = {}
+    for row_number, value in zip(rows, values, strict=True):
+        marker = _missing_marker(value)
+        if marker is not None:
+            found.setdefault(marker, []).append(int(row_number))
+    notes = []
+    for marker, where in found.items():
+        meaning = "missing (SCB: uppgift saknas)" if marker == ".." else (
+            "zero" if dash == "zero" else "missing")
+        shown = ", ".join(str(r) for r in where[:10]) + (", …" if len(where) > 10 else "")
+        notes.append(f"column '{header}': {len(where)} cell(s) '{marker}' read as {meaning} (rows {shown})")
+    return notes
 
 
 def _drop_units_row(raw: pd.DataFrame, spec: DatasetSpec, by_target: dict[str, str]) -> pd.DataFrame:
@@ -526,7 +570,8 @@ def _drop_units_row(raw: pd.DataFrame, spec: DatasetSpec, by_target: dict[str, s
 
 
 def _parse_cell(
-    value: object, col: Column, within: Sequence[str] | None, exact_names: bool = False, county: object = None
+    value: object, col: Column, within: Sequence[str] | None, exact_names: bool = False, county: object = None,
+    dash: str = "missing",
 ) -> Any:
     from .regions import resolve_municipality
 
@@ -534,12 +579,17 @@ def _parse_cell(
     empty = text is None or text.casefold() in _NA_TEXT or (isinstance(value, float) and math.isnan(value))
     if empty:
         if col.required:
-            raise ValueError("the value is missing")
+            raise ValueError("'..' marks a missing value (SCB: uppgift saknas), but the column is required"
+                             if text == ".." else "the value is missing")
         return None
     if col.dtype in ("int", "float", "year"):
-        number = parse_number(value)
+        number = parse_number(value, dash=dash)
         if number is None:
             if col.required:
+                if _missing_marker(value):
+                    raise ValueError(f"'{text}' marks a missing value, but the column is required"
+                                     + (" (if the source's legend says '-' is zero, import with --dash zero)"
+                                        if text in _DASHES else ""))
                 raise ValueError("the value is missing")
             return None
         if col.dtype in ("int", "year"):

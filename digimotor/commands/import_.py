@@ -26,6 +26,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--producer", help="who produced the numbers (e.g. SCB)")
     parser.add_argument("--licence", help="licence of the numbers")
     parser.add_argument("--citation", help="where the numbers come from (URL, table id, date)")
+    parser.add_argument("--dash", choices=("missing", "zero"), default="missing",
+                        help="what a lone dash (-, –) in a number column means, as the source's legend says")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     target = import_file(
         args.dataset, args.file, name=args.name, kind=args.kind, sheet=args.sheet,
         title=args.title, producer=args.producer, licence=args.licence, citation=args.citation,
+        dash=args.dash,
     )
     name = target.stem
     print(f"imported {args.file} as {target.relative_to(project_root())}")
