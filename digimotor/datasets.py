@@ -637,6 +637,6 @@ def _parse_cell(
 
 def to_tidy_csv(frame: pd.DataFrame, spec: DatasetSpec) -> bytes:
     """Serialise a conformed frame as the canonical snapshot CSV (UTF-8, comma, dot decimals)."""
-    columns = [c.name for c in spec.columns]
+    columns = [c.name for c in spec.columns if c.required or c.name in frame.columns]
     body = frame[columns].to_csv(index=False, lineterminator="\n")
     return body.encode("utf-8")

@@ -56,6 +56,12 @@ COST_POOLS = (
     "internal_labour", "software", "hardware", "outside_services", "telecom",
     "facilities_power", "external_labour", "other", "internal_services",
 )
+#: TBM taxonomy v5.0 cost pools (their v4 counterparts: reference/tbm_cost_pools_v5.csv).
+COST_POOLS_V5 = (
+    "staffing", "software_saas", "hardware", "outside_services", "cloud_services", "telecom",
+    "data_center_facilities", "misc", "cross_charges",
+)
+TAXONOMIES = ("v4", "v5")
 WORK_AREAS = ("infrastructure", "end_user_services", "application_operations", "steer_and_support")
 #: The report's definition of a municipality's total cost (seed line 2267).
 REPORT_TOTAL_COST_DEFINITION = "result_and_depreciation"
@@ -157,11 +163,7 @@ def _check_ledger(frame: pd.DataFrame, file: str) -> None:
                     hint="each municipality belongs to one IT organisation (a shared one lists all it serves)",
                 )
             claimed[code] = str(org)
-    nothing = frame["account"].isna() & frame["cost_pool"].isna()
-    if nothing.any():
-        raise InputFileError("the row has neither an account nor a cost pool", file=file,
-                             row=_first_row(frame, nothing), column=_header(frame, "account"),
-                             hint="give the account (category) so the mapping can place it, or the TBM cost pool")
+    _account_columns(frame, file)
     credit = frame["credit"].fillna(False).astype(bool)
     negative = frame["amount"] < 0
     bad = negative & ~credit
@@ -223,6 +225,41 @@ def _check_ledger(frame: pd.DataFrame, file: str) -> None:
                              hint="a line is missing or doubled, or the control total is for another scope")
 
 
+def _account_columns(frame: pd.DataFrame, file: str) -> None:
+    """Account number and text: a text written in the number column moves to ``account``;
+    every row needs a number, a text or a cost pool; one ledger keeps to one TBM taxonomy."""
+    from .files import ROW
+
+    number = frame["account_number"].astype("string").str.strip().str.removesuffix(".0")
+    textual = number.notna() & ~number.str.fullmatch(r"\d{1,8}").fillna(False)
+    moved = textual & frame["account"].isna()
+    frame.loc[moved, "account"] = number[moved]
+    number = number.mask(moved)
+    bad = textual & ~moved
+    if bad.any():
+        rows = ", ".join(str(int(r)) for r in frame.loc[bad, ROW].head(8))
+        raise InputFileError(f"an account number is digits only (rows {rows})", file=file,
+                             row=_first_row(frame, bad), column=_header(frame, "account_number"),
+                             hint="put the account's name in the account text column (Kontotext)")
+    frame["account_number"] = number
+    nothing = frame["account"].isna() & frame["account_number"].isna() & frame["cost_pool"].isna()
+    if nothing.any():
+        rows = ", ".join(str(int(r)) for r in frame.loc[nothing, ROW].head(8))
+        raise InputFileError(f"the row has neither an account nor a cost pool (rows {rows})", file=file,
+                             row=_first_row(frame, nothing),
+                             column=_header(frame, "account" if "account" in frame.attrs.get("headers", {})
+                                            else "account_number"),
+                             hint="give the account number or text so the mapping can place it, or the TBM cost pool")
+    pools = set(frame["cost_pool"].dropna().astype(str))
+    only_v4, only_v5 = pools - set(COST_POOLS_V5), pools - set(COST_POOLS)
+    if only_v4 and only_v5:
+        mixed = frame["cost_pool"].astype("string").isin(sorted(only_v5))
+        raise InputFileError(
+            f"the ledger mixes TBM v4 cost pools ({', '.join(sorted(only_v4))}) with v5 ones "
+            f"({', '.join(sorted(only_v5))})", file=file, row=_first_row(frame, mixed),
+            column=_header(frame, "cost_pool"), hint="use the cost pools of one taxonomy version (v4 or v5)")
+
+
 def reconcile(ledger: pd.DataFrame) -> pd.DataFrame:
     """Sum of the ledger per organisation and year beside its declared control total.
 
@@ -258,10 +295,12 @@ TBM_LEDGER = register(
         title="IT cost ledger of IT organisations (TBM cost analysis)",
         description=(
             "One row per ledger line of a central IT organisation: the municipalities it serves, "
-            "the year, the account (category) as the ledger names it and/or the TBM cost pool, the IT "
+            "the year, the account number and/or text as the ledger names it (a Kommun-Bas ledger has both: "
+            "Konto and Kontotext) and/or the TBM cost pool (v4, or v5), the cost centre, the IT "
             "work area, and the amount in a declared unit (kr, tkr or mnkr). Rows without a cost pool "
-            "are placed by the account mapping (digimotor/reference/tbm_account_mapping.csv, or your own "
-            "imported as tbm_account_mapping). Negative amounts are allowed only on rows flagged as "
+            "are placed by the account mapping (texts: digimotor/reference/tbm_account_mapping.csv; number "
+            "ranges: reference/kommunbas_tbm_crosswalk.csv; or your own imported as tbm_account_mapping). "
+            "Negative amounts are allowed only on rows flagged as "
             "credits. A control total per organisation and year, if given, must equal the sum of its rows. "
             "Organisations that serve several municipalities list them all, separated by ';'."
         ),
@@ -273,11 +312,19 @@ TBM_LEDGER = register(
                    aliases=("kommuner", "kommun", "municipality", "served", "betjänar"),
                    example="Sotenäs; Munkedal; Lysekil"),
             Column("year", "year", "financial year", aliases=("år", "ar", "räkenskapsår"), example=2019),
-            Column("account", "str", "account or account category as the ledger names it (mapped to a cost pool)",
-                   required=False, aliases=("konto", "kontotext", "kostnadsslag", "account category"),
+            Column("account_number", "str", "account number (Kommun-Bas: 5021, 6011 …), mapped by range to a cost pool",
+                   required=False, aliases=("konto", "kontonr", "kontonummer", "account number", "account no", "kontokod"),
+                   example="6541"),
+            Column("account", "str", "account text or category as the ledger names it (mapped to a cost pool)",
+                   required=False, aliases=("kontotext", "kontobenämning", "kontonamn", "kostnadsslag",
+                                            "account category", "account text"),
                    example="Licenser"),
-            Column("cost_pool", "category", "TBM cost pool (if empty, taken from the account mapping)",
-                   required=False, allowed=COST_POOLS, aliases=("kostnadspool", "kostnadsområde", "tbm cost pool")),
+            Column("cost_pool", "category", "TBM cost pool, v4 or v5 (if empty, taken from the account mapping)",
+                   required=False, allowed=COST_POOLS + tuple(p for p in COST_POOLS_V5 if p not in COST_POOLS),
+                   aliases=("kostnadspool", "kostnadsområde", "tbm cost pool")),
+            Column("cost_centre", "str", "cost centre (ansvar); work areas can be mapped from it",
+                   required=False, aliases=("ansvar", "kostnadsställe", "ansvarskod", "cost centre", "cost center",
+                                            "kst", "ansvarsställe")),
             Column("work_area", "category", "IT work area (run: infrastructure, end_user_services; "
                    "develop: application_operations, steer_and_support)", required=False, allowed=WORK_AREAS,
                    aliases=("arbetsområde", "arbetsomrade", "it work area"), example="application_operations"),
@@ -360,22 +407,37 @@ MUNICIPAL_TOTAL_COST = register(
 ACCOUNT_MAPPING = register(
     DatasetSpec(
         name="tbm_account_mapping",
-        title="Mapping from ledger accounts (categories) to TBM cost pools",
+        title="Mapping from ledger accounts (texts or number ranges) to TBM cost pools",
         description=(
-            "One row per account text as your ledger writes it. Matching ignores case, diacritics, "
-            "hyphens and extra spaces. The default mapping ships in "
-            "digimotor/reference/tbm_account_mapping.csv; import your own to replace it."
+            "One row per account text as your ledger writes it, or per account-number range "
+            "(account_from–account_to, first four digits; the narrowest range wins). Text matching "
+            "ignores case, diacritics, hyphens and extra spaces. The default mapping ships in "
+            "digimotor/reference/tbm_account_mapping.csv (texts) and kommunbas_tbm_crosswalk.csv "
+            "(Kommun-Bas ranges); import your own to replace both."
         ),
         columns=(
-            Column("account", "str", "account or account category text", aliases=("konto", "kontotext", "kostnadsslag"),
-                   example="Licenser"),
-            Column("cost_pool", "category", "TBM cost pool", allowed=COST_POOLS, aliases=("kostnadspool",),
+            Column("account", "str", "account text (or leave empty on a range row)", required=False,
+                   aliases=("konto", "kontotext", "kostnadsslag"), example="Licenser"),
+            Column("cost_pool", "category", "TBM cost pool (v4)", allowed=COST_POOLS, aliases=("kostnadspool",),
                    example="software"),
             Column("note", "str", "why", required=False, aliases=("kommentar", "anmärkning")),
+            Column("account_from", "str", "first account number of a range (4 digits)", required=False,
+                   aliases=("från konto", "fran konto", "konto från", "from")),
+            Column("account_to", "str", "last account number of a range (4 digits)", required=False,
+                   aliases=("till konto", "konto till", "to")),
+            Column("source", "str", "the Kommun-Bas edition the range comes from, or 'assumption'", required=False,
+                   aliases=("källa", "kalla")),
         ),
-        key=("account",),
+        check=lambda frame, file: _check_mapping(frame, file),
     )
 )
+
+
+def _check_mapping(frame: pd.DataFrame, file: str) -> None:
+    from .tbm_accounts import check_mapping_rows
+
+    check_mapping_rows(frame, file)
+
 
 IT_ORGANISATIONS = register(
     DatasetSpec(
@@ -512,39 +574,17 @@ def load_work_areas() -> pd.DataFrame:
 
 
 def load_account_mapping(source: str = "default") -> pd.DataFrame:
-    """Account text -> TBM cost pool.
+    """Account text or number range -> TBM cost pool (see :mod:`digimotor.sources.tbm_accounts`).
 
-    Parameters
-    ----------
-    source
-        ``"default"``: ``digimotor/reference/tbm_account_mapping.csv`` (common Swedish municipal
-        account categories); otherwise the name of a snapshot imported with
-        ``digimotor import tbm_account_mapping <file> --name <source>``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``account``, ``cost_pool``, ``note`` and ``account_key`` (the folded text used to match).
+    ``"default"`` is ``reference/tbm_account_mapping.csv`` (texts) plus
+    ``reference/kommunbas_tbm_crosswalk.csv`` (Kommun-Bas number ranges); otherwise the name of
+    a snapshot imported with ``digimotor import tbm_account_mapping <file> --name <source>``.
+    Columns: ``account``, ``cost_pool``, ``note``, ``account_key`` (folded text, "" on range
+    rows), ``account_from``/``account_to`` (Int64, <NA> on text rows) and ``source``.
     """
-    import pandas as pd
+    from .tbm_accounts import load_mapping
 
-    from ..regions import fold
-
-    if source == "default":
-        frame = _read_reference_csv("tbm_account_mapping.csv")
-        unknown = sorted(set(frame["cost_pool"]) - set(COST_POOLS))
-        if unknown:
-            raise DigimotorError(f"tbm_account_mapping.csv maps to unknown cost pool(s): {', '.join(unknown)}")
-        frame.attrs["provenance"] = {"kind": "reference", "source": "default",
-                                     "path": "digimotor/reference/tbm_account_mapping.csv"}
-    else:
-        frame = load("tbm_account_mapping", source)
-    frame["account_key"] = frame["account"].map(fold)
-    dup = frame.loc[frame["account_key"].duplicated(), "account"].tolist()
-    if dup:
-        raise DigimotorError(f"the account mapping lists these accounts twice: {', '.join(dup)}")
-    frame["cost_pool"] = pd.Categorical(frame["cost_pool"], categories=list(COST_POOLS))
-    return frame
+    return load_mapping(source)
 
 
 def load_it_organisations(source: str = "published") -> pd.DataFrame:
