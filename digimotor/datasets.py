@@ -406,7 +406,8 @@ class _Problems:
 
 
 def conform(
-    raw: pd.DataFrame, spec: DatasetSpec, file: str, *, within: Sequence[str] | None = None, dash: str = "missing"
+    raw: pd.DataFrame, spec: DatasetSpec, file: str, *, within: Sequence[str] | None = None, dash: str = "missing",
+    options: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Validate raw cells (from :func:`read_rows`) against ``spec`` and return a tidy frame.
 
@@ -414,7 +415,8 @@ def conform(
     problem is collected and the first few are reported together, each with its row and
     column. The returned frame keeps ``__row__`` for further checks. Number cells that hold
     SCB's ".." (missing) or a lone dash (missing or zero, as ``dash`` says) are kept as
-    missing or zero and listed in ``frame.attrs["cell_notes"]``.
+    missing or zero and listed in ``frame.attrs["cell_notes"]``. ``options`` (e.g. the
+    capability catalogue to check against) reach ``spec.check`` as ``frame.attrs["options"]``.
 
     Raises
     ------
@@ -499,6 +501,7 @@ def conform(
     frame = pd.DataFrame(out)
     frame.attrs.update(raw.attrs)
     frame.attrs["cell_notes"] = notes
+    frame.attrs["options"] = dict(options or {})
     frame.attrs["headers"] = dict(by_target)  # column -> the file's header, for errors raised by spec.check
     if frame.empty:
         raise InputFileError("the file has a header but no data rows", file=file)

@@ -33,7 +33,7 @@ def default_snapshot_name(file: str | Path) -> str:
 
 
 def read_for_dataset(spec: DatasetSpec, file: str | Path, *, sheet: str | None = None,
-                     within: Sequence[str] | None = None, dash: str = "missing"):
+                     within: Sequence[str] | None = None, dash: str = "missing", options: dict | None = None):
     """Read and validate ``file`` as ``spec``; return the conformed frame (with ``__row__``)."""
     from .sources.files import read_rows
 
@@ -41,7 +41,7 @@ def read_for_dataset(spec: DatasetSpec, file: str | Path, *, sheet: str | None =
         raw = spec.reader(Path(file), spec, sheet=sheet)
     else:
         raw = read_rows(file, is_header=header_matcher(spec), sheet=sheet)
-    return conform(raw, spec, str(file), within=within, dash=dash)
+    return conform(raw, spec, str(file), within=within, dash=dash, options=options)
 
 
 def import_file(
@@ -58,6 +58,7 @@ def import_file(
     within: Sequence[str] | None = None,
     extra: dict | None = None,
     dash: str = "missing",
+    options: dict | None = None,
 ) -> Path:
     """Validate ``file`` as ``dataset`` and store it as snapshot ``name``.
 
@@ -74,6 +75,9 @@ def import_file(
     dash
         What a lone dash ("-", "–") in a number column means, as the source's legend says:
         ``missing`` (default) or ``zero``. Either way the sidecar notes the cells.
+    options
+        Dataset-specific choices the checks use, recorded in the sidecar: ``{"catalogue":
+        name}`` checks capability names against a study's catalogue.
 
     Returns
     -------
@@ -89,7 +93,7 @@ def import_file(
         raise DigimotorError(f"an import is of kind 'user' or 'public', not '{kind}'")
     spec = get(dataset)
     name = check_snapshot_name(name or default_snapshot_name(file))
-    frame = read_for_dataset(spec, file, sheet=sheet, within=within, dash=dash)
+    frame = read_for_dataset(spec, file, sheet=sheet, within=within, dash=dash, options=options)
     target = raw_dir() / kind / dataset / f"{name}.csv"
     other = raw_dir() / ("public" if kind == "user" else "user") / dataset / f"{name}.csv"
     if other.exists():
@@ -111,6 +115,8 @@ def import_file(
         "rows": int(len(frame)),
         "columns": [c.name for c in spec.columns],
     }
+    if options:
+        fields["options"] = dict(options)
     if frame.attrs.get("cell_notes"):  # "..", "–" kept as missing or zero
         fields["cell_notes"] = list(frame.attrs["cell_notes"])
     if frame.attrs.get("sheet"):

@@ -28,6 +28,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--citation", help="where the numbers come from (URL, table id, date)")
     parser.add_argument("--dash", choices=("missing", "zero"), default="missing",
                         help="what a lone dash (-, –) in a number column means, as the source's legend says")
+    parser.add_argument("--catalogue", help="capability imports: the study's capability_catalogue snapshot to "
+                        "check names against (default: the report's)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     target = import_file(
         args.dataset, args.file, name=args.name, kind=args.kind, sheet=args.sheet,
         title=args.title, producer=args.producer, licence=args.licence, citation=args.citation,
-        dash=args.dash,
+        dash=args.dash, options={"catalogue": args.catalogue} if args.catalogue else None,
     )
     name = target.stem
     print(f"imported {args.file} as {target.relative_to(project_root())}")

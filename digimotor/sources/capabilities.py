@@ -71,24 +71,37 @@ def _register_published(name: str, title: str, description: str, columns: tuple[
     return register(DatasetSpec(name=name, title=title, description=description, columns=columns, key=key))
 
 
-CAPABILITY_CATALOGUE = _register_published(
-    "capability_catalogue",
-    "Capabilities of the digital motor named in the report",
-    "One row per capability: id, Swedish and English name, group, the report's lists that name it, "
-    "the seed lines that mention it, aliases (other wordings in the report), the OCR text.",
-    (
-        Column("capability_id", "str", "stable English id (snake_case)"),
-        Column("name_sv", "str", "Swedish name, spelled properly"),
-        Column("name_en", "str", "English name"),
-        Column("group", "category", "the project's grouping", allowed=GROUPS),
-        Column("lists", "str", "the report's lists naming it, ';'-separated: " + ", ".join(LISTS)),
-        Column("seed_lines", "str", "lines of the OCR text that mention it, ';'-separated"),
-        Column("aliases", "str", "other wordings in the report, '|'-separated", required=False),
-        Column("raw_text", "str", "the OCR text of the first mention, verbatim"),
-        Column("note", "str", "transcription notes", required=False),
+CAPABILITY_CATALOGUE = register(DatasetSpec(
+    name="capability_catalogue",
+    title="Capabilities of the digital motor (the report's, or a study's own additions)",
+    description=(
+        "One row per capability: id, Swedish and English name, group, the report's lists that name it, "
+        "the seed lines that mention it, aliases (other wordings), the OCR text. A study's own catalogue "
+        "(`digimotor import capability_catalogue <file> --name <name>`) extends the report's: a new id adds "
+        "a capability, a known id (or a row naming a known capability) adds its aliases. Self-assessments, "
+        "criticality and willingness imported with `--catalogue <name>` are checked against it, and "
+        "notebooks 05 and 06 use it with the parameter catalogue=<name>."
     ),
-    ("capability_id",),
-)
+    columns=(
+        Column("capability_id", "str", "stable English id (snake_case)", aliases=("id", "förmåga id")),
+        Column("name_sv", "str", "Swedish name, spelled properly", aliases=("förmåga", "namn", "formaga")),
+        Column("name_en", "str", "English name", aliases=("name", "engelskt namn")),
+        Column("group", "category", "the project's grouping", allowed=GROUPS, aliases=("grupp",)),
+        Column("lists", "str", "the report's lists naming it, ';'-separated: " + ", ".join(LISTS), required=False),
+        Column("seed_lines", "str", "lines of the OCR text that mention it, ';'-separated", required=False),
+        Column("aliases", "str", "other wordings, '|'-separated", required=False, aliases=("alias", "synonymer")),
+        Column("raw_text", "str", "the OCR text of the first mention, verbatim", required=False),
+        Column("note", "str", "transcription notes", required=False, aliases=("anmärkning", "kommentar")),
+    ),
+    key=("capability_id",),
+    check=lambda frame, file: _check_catalogue(frame, file),
+))
+
+
+def _check_catalogue(frame: pd.DataFrame, file: str) -> None:
+    from .capability_catalogue import check_catalogue
+
+    check_catalogue(frame, file)
 
 CAPABILITY_RANKINGS = _register_published(
     "capability_rankings",
@@ -196,14 +209,18 @@ def _key(text: object) -> str:
     return " ".join(fold(str(text)).replace("-", " ").replace("_", " ").split())
 
 
+def _spellings(row) -> list[str]:
+    texts = [row.capability_id, row.name_sv, row.name_en]
+    if isinstance(row.aliases, str) and row.aliases:
+        texts += [a for a in row.aliases.split("|") if a.strip()]
+    return texts
+
+
 def capability_lookup(catalogue: pd.DataFrame) -> dict[str, str]:
     """Map every accepted spelling of a capability (id, names, aliases; folded) to its id."""
     lookup: dict[str, str] = {}
     for row in catalogue.itertuples(index=False):
-        texts = [row.capability_id, row.name_sv, row.name_en]
-        if isinstance(row.aliases, str) and row.aliases:
-            texts += row.aliases.split("|")
-        for text in texts:
+        for text in _spellings(row):
             lookup[_key(text)] = row.capability_id
     return lookup
 
@@ -234,23 +251,25 @@ def _header(frame: pd.DataFrame, column: str) -> str:
     return frame.attrs.get("headers", {}).get(column, column)
 
 
-def _catalogue_for_checks() -> tuple[dict[str, str], dict[str, str]]:
-    """The lookup of accepted spellings and the Swedish names, from the published catalogue."""
-    catalogue = load("capability_catalogue", "published")
+def _catalogue_for_checks(source: str = "published") -> tuple[dict[str, str], dict[str, str]]:
+    """The lookup of accepted spellings and the Swedish names, from the catalogue the study uses."""
+    catalogue = load_capability_catalogue(source)
     return capability_lookup(catalogue), dict(zip(catalogue["capability_id"], catalogue["name_sv"], strict=True))
 
 
 def _resolve_capability_column(frame: pd.DataFrame, file: str, *, allow_empty: bool = False) -> None:
     """Replace the names in ``frame["capability"]`` by catalogue ids, in place.
 
-    An unknown name raises :class:`InputFileError` with the file, row and the column as the
-    file writes it, and the closest catalogue names. With ``allow_empty`` an empty cell
-    stays empty (it means "all capabilities").
+    The catalogue is the one the import names (``--catalogue``, in ``frame.attrs["options"]``),
+    else the report's. Every unknown name is reported at once, each with the file, row, the
+    column as the file writes it and the closest catalogue names. With ``allow_empty`` an
+    empty cell stays empty (it means "all capabilities").
     """
     from ..sources.files import ROW
 
-    lookup, names = _catalogue_for_checks()
-    ids = []
+    source = str(frame.attrs.get("options", {}).get("catalogue") or "published")
+    lookup, names = _catalogue_for_checks(source)
+    ids, problems = [], []
     for row_number, text in zip(frame[ROW], frame["capability"], strict=True):
         if allow_empty and (text is None or (isinstance(text, float) and text != text) or str(text).strip() == ""):
             ids.append(None)
@@ -258,7 +277,18 @@ def _resolve_capability_column(frame: pd.DataFrame, file: str, *, allow_empty: b
         try:
             ids.append(resolve_capability(text, lookup, names))
         except ValueError as exc:
-            raise InputFileError(str(exc), file=file, row=int(row_number), column=_header(frame, "capability")) from None
+            ids.append(None)
+            problems.append((int(row_number), str(exc)))
+    if problems:
+        row, message = problems[0]
+        more = "; ".join(f"row {r}: {m}" for r, m in problems[1:8])
+        scope = "the report's catalogue" if source == "published" else f"catalogue '{source}'"
+        raise InputFileError(
+            message + (f" (and {len(problems) - 1} more: {more})" if more else ""),
+            file=file, row=row, column=_header(frame, "capability"),
+            hint=f"checked against {scope}; add the capability to a study catalogue (digimotor import "
+            "capability_catalogue <file> --name <name>) and import with --catalogue <name>",
+        )
     frame["capability"] = ids
 
 
@@ -468,7 +498,8 @@ COLLABORATIONS = register(
 
 
 def load_capability_catalogue(source: str = "published") -> pd.DataFrame:
-    """The capability catalogue.
+    """The capability catalogue: the report's (``"published"``), or a study's imported snapshot
+    ``source`` added to the report's (see :func:`~digimotor.sources.capability_catalogue.extend_catalogue`).
 
     ================  ========  ==========================================================
     column            dtype     meaning
@@ -482,7 +513,12 @@ def load_capability_catalogue(source: str = "published") -> pd.DataFrame:
     raw_text, note    string    OCR text of the first mention, transcription notes
     ================  ========  ==========================================================
     """
-    return load("capability_catalogue", source)
+    from .capability_catalogue import extend_catalogue
+
+    published = load("capability_catalogue", "published")
+    if source == "published":
+        return published
+    return extend_catalogue(published, load("capability_catalogue", source))
 
 
 def load_capability_rankings(source: str = "published") -> pd.DataFrame:
@@ -541,7 +577,7 @@ def default_criticality(catalogue: pd.DataFrame) -> pd.Series:
     """The documented default: *high* for the report's key capabilities, *normal* otherwise."""
     import pandas as pd
 
-    key = catalogue["lists"].str.split(";").map(lambda lists: "key" in lists)
+    key = catalogue["lists"].fillna("").str.split(";").map(lambda lists: "key" in lists)
     values = ["high" if is_key else "normal" for is_key in key]
     return pd.Series(values, index=pd.Index(catalogue["capability_id"], name="capability"), name="criticality")
 
