@@ -383,26 +383,51 @@ def header_matcher(spec: DatasetSpec) -> Callable[[list[str]], bool]:
     return is_header
 
 
-class _Problems:
+class Problems:
+    """Collect every problem of a file, then raise them together as one :class:`InputFileError`.
+
+    Each problem has a row, a column (as the file writes it), a message and optionally its
+    fix. Problems with the same column, message and fix are merged ("rows 3, 5, 9"); the
+    error names the first problem's row and column and lists the others with their fixes
+    (the first ``MAX_REPORTED_PROBLEMS`` kinds, then a count).
+    """
+
     def __init__(self, file: str) -> None:
         self.file = file
-        self.items: list[tuple[int | None, str | None, str]] = []
+        self.items: list[tuple[int | None, str | None, str, str | None]] = []
 
-    def add(self, row: int | None, column: str | None, message: str) -> None:
-        self.items.append((row, column, message))
+    def add(self, row: int | None, column: str | None, message: str, hint: str | None = None) -> None:
+        self.items.append((row, column, message, hint))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
 
     def raise_if_any(self, hint: str | None = None) -> None:
         if not self.items:
             return
-        row, column, message = self.items[0]
-        more = ""
-        if len(self.items) > 1:
+        groups: dict[tuple[str | None, str, str | None], list[int | None]] = {}
+        for row, column, message, fix in self.items:
+            groups.setdefault((column, message, fix or hint), []).append(row)
+        (column, message, fix), rows = next(iter(groups.items()))
+        if len(rows) > 1:
+            message += f" (also {'rows' if len(rows) > 2 else 'row'} {_rows_text(rows[1:])})"
+        others = list(groups.items())[1:]
+        if others:
             shown = "; ".join(
-                f"row {r} column '{c}': {m}" for r, c, m in self.items[1:MAX_REPORTED_PROBLEMS]
+                f"{'rows' if len(r) > 1 else 'row'} {_rows_text(r)} column '{c}': {m}" + (f" — {f}" if f else "")
+                for (c, m, f), r in others[:MAX_REPORTED_PROBLEMS]
             )
-            rest = len(self.items) - MAX_REPORTED_PROBLEMS
-            more = f" (and {len(self.items) - 1} more: {shown}{'; …' if rest > 0 else ''})"
-        raise InputFileError(message + more, file=self.file, row=row, column=column, hint=hint)
+            rest = len(others) > MAX_REPORTED_PROBLEMS
+            message += f" (and {len(self.items) - len(rows)} more: {shown}{'; …' if rest else ''})"
+        raise InputFileError(message, file=self.file, row=rows[0], column=column, hint=fix)
+
+
+_Problems = Problems
+
+
+def _rows_text(rows: Sequence[int | None], limit: int = 12) -> str:
+    shown = ", ".join(str(r) for r in rows[:limit] if r is not None)
+    return shown + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
 
 
 def conform(
@@ -497,7 +522,6 @@ def conform(
         out[col.name] = parsed
         if col.dtype in ("int", "float"):
             notes += _marker_notes(raw[ROW], raw[header], header, dash)
-    problems.raise_if_any()
     frame = pd.DataFrame(out)
     frame.attrs.update(raw.attrs)
     frame.attrs["cell_notes"] = notes
@@ -505,14 +529,15 @@ def conform(
     frame.attrs["headers"] = dict(by_target)  # column -> the file's header, for errors raised by spec.check
     if frame.empty:
         raise InputFileError("the file has a header but no data rows", file=file)
-    if spec.key:
+    if spec.key:  # reported together with the cell problems (rows whose key cells parsed)
         keys = list(spec.key)
-        dup = frame.duplicated(keys, keep="first")
+        bad_rows = {row for row, *_ in problems.items}
+        dup = frame.duplicated(keys, keep="first") & ~frame[ROW].isin(bad_rows)
         first_row = frame.groupby(keys, dropna=False, sort=False)[ROW].transform("first")
-        for row_number, first in zip(frame.loc[dup, ROW].head(MAX_REPORTED_PROBLEMS),
-                                     first_row[dup].head(MAX_REPORTED_PROBLEMS), strict=True):
-            problems.add(int(row_number), ", ".join(keys), f"duplicates row {first} (same {', '.join(keys)})")
-        problems.raise_if_any(hint="remove or merge the duplicated rows")
+        for row_number, first in zip(frame.loc[dup, ROW], first_row[dup], strict=True):
+            problems.add(int(row_number), ", ".join(keys),
+                         f"duplicates row {first} (same {', '.join(keys)})", "remove or merge the duplicated rows")
+    problems.raise_if_any()
     if spec.check is not None:
         spec.check(frame, file)
     return frame
@@ -583,7 +608,7 @@ def _parse_cell(
     if empty:
         if col.required:
             raise ValueError("'..' marks a missing value (SCB: uppgift saknas), but the column is required"
-                             if text == ".." else "the value is missing")
+                             if text == ".." else "the value is missing; fill it in or remove the row")
         return None
     if col.dtype in ("int", "float", "year"):
         number = parse_number(value, dash=dash)
@@ -593,7 +618,7 @@ def _parse_cell(
                     raise ValueError(f"'{text}' marks a missing value, but the column is required"
                                      + (" (if the source's legend says '-' is zero, import with --dash zero)"
                                         if text in _DASHES else ""))
-                raise ValueError("the value is missing")
+                raise ValueError("the value is missing; fill it in or remove the row")
             return None
         if col.dtype in ("int", "year"):
             if number != int(number):

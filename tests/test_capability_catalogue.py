@@ -36,7 +36,11 @@ def test_a_new_capability_is_rejected_against_the_reports_catalogue_with_every_p
         import_file("capabilities", DATA / "study_assessment.csv", name="utan")
     message = str(info.value)
     assert "row 2" in message and "'AI-styrning' is not a capability in the catalogue" in message
-    assert "(and 17 more:" in message  # all 18 rows: the new names and the new alias
+    # all 18 rows at once, grouped by problem: the two new names and the new alias, six rows each
+    assert "(also rows 5, 8, 11, 14, 17)" in message and "(and 12 more:" in message
+    assert "rows 3, 6, 9, 12, 15, 18 column 'förmåga': 'Datadriven utveckling' is not a capability" in message
+    assert "rows 4, 7, 10, 13, 16, 19 column 'förmåga': 'Leverantörsstyrning' is not a capability" in message
+    assert "did you mean supplier_management" in message
     assert "--catalogue" in message
 
 

@@ -144,3 +144,22 @@ def test_an_own_mapping_with_ranges_replaces_the_default(project, tmp_path):
     bad.write_text("Kontotext;Kostnadspool;Från konto;Till konto\n;software;6549;6540\n", encoding="utf-8")
     with pytest.raises(InputFileError, match="is not a range of account numbers"):
         import_file("tbm_account_mapping", bad, name="bad")
+
+
+def test_every_problem_of_a_ledger_is_reported_at_once_with_its_fix(project, tmp_path):
+    path = tmp_path / "huvudbok.csv"
+    path.write_text(
+        "Organisation;Kommuner;År;Konto;Kontotext;Belopp;Enhet\n"
+        "Orust IT;Orust;2020;5021;Månadslön tillsvidareanställda;4 250 000;kr\n"
+        "Orust IT;Orust;2020;;;1 000 000;kr\n"  # neither account nor pool
+        "Orust IT;Orust;2020;6541;IT-tjänster;-45 000;kr\n"  # negative without credit
+        "Tanum IT;Tanumm;2020;6541;IT-tjänster;2 000 000;kr\n",  # unknown municipality
+        encoding="utf-8")
+    with pytest.raises(InputFileError) as info:
+        import_file("tbm_ledger", path, name="fel")
+    message = str(info.value)
+    assert message.count("row ") >= 3
+    assert "row 5, column 'Kommuner': 'Tanumm'" in message and "did you mean Tanum" in message
+    assert "row 3 column 'Kontotext': the row has neither an account nor a cost pool — give the account" in message
+    assert "row 4 column 'Belopp': a negative amount is allowed only on a row flagged as a credit" in message
+    assert "— set credit=ja on credit notes" in message

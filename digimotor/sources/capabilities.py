@@ -46,8 +46,7 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from ..datasets import Column, DatasetSpec, load, register
-from ..errors import InputFileError
+from ..datasets import Column, DatasetSpec, Problems, load, register
 from ..regions import fold
 
 if TYPE_CHECKING:
@@ -257,19 +256,22 @@ def _catalogue_for_checks(source: str = "published") -> tuple[dict[str, str], di
     return capability_lookup(catalogue), dict(zip(catalogue["capability_id"], catalogue["name_sv"], strict=True))
 
 
-def _resolve_capability_column(frame: pd.DataFrame, file: str, *, allow_empty: bool = False) -> None:
+def _resolve_capability_column(frame: pd.DataFrame, problems: Problems, *, allow_empty: bool = False) -> None:
     """Replace the names in ``frame["capability"]`` by catalogue ids, in place.
 
     The catalogue is the one the import names (``--catalogue``, in ``frame.attrs["options"]``),
-    else the report's. Every unknown name is reported at once, each with the file, row, the
-    column as the file writes it and the closest catalogue names. With ``allow_empty`` an
-    empty cell stays empty (it means "all capabilities").
+    else the report's. Every unknown name goes to ``problems`` with its row, the column as
+    the file writes it and the closest catalogue names. With ``allow_empty`` an empty cell
+    stays empty (it means "all capabilities").
     """
     from ..sources.files import ROW
 
     source = str(frame.attrs.get("options", {}).get("catalogue") or "published")
     lookup, names = _catalogue_for_checks(source)
-    ids, problems = [], []
+    scope = "the report's catalogue" if source == "published" else f"catalogue '{source}'"
+    fix = (f"checked against {scope}: use a name from it, or add the capability to a study catalogue "
+           "(digimotor import capability_catalogue <file> --name <name>) and import with --catalogue <name>")
+    ids = []
     for row_number, text in zip(frame[ROW], frame["capability"], strict=True):
         if allow_empty and (text is None or (isinstance(text, float) and text != text) or str(text).strip() == ""):
             ids.append(None)
@@ -278,17 +280,7 @@ def _resolve_capability_column(frame: pd.DataFrame, file: str, *, allow_empty: b
             ids.append(resolve_capability(text, lookup, names))
         except ValueError as exc:
             ids.append(None)
-            problems.append((int(row_number), str(exc)))
-    if problems:
-        row, message = problems[0]
-        more = "; ".join(f"row {r}: {m}" for r, m in problems[1:8])
-        scope = "the report's catalogue" if source == "published" else f"catalogue '{source}'"
-        raise InputFileError(
-            message + (f" (and {len(problems) - 1} more: {more})" if more else ""),
-            file=file, row=row, column=_header(frame, "capability"),
-            hint=f"checked against {scope}; add the capability to a study catalogue (digimotor import "
-            "capability_catalogue <file> --name <name>) and import with --catalogue <name>",
-        )
+            problems.add(int(row_number), _header(frame, "capability"), str(exc), fix)
     frame["capability"] = ids
 
 
@@ -298,7 +290,8 @@ def _check_capabilities(frame: pd.DataFrame, file: str) -> None:
 
     from ..sources.files import ROW
 
-    _resolve_capability_column(frame, file)
+    problems = Problems(file)
+    _resolve_capability_column(frame, problems)
 
     def present(value: object) -> bool:
         return value is not None and not (isinstance(value, float) and math.isnan(value))
@@ -309,15 +302,13 @@ def _check_capabilities(frame: pd.DataFrame, file: str) -> None:
         low = int(row["scale_min"]) if present(row["scale_min"]) else DEFAULT_SCALE[0]
         high = int(row["scale_max"]) if present(row["scale_max"]) else DEFAULT_SCALE[1]
         if high <= low:
-            raise InputFileError(f"the scale {low}–{high} is empty", file=file, row=number, column=_header(frame, "scale_max"))
+            problems.add(number, _header(frame, "scale_max"), f"the scale {low}–{high} is empty",
+                         "scale_max must be above scale_min")
         for column in ("score", *ELEMENTS):
             value = row[column]
-            if present(value) and not low <= float(value) <= high:
-                raise InputFileError(
-                    f"{column} {value:g} is off the declared scale {low}–{high}",
-                    file=file, row=number, column=_header(frame, column),
-                    hint="declare another scale in scale_min/scale_max, or correct the score",
-                )
+            if high > low and present(value) and not low <= float(value) <= high:
+                problems.add(number, _header(frame, column), f"{column} {value:g} is off the declared scale {low}–{high}",
+                             "declare another scale in scale_min/scale_max, or correct the score")
         low_all.append(low)
         high_all.append(high)
     frame["scale_min"] = low_all
@@ -327,14 +318,12 @@ def _check_capabilities(frame: pd.DataFrame, file: str) -> None:
     for row_number, code, capability, date in zip(frame[ROW], frame["municipality_code"], frame["capability"],
                                                   dates, strict=True):
         key = (code, capability, date)
-        if key in seen:
-            raise InputFileError(
-                f"{code} is assessed twice for '{capability}' on {date or 'the same (empty) date'} "
-                f"(first in row {seen[key]})",
-                file=file, row=int(row_number), column=_header(frame, "capability"),
-                hint="keep one assessment per municipality, capability and date",
-            )
-        seen[key] = int(row_number)
+        if capability is not None and key in seen:
+            problems.add(int(row_number), _header(frame, "capability"),
+                         f"{code} is assessed twice for '{capability}' on {date or 'the same (empty) date'} "
+                         f"(first in row {seen[key]})", "keep one assessment per municipality, capability and date")
+        seen.setdefault(key, int(row_number))
+    problems.raise_if_any()
 
 
 CAPABILITIES = register(
@@ -378,12 +367,13 @@ CAPABILITIES = register(
 def _check_criticality(frame: pd.DataFrame, file: str) -> None:
     from ..sources.files import ROW
 
-    _resolve_capability_column(frame, file)
-    dup = frame.duplicated("capability")
-    if dup.any():
-        row_number = int(frame.loc[dup, ROW].iloc[0])
-        raise InputFileError(f"'{frame.loc[dup, 'capability'].iloc[0]}' has more than one criticality",
-                             file=file, row=row_number, column=_header(frame, "capability"))
+    problems = Problems(file)
+    _resolve_capability_column(frame, problems)
+    dup = frame.duplicated("capability") & frame["capability"].notna()
+    for row_number, capability in zip(frame.loc[dup, ROW], frame.loc[dup, "capability"], strict=True):
+        problems.add(int(row_number), _header(frame, "capability"), f"'{capability}' has more than one criticality",
+                     "keep one row per capability")
+    problems.raise_if_any()
 
 
 CRITICALITY = register(
@@ -410,14 +400,17 @@ CRITICALITY = register(
 def _check_willingness(frame: pd.DataFrame, file: str) -> None:
     from ..sources.files import ROW
 
-    _resolve_capability_column(frame, file, allow_empty=True)
+    problems = Problems(file)
+    _resolve_capability_column(frame, problems, allow_empty=True)
     keys = list(zip(frame["municipality_code"], frame["capability"].fillna(""), strict=True))
     seen: dict[tuple[str, str], int] = {}
     for row_number, key in zip(frame[ROW], keys, strict=True):
         if key in seen:
-            raise InputFileError(f"{key[0]} has two rows for {key[1] or 'all capabilities'} (first in row {seen[key]})",
-                                 file=file, row=int(row_number), column=_header(frame, "capability"))
-        seen[key] = int(row_number)
+            problems.add(int(row_number), _header(frame, "capability"),
+                         f"{key[0]} has two rows for {key[1] or 'all capabilities'} (first in row {seen[key]})",
+                         "keep one row per municipality and capability")
+        seen.setdefault(key, int(row_number))
+    problems.raise_if_any()
 
 
 WILLINGNESS = register(
@@ -448,14 +441,15 @@ WILLINGNESS = register(
 def _check_collaborations(frame: pd.DataFrame, file: str) -> None:
     from ..sources.files import ROW
 
+    problems = Problems(file)
     for column in ("name", "samtrappan_step", "sou_path", "status", "area"):
         per = frame.groupby("collaboration_id")[column].nunique(dropna=False)
-        clash = per[per > 1]
-        if len(clash):
-            cid = clash.index[0]
+        for cid in per[per > 1].index:
             rows = frame.loc[frame["collaboration_id"] == cid, ROW].tolist()
-            raise InputFileError(f"collaboration '{cid}' has more than one {column} (rows "
-                                 f"{', '.join(map(str, rows))})", file=file, row=int(rows[-1]), column=_header(frame, column))
+            problems.add(int(rows[-1]), _header(frame, column),
+                         f"collaboration '{cid}' has more than one {column} (rows {', '.join(map(str, rows))})",
+                         f"give the collaboration one {column} on all its rows")
+    problems.raise_if_any()
 
 
 COLLABORATIONS = register(

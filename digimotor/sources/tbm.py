@@ -36,8 +36,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..config import REFERENCE_DIR
-from ..datasets import Column, DatasetSpec, load, register
-from ..errors import DigimotorError, InputFileError, UnknownRegionError
+from ..datasets import Column, DatasetSpec, Problems, load, register
+from ..errors import DigimotorError, UnknownRegionError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -117,12 +117,13 @@ def _first_row(frame: pd.DataFrame, mask) -> int:
 def _check_ledger(frame: pd.DataFrame, file: str) -> None:
     """Dataset rules of ``tbm_ledger`` (see the module docstring); normalises ``municipalities``.
 
-    The ``municipalities`` cell is rewritten in place as SCB codes (or pseudonyms) joined by
-    ``;`` so that the stored snapshot is canonical.
+    Every problem of the file is collected and reported at once, each with its fix. The
+    ``municipalities`` cell is rewritten in place as SCB codes (or pseudonyms) joined by ``;``
+    so that the stored snapshot is canonical.
     """
     from .files import ROW
 
-    problems: list[tuple[int, str, str]] = []
+    problems = Problems(file)
     served: list[str | None] = []
     resolved: dict[object, str | Exception] = {}  # a ledger repeats the same cell on every row
     for row, cell in zip(frame[ROW], frame["municipalities"], strict=True):
@@ -133,99 +134,84 @@ def _check_ledger(frame: pd.DataFrame, file: str) -> None:
                 resolved[cell] = exc
         outcome = resolved[cell]
         if isinstance(outcome, Exception):
-            problems.append((int(row), _header(frame, "municipalities"), f"'{cell}': {outcome}"))
+            problems.add(int(row), _header(frame, "municipalities"), f"'{cell}': {outcome}",
+                         "write SCB codes or names separated by ';' (e.g. 'Sotenäs; Munkedal; Lysekil')")
             served.append(None)
         else:
             served.append(outcome)
-    if problems:
-        row, column, message = problems[0]
-        more = "; ".join(f"row {r}: {m}" for r, _c, m in problems[1:6])
-        raise InputFileError(message + (f" (and {len(problems) - 1} more: {more})" if more else ""),
-                             file=file, row=row, column=column,
-                             hint="write SCB codes or names separated by ';' (e.g. 'Sotenäs; Munkedal; Lysekil')")
     frame["municipalities"] = served
-    for org, group in frame.groupby("organisation", sort=False):
-        if group["municipalities"].nunique() > 1:
-            first, other = group["municipalities"].iloc[0], group.loc[group["municipalities"] != group["municipalities"].iloc[0]]
-            raise InputFileError(
-                f"organisation '{org}' serves '{other['municipalities'].iloc[0]}' here but '{first}' "
-                f"in row {int(group[ROW].iloc[0])}",
-                file=file, row=int(other[ROW].iloc[0]), column=_header(frame, "municipalities"),
-                hint="an IT organisation serves the same municipalities on every row",
-            )
     claimed: dict[str, str] = {}
-    for org, codes in frame.groupby("organisation", sort=False)["municipalities"].first().items():
-        for code in codes.split(";"):
+    for org, group in frame.groupby("organisation", sort=False):
+        cells = group["municipalities"].dropna()
+        if cells.nunique() > 1:
+            other = group.loc[group["municipalities"].notna() & (group["municipalities"] != cells.iloc[0])]
+            problems.add(int(other[ROW].iloc[0]), _header(frame, "municipalities"),
+                         f"organisation '{org}' serves '{other['municipalities'].iloc[0]}' here but '{cells.iloc[0]}' "
+                         f"in row {int(group[ROW].iloc[0])}", "an IT organisation serves the same municipalities on every row")
+        for code in (cells.iloc[0].split(";") if len(cells) else []):
             if code in claimed and claimed[code] != org:
-                raise InputFileError(
-                    f"municipality {code} is served by both '{claimed[code]}' and '{org}'",
-                    file=file, row=_first_row(frame, frame["organisation"] == org), column=_header(frame, "municipalities"),
-                    hint="each municipality belongs to one IT organisation (a shared one lists all it serves)",
-                )
-            claimed[code] = str(org)
-    _account_columns(frame, file)
+                problems.add(int(group[ROW].iloc[0]), _header(frame, "municipalities"),
+                             f"municipality {code} is served by both '{claimed[code]}' and '{org}'",
+                             "each municipality belongs to one IT organisation (a shared one lists all it serves)")
+            claimed.setdefault(code, str(org))
+    _account_columns(frame, problems)
     credit = frame["credit"].fillna(False).astype(bool)
-    negative = frame["amount"] < 0
-    bad = negative & ~credit
-    if bad.any():
-        amounts = ", ".join(f"row {int(r)}: {a:g}" for r, a in zip(frame.loc[bad, ROW], frame.loc[bad, "amount"], strict=True))
-        raise InputFileError(
-            f"a negative amount is allowed only on a row flagged as a credit ({amounts})",
-            file=file, row=_first_row(frame, bad), column=_header(frame, "amount"),
-            hint="set credit=ja on credit notes and reversals, or correct the sign",
-        )
-    positive_credit = credit & (frame["amount"] > 0)
-    if positive_credit.any():
-        raise InputFileError("a credit is entered as a negative amount", file=file,
-                             row=_first_row(frame, positive_credit), column=_header(frame, "amount"))
-    keys = ["organisation", "year"]
-    for (org, year), group in frame.groupby(keys, sort=False):
-        if group["unit"].nunique() > 1:
-            raise InputFileError(
-                f"organisation '{org}' {year} mixes units ({', '.join(sorted(group['unit'].unique()))})",
-                file=file, row=int(group.loc[group["unit"] != group["unit"].iloc[0], ROW].iloc[0]), column=_header(frame, "unit"),
-                hint="use one unit per organisation and year",
-            )
-        unit = str(group["unit"].iloc[0])
-        total_sek = float(group["amount"].sum()) * UNITS[unit]
-        first = int(group[ROW].iloc[0])
-        if total_sek < IT_COST_FLOOR_SEK:
-            raise InputFileError(
-                f"organisation '{org}' {year} totals {group['amount'].sum():,.0f} {unit} = {total_sek:,.0f} kr, "
-                f"less than a municipal IT organisation's plausible minimum of {IT_COST_FLOOR_SEK:,.0f} kr"
-                + ("; the amounts look like thousands (tkr) declared as kronor" if unit == "kr" else ""),
-                file=file, row=first, column=_header(frame, "unit"),
-                hint="declare the unit the amounts are in (kr, tkr, mnkr)",
-            )
-        if total_sek > IT_COST_CEILING_SEK:
-            raise InputFileError(
-                f"organisation '{org}' {year} totals {total_sek:,.0f} kr, more than the plausible maximum "
-                f"{IT_COST_CEILING_SEK:,.0f} kr" + ("; the amounts look like kronor declared as thousands" if unit != "kr" else ""),
-                file=file, row=first, column=_header(frame, "unit"),
-                hint="declare the unit the amounts are in (kr, tkr, mnkr)",
-            )
-        controls = group["control_total"].dropna()
-        if controls.nunique() > 1:
-            raise InputFileError(
-                f"organisation '{org}' {year} has different control totals ({', '.join(f'{v:g}' for v in controls.unique())})",
-                file=file, row=int(group.loc[group["control_total"] != controls.iloc[0], ROW].dropna().iloc[0]),
-                column=_header(frame, "control_total"), hint="give one control total per organisation and year",
-            )
-    table = reconcile(frame)
-    off = table[~table["reconciled"]]
-    if not off.empty:
-        listed = "; ".join(
-            f"{r.organisation} {r.year}: sum {r.amount_sum:,.0f} vs control {r.control_total:,.0f} {r.unit} "
-            f"(difference {r.difference:+,.0f})"
-            for r in off.itertuples()
-        )
-        row = _first_row(frame, (frame["organisation"] == off["organisation"].iloc[0]) & frame["control_total"].notna())
-        raise InputFileError(f"the ledger does not reconcile with its control total(s): {listed}",
-                             file=file, row=row, column=_header(frame, "control_total"),
-                             hint="a line is missing or doubled, or the control total is for another scope")
+    negative = (frame["amount"] < 0) & ~credit
+    if negative.any():
+        amounts = ", ".join(f"row {int(r)}: {a:g}" for r, a in zip(frame.loc[negative, ROW],
+                                                                   frame.loc[negative, "amount"], strict=True))
+        problems.add(_first_row(frame, negative), _header(frame, "amount"),
+                     f"a negative amount is allowed only on a row flagged as a credit ({amounts})",
+                     "set credit=ja on credit notes and reversals, or correct the sign")
+    for row in frame.loc[credit & (frame["amount"] > 0), ROW]:
+        problems.add(int(row), _header(frame, "amount"), "a credit is entered as a negative amount",
+                     "write the credit's amount with a minus sign")
+    for (org, year), group in frame.groupby(["organisation", "year"], sort=False):
+        _check_organisation_year(problems, frame, str(org), int(year), group)
+    problems.raise_if_any()
+    for r in reconcile(frame).query("not reconciled").itertuples():
+        rows = frame.loc[(frame["organisation"] == r.organisation) & (frame["year"] == r.year)
+                         & frame["control_total"].notna(), ROW]
+        problems.add(int(rows.iloc[0]), _header(frame, "control_total"),
+                     f"the ledger does not reconcile with its control total(s): {r.organisation} {r.year}: sum "
+                     f"{r.amount_sum:,.0f} vs control {r.control_total:,.0f} {r.unit} (difference {r.difference:+,.0f})",
+                     "a line is missing or doubled, or the control total is for another scope")
+    problems.raise_if_any()
 
 
-def _account_columns(frame: pd.DataFrame, file: str) -> None:
+def _check_organisation_year(problems: Problems, frame: pd.DataFrame, org: str, year: int, group: pd.DataFrame) -> None:
+    """Units, plausible totals and control totals of one organisation and year."""
+    from .files import ROW
+
+    if group["unit"].nunique() > 1:
+        problems.add(int(group.loc[group["unit"] != group["unit"].iloc[0], ROW].iloc[0]), _header(frame, "unit"),
+                     f"organisation '{org}' {year} mixes units ({', '.join(sorted(group['unit'].unique()))})",
+                     "use one unit per organisation and year")
+        return
+    unit = str(group["unit"].iloc[0])
+    total_sek = float(group["amount"].sum()) * UNITS[unit]
+    first = int(group[ROW].iloc[0])
+    fix = "declare the unit the amounts are in (kr, tkr, mnkr)"
+    if total_sek < IT_COST_FLOOR_SEK:
+        problems.add(first, _header(frame, "unit"),
+                     f"organisation '{org}' {year} totals {group['amount'].sum():,.0f} {unit} = {total_sek:,.0f} kr, "
+                     f"less than a municipal IT organisation's plausible minimum of {IT_COST_FLOOR_SEK:,.0f} kr"
+                     + ("; the amounts look like thousands (tkr) declared as kronor" if unit == "kr" else ""), fix)
+    if total_sek > IT_COST_CEILING_SEK:
+        problems.add(first, _header(frame, "unit"),
+                     f"organisation '{org}' {year} totals {total_sek:,.0f} kr, more than the plausible maximum "
+                     f"{IT_COST_CEILING_SEK:,.0f} kr" + ("; the amounts look like kronor declared as thousands"
+                                                        if unit != "kr" else ""), fix)
+    controls = group["control_total"].dropna()
+    if controls.nunique() > 1:
+        problems.add(int(group.loc[group["control_total"] != controls.iloc[0], ROW].dropna().iloc[0]),
+                     _header(frame, "control_total"),
+                     f"organisation '{org}' {year} has different control totals "
+                     f"({', '.join(f'{v:g}' for v in controls.unique())})",
+                     "give one control total per organisation and year")
+
+
+def _account_columns(frame: pd.DataFrame, problems: Problems) -> None:
     """Account number and text: a text written in the number column moves to ``account``;
     every row needs a number, a text or a cost pool; one ledger keeps to one TBM taxonomy."""
     from .files import ROW
@@ -235,29 +221,24 @@ def _account_columns(frame: pd.DataFrame, file: str) -> None:
     moved = textual & frame["account"].isna()
     frame.loc[moved, "account"] = number[moved]
     number = number.mask(moved)
-    bad = textual & ~moved
-    if bad.any():
-        rows = ", ".join(str(int(r)) for r in frame.loc[bad, ROW].head(8))
-        raise InputFileError(f"an account number is digits only (rows {rows})", file=file,
-                             row=_first_row(frame, bad), column=_header(frame, "account_number"),
-                             hint="put the account's name in the account text column (Kontotext)")
+    for row, text in zip(frame.loc[textual & ~moved, ROW], number[textual & ~moved], strict=True):
+        problems.add(int(row), _header(frame, "account_number"), f"an account number is digits only, not '{text}'",
+                     "put the account's name in the account text column (Kontotext)")
     frame["account_number"] = number
     nothing = frame["account"].isna() & frame["account_number"].isna() & frame["cost_pool"].isna()
-    if nothing.any():
-        rows = ", ".join(str(int(r)) for r in frame.loc[nothing, ROW].head(8))
-        raise InputFileError(f"the row has neither an account nor a cost pool (rows {rows})", file=file,
-                             row=_first_row(frame, nothing),
-                             column=_header(frame, "account" if "account" in frame.attrs.get("headers", {})
-                                            else "account_number"),
-                             hint="give the account number or text so the mapping can place it, or the TBM cost pool")
+    where = _header(frame, "account" if "account" in frame.attrs.get("headers", {}) else "account_number")
+    for row in frame.loc[nothing, ROW]:
+        problems.add(int(row), where, "the row has neither an account nor a cost pool",
+                     "give the account number or text so the mapping can place it, or the TBM cost pool")
     pools = set(frame["cost_pool"].dropna().astype(str))
     only_v4, only_v5 = pools - set(COST_POOLS_V5), pools - set(COST_POOLS)
     if only_v4 and only_v5:
-        mixed = frame["cost_pool"].astype("string").isin(sorted(only_v5))
-        raise InputFileError(
-            f"the ledger mixes TBM v4 cost pools ({', '.join(sorted(only_v4))}) with v5 ones "
-            f"({', '.join(sorted(only_v5))})", file=file, row=_first_row(frame, mixed),
-            column=_header(frame, "cost_pool"), hint="use the cost pools of one taxonomy version (v4 or v5)")
+        mixed = frame["cost_pool"].astype("string").isin(sorted(only_v5)).fillna(False)
+        problems.add(_first_row(frame, mixed), _header(frame, "cost_pool"),
+                     f"the ledger mixes TBM v4 cost pools ({', '.join(sorted(only_v4))}) with v5 ones "
+                     f"({', '.join(sorted(only_v5))})", "use the cost pools of one taxonomy version (v4 or v5)")
+
+
 
 
 def reconcile(ledger: pd.DataFrame) -> pd.DataFrame:
@@ -346,21 +327,22 @@ def _check_total_cost(frame: pd.DataFrame, file: str) -> None:
     """Plausibility of ``municipal_total_cost`` amounts (module docstring) per row."""
     from .files import ROW
 
+    problems = Problems(file)
+    fix = "declare the unit the amounts are in (kr, tkr, mnkr)"
     for row, value, unit in zip(frame[ROW], frame["total_cost"], frame["unit"], strict=True):
         sek = float(value) * UNITS[str(unit)]
         if sek < TOTAL_COST_FLOOR_SEK:
-            raise InputFileError(
-                f"{value:,.0f} {unit} = {sek:,.0f} kr is less than any municipality's total cost "
-                f"(plausible minimum {TOTAL_COST_FLOOR_SEK:,.0f} kr)"
-                + ("; the amounts look like thousands (tkr) declared as kronor" if unit == "kr" else ""),
-                file=file, row=int(row), column=_header(frame, "total_cost"), hint="declare the unit the amounts are in (kr, tkr, mnkr)",
-            )
+            problems.add(int(row), _header(frame, "total_cost"),
+                         f"{value:,.0f} {unit} = {sek:,.0f} kr is less than any municipality's total cost "
+                         f"(plausible minimum {TOTAL_COST_FLOOR_SEK:,.0f} kr)"
+                         + ("; the amounts look like thousands (tkr) declared as kronor" if unit == "kr" else ""), fix)
         if sek > TOTAL_COST_CEILING_SEK:
-            raise InputFileError(
-                f"{value:,.0f} {unit} = {sek:,.0f} kr is more than any municipality's total cost"
-                + ("; the amounts look like kronor declared as thousands" if unit != "kr" else ""),
-                file=file, row=int(row), column=_header(frame, "total_cost"), hint="declare the unit the amounts are in (kr, tkr, mnkr)",
-            )
+            problems.add(int(row), _header(frame, "total_cost"),
+                         f"{value:,.0f} {unit} = {sek:,.0f} kr is more than any municipality's total cost"
+                         + ("; the amounts look like kronor declared as thousands" if unit != "kr" else ""), fix)
+    problems.raise_if_any()
+
+
 
 
 def _total_cost_sidecar(frame: pd.DataFrame) -> dict:

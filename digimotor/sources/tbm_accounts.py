@@ -22,8 +22,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..config import REFERENCE_DIR
-from ..datasets import Column, DatasetSpec, load, register
-from ..errors import DigimotorError, InputFileError
+from ..datasets import Column, DatasetSpec, Problems, load, register
+from ..errors import DigimotorError
 from .tbm import COST_POOLS, COST_POOLS_V5, WORK_AREAS
 
 if TYPE_CHECKING:
@@ -52,23 +52,23 @@ def check_mapping_rows(frame: pd.DataFrame, file: str) -> None:
     from .files import ROW
 
     headers = frame.attrs.get("headers", {})
-    problems = []
+    problems = Problems(file)
     for row, text, low, high in zip(frame[ROW], frame["account"], frame["account_from"], frame["account_to"],
                                     strict=True):
         has_text = isinstance(text, str) and text.strip() != ""
         has_range = not (pd.isna(low) and pd.isna(high))
         if has_text == has_range:
-            problems.append((row, "account", "give either an account text or a range (account_from, account_to)"))
+            problems.add(int(row), headers.get("account", "account"), "the row is neither a text nor a range",
+                         "give either an account text or a range (account_from, account_to)")
         elif has_range and (account_key(low) is None or account_key(high) is None or account_key(low) > account_key(high)):
-            problems.append((row, "account_from", f"'{low}'–'{high}' is not a range of account numbers"))
+            problems.add(int(row), headers.get("account_from", "account_from"),
+                         f"'{low}'–'{high}' is not a range of account numbers",
+                         "write the first and last account number, e.g. 6540 and 6549")
     keys = frame["account"].dropna().map(fold)
     for row in frame.loc[keys[keys.duplicated()].index, ROW]:
-        problems.append((row, "account", "the account text is listed twice"))
-    if problems:
-        row, column, message = problems[0]
-        more = "; ".join(f"row {int(r)}: {m}" for r, _c, m in problems[1:8])
-        raise InputFileError(message + (f" (and {len(problems) - 1} more: {more})" if more else ""),
-                             file=file, row=int(row), column=headers.get(column, column))
+        problems.add(int(row), headers.get("account", "account"), "the account text is listed twice",
+                     "keep one row per account text")
+    problems.raise_if_any()
     _check_ranges(_ranges(frame), file)
 
 
