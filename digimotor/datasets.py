@@ -388,7 +388,7 @@ class Problems:
 
     Each problem has a row, a column (as the file writes it), a message and optionally its
     fix. Problems with the same column, message and fix are merged ("rows 3, 5, 9"); the
-    error names the first problem's row and column and lists the others with their fixes
+    error names the first problem's row and column (in file order) and lists the others with their fixes
     (the first ``MAX_REPORTED_PROBLEMS`` kinds, then a count).
     """
 
@@ -406,7 +406,8 @@ class Problems:
         if not self.items:
             return
         groups: dict[tuple[str | None, str, str | None], list[int | None]] = {}
-        for row, column, message, fix in self.items:
+        ordered = sorted(self.items, key=lambda item: -1 if item[0] is None else item[0])  # file order
+        for row, column, message, fix in ordered:
             groups.setdefault((column, message, fix or hint), []).append(row)
         (column, message, fix), rows = next(iter(groups.items()))
         if len(rows) > 1:
