@@ -164,3 +164,28 @@ def test_every_problem_of_a_ledger_is_reported_at_once_with_its_fix(project, tmp
     assert message.endswith("— give the account number or text so the mapping can place it, or the TBM cost pool")
     assert "row 4 column 'Belopp': a negative amount is allowed only on a row flagged as a credit" in message
     assert "— set credit=ja on credit notes" in message
+
+
+def test_v5_cost_pools_have_names_for_tables_and_figures():
+    from digimotor.sources.tbm import load_cost_pools
+
+    v5 = load_cost_pools("v5")
+    assert list(v5.columns) == list(load_cost_pools().columns)
+    assert v5.set_index("cost_pool").loc["staffing", "definition"].startswith("v4: internal_labour + external_labour.")
+    assert v5.set_index("cost_pool").loc["cloud_services", "definition"].startswith("v4: none.")
+
+
+def test_a_v5_ledger_draws_with_v5_names(project):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from digimotor.plots import tbm as tbm_plots
+    from digimotor.sources.tbm import load_cost_pools
+
+    import_file("tbm_ledger", DATA / "tbm_v5_ledger.csv", name="v5")
+    pooled = tbm.assign_cost_pools(load_tbm_ledger("v5"), load_account_mapping(), taxonomy="v5")
+    pools = load_cost_pools("v5")
+    table = tbm_plots.with_names(tbm.pooled_cost_pool_shares(pooled), pools, "en")
+    assert table.set_index("cost_pool").loc["cloud_services", "cost_pool_name"] == "Cloud services"
+    ax = tbm_plots.pooled_cost_pool_bars(table, pools, kind="user", source="v5", lang="en")
+    assert "Staffing" in [t.get_text() for t in ax.get_yticklabels() + ax.get_xticklabels()]

@@ -528,13 +528,25 @@ def _cost_pools() -> pd.DataFrame:
     return frame.sort_values("report_order").reset_index(drop=True)
 
 
-def load_cost_pools() -> pd.DataFrame:
-    """The nine TBM cost pools (taxonomy v2.x–v4.0), in the order of the report's Figure 15.
+def load_cost_pools(taxonomy: str = "v4") -> pd.DataFrame:
+    """The nine TBM cost pools, v4 (taxonomy v2.x–v4.0, the order of the report's Figure 15) or v5.
 
     Columns: ``cost_pool`` (identifier), ``report_order``, ``tbm_name`` (the TBM Council's
-    English name, as on the report's axis), ``name_sv``, ``name_en``, ``definition``.
+    English name, as on the report's axis), ``name_sv``, ``name_en``, ``definition`` (for v5:
+    which v4 pools it takes and the basis of that correspondence).
     """
-    return _cost_pools().copy()
+    if taxonomy == "v4":
+        return _cost_pools().copy()
+    if taxonomy != "v5":
+        raise DigimotorError(f"taxonomy must be one of {', '.join(TAXONOMIES)}, not '{taxonomy}'")
+    from .tbm_accounts import load_cost_pools_v5
+
+    v5 = load_cost_pools_v5()
+    definition = [f"v4: {src.replace(';', ' + ') or 'none'}. {basis}" for src, basis in zip(v5["from_v4"], v5["basis"],
+                                                                                            strict=True)]
+    return v5.rename(columns={"cost_pool_v5": "cost_pool"}).assign(
+        report_order=v5["report_order"].astype(int), definition=definition,
+    )[["cost_pool", "report_order", "tbm_name", "name_sv", "name_en", "definition"]]
 
 
 @lru_cache(maxsize=1)
