@@ -125,8 +125,9 @@ def name_forms(code: str) -> list[str]:
     """Every written form the registry knows for one municipality, diacritics kept.
 
     The plain name ("Falun"), the legal name ("Falu kommun"), its genitive stem ("Falu"),
-    the stem with "stad" where the municipality calls itself so, the self-designation
-    ("Region Gotland", "Göteborgs stad") and the aliases of ``municipality_aliases.csv``.
+    the plain name with "kommun" ("Falun kommun"), the self-designation ("Region Gotland",
+    "Göteborgs stad") and the aliases of ``municipality_aliases.csv``. (Any form followed by
+    "kommun", "stad" or "municipality" is accepted by :func:`resolve_municipality` too.)
     """
     mun = municipality(code)
     legal, self_name = official_names()[code]
