@@ -34,7 +34,7 @@ def default_snapshot_name(file: str | Path) -> str:
 
 
 def read_for_dataset(spec: DatasetSpec, file: str | Path, *, sheet: str | None = None,
-                     within: Sequence[str] | None = None):
+                     within: Sequence[str] | None = None, dash: str = "missing", options: dict | None = None):
     """Read and validate ``file`` as ``spec``; return the conformed frame (with ``__row__``)."""
     from .sources.files import read_rows
 
@@ -42,7 +42,7 @@ def read_for_dataset(spec: DatasetSpec, file: str | Path, *, sheet: str | None =
         raw = spec.reader(Path(file), spec, sheet=sheet)
     else:
         raw = read_rows(file, is_header=header_matcher(spec), sheet=sheet)
-    return conform(raw, spec, str(file), within=within)
+    return conform(raw, spec, str(file), within=within, dash=dash, options=options)
 
 
 def import_file(
@@ -59,6 +59,8 @@ def import_file(
     within: Sequence[str] | None = None,
     extra: dict | None = None,
     replace: bool = False,
+    dash: str = "missing",
+    options: dict | None = None,
 ) -> Path:
     """Validate ``file`` as ``dataset`` and store it as snapshot ``name``.
 
@@ -75,6 +77,12 @@ def import_file(
     replace
         Overwrite an existing snapshot of that name. The old data and sidecar are kept until
         the new pair is completely written, and put back if writing fails.
+    dash
+        What a lone dash ("-", "–") in a number column means, as the source's legend says:
+        ``missing`` (default) or ``zero``. Either way the sidecar notes the cells.
+    options
+        Dataset-specific choices the checks use, recorded in the sidecar: ``{"catalogue":
+        name}`` checks capability names against a study's catalogue.
 
     Returns
     -------
@@ -92,7 +100,7 @@ def import_file(
         raise DigimotorError(f"an import is of kind 'user' or 'public', not '{kind}'")
     spec = get(dataset)
     name = check_snapshot_name(name or default_snapshot_name(file))
-    frame = read_for_dataset(spec, file, sheet=sheet, within=within)
+    frame = read_for_dataset(spec, file, sheet=sheet, within=within, dash=dash, options=options)
     target = raw_dir() / kind / dataset / f"{name}.csv"
     other = raw_dir() / ("public" if kind == "user" else "user") / dataset / f"{name}.csv"
     body = to_tidy_csv(frame, spec)
@@ -109,6 +117,10 @@ def import_file(
         "rows": int(len(frame)),
         "columns": [c.name for c in spec.columns],
     }
+    if options:
+        fields["options"] = dict(options)
+    if frame.attrs.get("cell_notes"):  # "..", "–" kept as missing or zero
+        fields["cell_notes"] = list(frame.attrs["cell_notes"])
     if frame.attrs.get("sheet"):
         fields["sheet"] = frame.attrs["sheet"]
     if frame.attrs.get("sheets_skipped_hidden"):

@@ -149,7 +149,8 @@ def _failing_regions(monkeypatch, exc):
         (FileNotFoundError(errno.ENOENT, "No such file or directory", "in.csv"), 2, "in.csv: No such file or directory"),
         (IsADirectoryError(errno.EISDIR, "Is a directory", "out"), 2, "out: Is a directory"),
         (OSError("Cannot save file into a non-existent\ndirectory: 'x'"), 1, "Cannot save file into a non-existent directory: 'x'"),
-        (DigimotorError("two\nlines", hint="a\nhint"), 2, "two lines — a hint"),
+        # a line break inside a message is shown escaped (errors.printable): it cannot split it
+        (DigimotorError("two\nlines", hint="a\nhint"), 2, "two\\nlines — a\\nhint"),
     ],
 )
 def test_errors_reaching_main_are_one_line(capsys, monkeypatch, exc, status, text):

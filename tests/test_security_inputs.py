@@ -500,7 +500,7 @@ def test_nan_is_missing_where_missing_is_allowed_and_an_error_elsewhere(tmp_path
     assert frame["share"].isna().all() and frame["count"].isna().all()
     with pytest.raises(InputFileError) as info:
         conform_text(tmp_path, "1;;;;NaN;\n")
-    assert info.value.column == "level" and str(info.value).endswith("column 'level': the value is missing")
+    assert info.value.column == "level" and "column 'level': the value is missing" in str(info.value)
     assert parse_number(float("nan")) is None
     for value in (float("inf"), float("-inf"), 10**400):
         with pytest.raises(ValueError):

@@ -163,11 +163,19 @@ def test_unmapped_accounts_are_listed_with_amounts_never_dropped():
                           ("B", "1427;1430;1484", "Representation", None, "steer_and_support", 15.0, False)]
     mapping = load_account_mapping("default")
     missing = tbm.unmapped_accounts(_ledger(rows), mapping)
+    total = _ledger(rows)["amount_sek"].sum()
     assert missing.to_dict("records") == [
-        {"account": "Representation", "organisations": "A, B", "rows": 2, "amount_sek": 50_000.0}]
+        {"account": "Representation", "organisations": "A, B", "rows": 2, "amount_sek": 50_000.0,
+         "share_pct": pytest.approx(100 * 50_000 / total)}]
     with pytest.raises(tbm.UnmappedAccountsError) as info:
         tbm.assign_cost_pools(_ledger(rows), mapping)
     assert "'Representation' (A, B): 50,000 kr in 2 row(s)" in str(info.value)
+    # a stated share: below it the rows are kept (listed as unmapped), above it they stop the run
+    share = 100 * 50_000 / total
+    kept = tbm.assign_cost_pools(_ledger(rows), mapping, max_unmapped_pct=share + 0.01)
+    assert kept.loc[kept["cost_pool"] == "unmapped", "amount_sek"].sum() == 50_000
+    with pytest.raises(tbm.UnmappedAccountsError, match=r"1\.6 % of the total, more than the 1\.5 % allowed"):
+        tbm.assign_cost_pools(_ledger(rows), mapping, max_unmapped_pct=1.5)
     separate = tbm.assign_cost_pools(_ledger(rows), mapping, unmapped="separate")
     shares = tbm.cost_pool_shares(separate).set_index(["organisation", "cost_pool"])
     assert shares.loc[("A", "unmapped"), "amount_sek"] == 35_000

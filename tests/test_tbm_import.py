@@ -54,8 +54,8 @@ def test_template_round_trip(project, tmp_path):
     paths = write_template("tbm_ledger", tmp_path)
     assert sorted(p.suffix for p in paths) == [".csv", ".xlsx"]
     header = paths[0].read_text(encoding="utf-8-sig").splitlines()[0]
-    assert header.split(";") == ["organisation", "municipalities", "year", "account", "cost_pool", "work_area",
-                                 "amount", "unit", "credit", "control_total"]
+    assert header.split(";") == ["organisation", "municipalities", "year", "account_number", "account", "cost_pool",
+                                 "cost_centre", "work_area", "amount", "unit", "credit", "control_total"]
     doc = pd.read_excel(paths[1], sheet_name="columns")
     assert "negative only on credit rows" in doc.set_index("column").loc["amount", "description"]
 

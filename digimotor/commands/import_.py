@@ -30,6 +30,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--citation", help="where the numbers come from (URL, table id, date)")
     parser.add_argument("--replace", action="store_true",
                         help="overwrite an existing snapshot of that name")
+    parser.add_argument("--dash", choices=("missing", "zero"), default="missing",
+                        help="what a lone dash (-, –) in a number column means, as the source's legend says")
+    parser.add_argument("--catalogue", help="capability imports: the study's capability_catalogue snapshot to "
+                        "check names against (default: the report's)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
         args.dataset, args.file, name=args.name, kind=args.kind, sheet=args.sheet,
         title=args.title, producer=args.producer, licence=args.licence, citation=args.citation,
         replace=args.replace,
+        dash=args.dash, options={"catalogue": args.catalogue} if args.catalogue else None,
     )
     name = target.stem
     sheet = verify(target).get("sheet")

@@ -74,7 +74,8 @@ def catalogue_table(catalogue: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
     out = catalogue.copy()
     out["capability"] = out["name_sv" if lang == "sv" else "name_en"]
     out["group"] = out["group"].astype(str).map(lambda g: label(f"group.{g}", lang, LABELS))
-    out["lists"] = out["lists"].map(lambda text: ", ".join(label(f"list.{x}", lang, LABELS) for x in text.split(";")))
+    out["lists"] = out["lists"].fillna("").map(
+        lambda text: ", ".join(label(f"list.{x}", lang, LABELS) for x in text.split(";") if x))
     out["aliases"] = out["aliases"].fillna("").str.replace("|", "; ", regex=False)
     return out
 

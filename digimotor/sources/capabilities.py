@@ -46,8 +46,7 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from ..datasets import Column, DatasetSpec, load, register
-from ..errors import InputFileError
+from ..datasets import Column, DatasetSpec, Problems, load, register
 from ..regions import fold
 
 if TYPE_CHECKING:
@@ -71,24 +70,37 @@ def _register_published(name: str, title: str, description: str, columns: tuple[
     return register(DatasetSpec(name=name, title=title, description=description, columns=columns, key=key))
 
 
-CAPABILITY_CATALOGUE = _register_published(
-    "capability_catalogue",
-    "Capabilities of the digital motor named in the report",
-    "One row per capability: id, Swedish and English name, group, the report's lists that name it, "
-    "the seed lines that mention it, aliases (other wordings in the report), the OCR text.",
-    (
-        Column("capability_id", "str", "stable English id (snake_case)"),
-        Column("name_sv", "str", "Swedish name, spelled properly"),
-        Column("name_en", "str", "English name"),
-        Column("group", "category", "the project's grouping", allowed=GROUPS),
-        Column("lists", "str", "the report's lists naming it, ';'-separated: " + ", ".join(LISTS)),
-        Column("seed_lines", "str", "lines of the OCR text that mention it, ';'-separated"),
-        Column("aliases", "str", "other wordings in the report, '|'-separated", required=False),
-        Column("raw_text", "str", "the OCR text of the first mention, verbatim"),
-        Column("note", "str", "transcription notes", required=False),
+CAPABILITY_CATALOGUE = register(DatasetSpec(
+    name="capability_catalogue",
+    title="Capabilities of the digital motor (the report's, or a study's own additions)",
+    description=(
+        "One row per capability: id, Swedish and English name, group, the report's lists that name it, "
+        "the seed lines that mention it, aliases (other wordings), the OCR text. A study's own catalogue "
+        "(`digimotor import capability_catalogue <file> --name <name>`) extends the report's: a new id adds "
+        "a capability, a known id (or a row naming a known capability) adds its aliases. Self-assessments, "
+        "criticality and willingness imported with `--catalogue <name>` are checked against it, and "
+        "notebooks 05 and 06 use it with the parameter catalogue=<name>."
     ),
-    ("capability_id",),
-)
+    columns=(
+        Column("capability_id", "str", "stable English id (snake_case)", aliases=("id", "förmåga id")),
+        Column("name_sv", "str", "Swedish name, spelled properly", aliases=("förmåga", "namn", "formaga")),
+        Column("name_en", "str", "English name", aliases=("name", "engelskt namn")),
+        Column("group", "category", "the project's grouping", allowed=GROUPS, aliases=("grupp",)),
+        Column("lists", "str", "the report's lists naming it, ';'-separated: " + ", ".join(LISTS), required=False),
+        Column("seed_lines", "str", "lines of the OCR text that mention it, ';'-separated", required=False),
+        Column("aliases", "str", "other wordings, '|'-separated", required=False, aliases=("alias", "synonymer")),
+        Column("raw_text", "str", "the OCR text of the first mention, verbatim", required=False),
+        Column("note", "str", "transcription notes", required=False, aliases=("anmärkning", "kommentar")),
+    ),
+    key=("capability_id",),
+    check=lambda frame, file: _check_catalogue(frame, file),
+))
+
+
+def _check_catalogue(frame: pd.DataFrame, file: str) -> None:
+    from .capability_catalogue import check_catalogue
+
+    check_catalogue(frame, file)
 
 CAPABILITY_RANKINGS = _register_published(
     "capability_rankings",
@@ -196,14 +208,18 @@ def _key(text: object) -> str:
     return " ".join(fold(str(text)).replace("-", " ").replace("_", " ").split())
 
 
+def _spellings(row) -> list[str]:
+    texts = [row.capability_id, row.name_sv, row.name_en]
+    if isinstance(row.aliases, str) and row.aliases:
+        texts += [a for a in row.aliases.split("|") if a.strip()]
+    return texts
+
+
 def capability_lookup(catalogue: pd.DataFrame) -> dict[str, str]:
     """Map every accepted spelling of a capability (id, names, aliases; folded) to its id."""
     lookup: dict[str, str] = {}
     for row in catalogue.itertuples(index=False):
-        texts = [row.capability_id, row.name_sv, row.name_en]
-        if isinstance(row.aliases, str) and row.aliases:
-            texts += row.aliases.split("|")
-        for text in texts:
+        for text in _spellings(row):
             lookup[_key(text)] = row.capability_id
     return lookup
 
@@ -234,22 +250,27 @@ def _header(frame: pd.DataFrame, column: str) -> str:
     return frame.attrs.get("headers", {}).get(column, column)
 
 
-def _catalogue_for_checks() -> tuple[dict[str, str], dict[str, str]]:
-    """The lookup of accepted spellings and the Swedish names, from the published catalogue."""
-    catalogue = load("capability_catalogue", "published")
+def _catalogue_for_checks(source: str = "published") -> tuple[dict[str, str], dict[str, str]]:
+    """The lookup of accepted spellings and the Swedish names, from the catalogue the study uses."""
+    catalogue = load_capability_catalogue(source)
     return capability_lookup(catalogue), dict(zip(catalogue["capability_id"], catalogue["name_sv"], strict=True))
 
 
-def _resolve_capability_column(frame: pd.DataFrame, file: str, *, allow_empty: bool = False) -> None:
+def _resolve_capability_column(frame: pd.DataFrame, problems: Problems, *, allow_empty: bool = False) -> None:
     """Replace the names in ``frame["capability"]`` by catalogue ids, in place.
 
-    An unknown name raises :class:`InputFileError` with the file, row and the column as the
-    file writes it, and the closest catalogue names. With ``allow_empty`` an empty cell
+    The catalogue is the one the import names (``--catalogue``, in ``frame.attrs["options"]``),
+    else the report's. Every unknown name goes to ``problems`` with its row, the column as
+    the file writes it and the closest catalogue names. With ``allow_empty`` an empty cell
     stays empty (it means "all capabilities").
     """
     from ..sources.files import ROW
 
-    lookup, names = _catalogue_for_checks()
+    source = str(frame.attrs.get("options", {}).get("catalogue") or "published")
+    lookup, names = _catalogue_for_checks(source)
+    scope = "the report's catalogue" if source == "published" else f"catalogue '{source}'"
+    fix = (f"checked against {scope}: use a name from it, or add the capability to a study catalogue "
+           "(digimotor import capability_catalogue <file> --name <name>) and import with --catalogue <name>")
     ids = []
     for row_number, text in zip(frame[ROW], frame["capability"], strict=True):
         if allow_empty and (text is None or (isinstance(text, float) and text != text) or str(text).strip() == ""):
@@ -258,7 +279,8 @@ def _resolve_capability_column(frame: pd.DataFrame, file: str, *, allow_empty: b
         try:
             ids.append(resolve_capability(text, lookup, names))
         except ValueError as exc:
-            raise InputFileError(str(exc), file=file, row=int(row_number), column=_header(frame, "capability")) from None
+            ids.append(None)
+            problems.add(int(row_number), _header(frame, "capability"), str(exc), fix)
     frame["capability"] = ids
 
 
@@ -268,7 +290,8 @@ def _check_capabilities(frame: pd.DataFrame, file: str) -> None:
 
     from ..sources.files import ROW
 
-    _resolve_capability_column(frame, file)
+    problems = Problems(file)
+    _resolve_capability_column(frame, problems)
 
     def present(value: object) -> bool:
         return value is not None and not (isinstance(value, float) and math.isnan(value))
@@ -279,15 +302,13 @@ def _check_capabilities(frame: pd.DataFrame, file: str) -> None:
         low = int(row["scale_min"]) if present(row["scale_min"]) else DEFAULT_SCALE[0]
         high = int(row["scale_max"]) if present(row["scale_max"]) else DEFAULT_SCALE[1]
         if high <= low:
-            raise InputFileError(f"the scale {low}–{high} is empty", file=file, row=number, column=_header(frame, "scale_max"))
+            problems.add(number, _header(frame, "scale_max"), f"the scale {low}–{high} is empty",
+                         "scale_max must be above scale_min")
         for column in ("score", *ELEMENTS):
             value = row[column]
-            if present(value) and not low <= float(value) <= high:
-                raise InputFileError(
-                    f"{column} {value:g} is off the declared scale {low}–{high}",
-                    file=file, row=number, column=_header(frame, column),
-                    hint="declare another scale in scale_min/scale_max, or correct the score",
-                )
+            if high > low and present(value) and not low <= float(value) <= high:
+                problems.add(number, _header(frame, column), f"{column} {value:g} is off the declared scale {low}–{high}",
+                             "declare another scale in scale_min/scale_max, or correct the score")
         low_all.append(low)
         high_all.append(high)
     frame["scale_min"] = low_all
@@ -297,14 +318,12 @@ def _check_capabilities(frame: pd.DataFrame, file: str) -> None:
     for row_number, code, capability, date in zip(frame[ROW], frame["municipality_code"], frame["capability"],
                                                   dates, strict=True):
         key = (code, capability, date)
-        if key in seen:
-            raise InputFileError(
-                f"{code} is assessed twice for '{capability}' on {date or 'the same (empty) date'} "
-                f"(first in row {seen[key]})",
-                file=file, row=int(row_number), column=_header(frame, "capability"),
-                hint="keep one assessment per municipality, capability and date",
-            )
-        seen[key] = int(row_number)
+        if capability is not None and key in seen:
+            problems.add(int(row_number), _header(frame, "capability"),
+                         f"{code} is assessed twice for '{capability}' on {date or 'the same (empty) date'} "
+                         f"(first in row {seen[key]})", "keep one assessment per municipality, capability and date")
+        seen.setdefault(key, int(row_number))
+    problems.raise_if_any()
 
 
 CAPABILITIES = register(
@@ -348,12 +367,13 @@ CAPABILITIES = register(
 def _check_criticality(frame: pd.DataFrame, file: str) -> None:
     from ..sources.files import ROW
 
-    _resolve_capability_column(frame, file)
-    dup = frame.duplicated("capability")
-    if dup.any():
-        row_number = int(frame.loc[dup, ROW].iloc[0])
-        raise InputFileError(f"'{frame.loc[dup, 'capability'].iloc[0]}' has more than one criticality",
-                             file=file, row=row_number, column=_header(frame, "capability"))
+    problems = Problems(file)
+    _resolve_capability_column(frame, problems)
+    dup = frame.duplicated("capability") & frame["capability"].notna()
+    for row_number, capability in zip(frame.loc[dup, ROW], frame.loc[dup, "capability"], strict=True):
+        problems.add(int(row_number), _header(frame, "capability"), f"'{capability}' has more than one criticality",
+                     "keep one row per capability")
+    problems.raise_if_any()
 
 
 CRITICALITY = register(
@@ -380,14 +400,17 @@ CRITICALITY = register(
 def _check_willingness(frame: pd.DataFrame, file: str) -> None:
     from ..sources.files import ROW
 
-    _resolve_capability_column(frame, file, allow_empty=True)
+    problems = Problems(file)
+    _resolve_capability_column(frame, problems, allow_empty=True)
     keys = list(zip(frame["municipality_code"], frame["capability"].fillna(""), strict=True))
     seen: dict[tuple[str, str], int] = {}
     for row_number, key in zip(frame[ROW], keys, strict=True):
         if key in seen:
-            raise InputFileError(f"{key[0]} has two rows for {key[1] or 'all capabilities'} (first in row {seen[key]})",
-                                 file=file, row=int(row_number), column=_header(frame, "capability"))
-        seen[key] = int(row_number)
+            problems.add(int(row_number), _header(frame, "capability"),
+                         f"{key[0]} has two rows for {key[1] or 'all capabilities'} (first in row {seen[key]})",
+                         "keep one row per municipality and capability")
+        seen.setdefault(key, int(row_number))
+    problems.raise_if_any()
 
 
 WILLINGNESS = register(
@@ -418,14 +441,15 @@ WILLINGNESS = register(
 def _check_collaborations(frame: pd.DataFrame, file: str) -> None:
     from ..sources.files import ROW
 
+    problems = Problems(file)
     for column in ("name", "samtrappan_step", "sou_path", "status", "area"):
         per = frame.groupby("collaboration_id")[column].nunique(dropna=False)
-        clash = per[per > 1]
-        if len(clash):
-            cid = clash.index[0]
+        for cid in per[per > 1].index:
             rows = frame.loc[frame["collaboration_id"] == cid, ROW].tolist()
-            raise InputFileError(f"collaboration '{cid}' has more than one {column} (rows "
-                                 f"{', '.join(map(str, rows))})", file=file, row=int(rows[-1]), column=_header(frame, column))
+            problems.add(int(rows[-1]), _header(frame, column),
+                         f"collaboration '{cid}' has more than one {column} (rows {', '.join(map(str, rows))})",
+                         f"give the collaboration one {column} on all its rows")
+    problems.raise_if_any()
 
 
 COLLABORATIONS = register(
@@ -468,7 +492,8 @@ COLLABORATIONS = register(
 
 
 def load_capability_catalogue(source: str = "published") -> pd.DataFrame:
-    """The capability catalogue.
+    """The capability catalogue: the report's (``"published"``), or a study's imported snapshot
+    ``source`` added to the report's (see :func:`~digimotor.sources.capability_catalogue.extend_catalogue`).
 
     ================  ========  ==========================================================
     column            dtype     meaning
@@ -482,7 +507,12 @@ def load_capability_catalogue(source: str = "published") -> pd.DataFrame:
     raw_text, note    string    OCR text of the first mention, transcription notes
     ================  ========  ==========================================================
     """
-    return load("capability_catalogue", source)
+    from .capability_catalogue import extend_catalogue
+
+    published = load("capability_catalogue", "published")
+    if source == "published":
+        return published
+    return extend_catalogue(published, load("capability_catalogue", source))
 
 
 def load_capability_rankings(source: str = "published") -> pd.DataFrame:
@@ -541,7 +571,7 @@ def default_criticality(catalogue: pd.DataFrame) -> pd.Series:
     """The documented default: *high* for the report's key capabilities, *normal* otherwise."""
     import pandas as pd
 
-    key = catalogue["lists"].str.split(";").map(lambda lists: "key" in lists)
+    key = catalogue["lists"].fillna("").str.split(";").map(lambda lists: "key" in lists)
     values = ["high" if is_key else "normal" for is_key in key]
     return pd.Series(values, index=pd.Index(catalogue["capability_id"], name="capability"), name="criticality")
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..datasets import Column, DatasetSpec, load, parse_number, register
+from ..datasets import Column, DatasetSpec, Problems, load, parse_number, register
 from ..errors import DigimotorError, InputFileError
 from ..regions import fold
 
@@ -106,6 +106,7 @@ def check_dimios(frame: pd.DataFrame, file: str) -> None:
     """
     from .files import ROW
 
+    problems = Problems(file)
     areas = frame["area"].map(lambda text: AREA_BY_TEXT[fold(text)])
     identity = frame[list(ROW_KEY)].assign(area=areas).astype(str)
     duplicated = identity.duplicated(keep=False)
@@ -114,13 +115,10 @@ def check_dimios(frame: pd.DataFrame, file: str) -> None:
         groups = identity[duplicated].groupby(list(ROW_KEY), sort=False, dropna=False).ngroup()
         first_of = rows.groupby(groups.to_numpy()).transform("min")
         repeat = rows[rows != first_of]
-        row = int(repeat.iloc[0])
-        raise InputFileError(
-            f"duplicates row {int(first_of[repeat.index[0]])} (same {', '.join(ROW_KEY)})"
-            + (f"; {len(repeat) - 1} more duplicated row(s)" if len(repeat) > 1 else ""),
-            file=file, row=row, column=", ".join(ROW_KEY),
-            hint="one row per respondent and area (and item); remove or merge the duplicated rows",
-        )
+        for index in repeat.index:
+            problems.add(int(repeat[index]), ", ".join(ROW_KEY),
+                         f"duplicates row {int(first_of[index])} (same {', '.join(ROW_KEY)})",
+                         "one row per respondent and area (and item); remove or merge the duplicated rows")
     keys = ["year", "municipality_code", "respondent"]
     seen = areas.groupby([frame[k] for k in keys], sort=False).agg(set)
     first_row = frame.groupby(keys, sort=False)[ROW].min()
@@ -128,12 +126,11 @@ def check_dimios(frame: pd.DataFrame, file: str) -> None:
         missing = [a for a in AREAS if a not in present]
         if missing:
             year, code, respondent = key
-            raise InputFileError(
-                f"respondent '{respondent}' ({code}, {year}) has no score for the area(s) "
-                + ", ".join(AREAS[a][0] for a in missing),
-                file=file, row=int(first_row.loc[key]), column="area",
-                hint="every respondent needs all six areas: " + ", ".join(v[0] for v in AREAS.values()),
-            )
+            problems.add(int(first_row.loc[key]), "area",
+                         f"respondent '{respondent}' ({code}, {year}) has no score for the area(s) "
+                         + ", ".join(AREAS[a][0] for a in missing),
+                         "every respondent needs all six areas: " + ", ".join(v[0] for v in AREAS.values()))
+    problems.raise_if_any()
 
 
 DIMIOS = register(

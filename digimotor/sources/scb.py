@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..datasets import Column, DatasetSpec, header_matcher, load, register
+from ..datasets import Column, DatasetSpec, Problems, header_matcher, load, register
 from ..errors import InputFileError
 from ..regions import fold
 
@@ -106,14 +106,17 @@ def age_bounds(label: str) -> tuple[int, int | None]:
 
 
 def _check_by_age(frame: pd.DataFrame, file: str) -> None:
+    problems = Problems(file)
     for number, row in zip(frame[ROW], frame.itertuples(), strict=True):  # itertuples renames __row__
         try:
             age_label(row.age_group)
         except ValueError as exc:
-            raise InputFileError(str(exc), file=file, row=int(number), column="age_group") from None
+            problems.add(int(number), "age_group", str(exc))
         if not re.fullmatch(r"\d{2}|\d{4}", str(row.region_code)):
-            raise InputFileError(f"'{row.region_code}' is not an SCB region code (00, 14, 1460 …)",
-                                 file=file, row=int(number), column="region_code")
+            problems.add(int(number), "region_code",
+                         f"'{row.region_code}' is not an SCB region code (00, 14, 1460 …)",
+                         "write the riket (00), county (14) or municipality (1460) code")
+    problems.raise_if_any()
 
 
 def _check_projection(frame: pd.DataFrame, file: str) -> None:
@@ -121,15 +124,17 @@ def _check_projection(frame: pd.DataFrame, file: str) -> None:
     if len(vintages) > 1:
         raise InputFileError(f"one snapshot holds one projection edition; found vintages {', '.join(vintages)}",
                              file=file, column="vintage", hint="import each edition as its own snapshot")
+    problems = Problems(file)
     for number, row in zip(frame[ROW], frame.itertuples(), strict=True):  # itertuples renames __row__
         if not re.fullmatch(r"\d{4}", str(row.vintage)):
-            raise InputFileError(f"vintage '{row.vintage}' is not a year (the edition, e.g. 2020)",
-                                 file=file, row=int(number), column="vintage")
+            problems.add(int(number), "vintage", f"vintage '{row.vintage}' is not a year (the edition, e.g. 2020)",
+                         "write the projection's first year, e.g. 2020")
         if str(row.age_group) != "total":
             try:
                 age_label(row.age_group)
             except ValueError as exc:
-                raise InputFileError(str(exc), file=file, row=int(number), column="age_group") from None
+                problems.add(int(number), "age_group", str(exc))
+    problems.raise_if_any()
 
 
 # ---------------------------------------------------------------------------------------

@@ -29,8 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..datasets import Column, DatasetSpec, load, parse_number, register
-from ..errors import InputFileError
+from ..datasets import Column, DatasetSpec, Problems, load, parse_number, register
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -253,55 +252,50 @@ def normalise_group(value: object) -> str:
 
 
 def _check_survey(frame: pd.DataFrame, file: str) -> None:
-    """Normalise answers and respondent groups in place; raise on anything ambiguous."""
+    """Normalise answers and respondent groups in place; report every problem of the file at once."""
     from ..sources.files import ROW
 
+    problems = Problems(file)
     answers, groups = [], []
     for number, row in zip(frame[ROW].astype(int), frame.itertuples(index=False), strict=True):
         question = QUESTIONS.get(row.question_id)
         points = None if row.scale_points is None or row.scale_points != row.scale_points else int(row.scale_points)
         if question is None and points is None:
-            raise InputFileError(
-                f"question '{row.question_id}' is not in the catalogue and the row gives no scale_points",
-                file=file, row=int(number), column="question_id",
-                hint="known questions: " + ", ".join(QUESTIONS) + "; or give scale_points for your own question",
-            )
-        if question is not None and points is not None and points != question.points:
-            raise InputFileError(
-                f"scale_points {points} contradicts question {question.question_id}, which has {question.points}",
-                file=file, row=int(number), column="scale_points",
-            )
+            problems.add(int(number), "question_id",
+                         f"question '{row.question_id}' is not in the catalogue and the row gives no scale_points",
+                         "known questions: " + ", ".join(QUESTIONS) + "; or give scale_points for your own question")
+        elif question is not None and points is not None and points != question.points:
+            problems.add(int(number), "scale_points",
+                         f"scale_points {points} contradicts question {question.question_id}, which has {question.points}",
+                         "leave scale_points empty for the catalogue's questions")
         try:
             answers.append(normalise_answer(row.answer, question, points))
         except ValueError as exc:
-            raise InputFileError(str(exc), file=file, row=int(number), column="answer") from None
+            answers.append(None)
+            if question is not None or points is not None:
+                problems.add(int(number), "answer", str(exc))
         try:
             groups.append(normalise_group(row.respondent_group))
         except ValueError as exc:
-            raise InputFileError(str(exc), file=file, row=int(number), column="respondent_group") from None
+            groups.append(None)
+            problems.add(int(number), "respondent_group", str(exc))
     frame["answer"] = answers
     frame["respondent_group"] = groups
     key = frame[["year", "respondent_id", "question_id"]].astype("string").fillna("")
     duplicated = key.duplicated(keep="first")
-    if duplicated.any():
-        row = int(frame.loc[duplicated, ROW].iloc[0])
-        same = (key == key[duplicated].iloc[0]).all(axis=1)
-        first = int(frame.loc[same, ROW].iloc[0])
-        raise InputFileError(
-            f"duplicates row {first} (same year, respondent_id and question_id)",
-            file=file, row=row, column="respondent_id, question_id",
-            hint="one answer per respondent and question (and year)",
-        )
+    for index in frame.index[duplicated]:
+        same = (key == key.loc[index]).all(axis=1)
+        problems.add(int(frame.at[index, ROW]), "respondent_id, question_id",
+                     f"duplicates row {int(frame.loc[same, ROW].iloc[0])} (same year, respondent_id and question_id)",
+                     "one answer per respondent and question (and year)")
     for column in ("municipality_code", "respondent_group"):
         per_respondent = frame.groupby(["respondent_id"], dropna=False)[column].nunique(dropna=False)
-        clash = per_respondent[per_respondent > 1]
-        if len(clash):
-            rid = clash.index[0]
+        for rid in per_respondent[per_respondent > 1].index:
             rows = frame.loc[frame["respondent_id"] == rid, ROW].tolist()
-            raise InputFileError(
-                f"respondent '{rid}' has more than one {column} (rows {', '.join(map(str, rows))})",
-                file=file, row=int(rows[-1]), column=column,
-            )
+            problems.add(int(rows[-1]), column,
+                         f"respondent '{rid}' has more than one {column} (rows {', '.join(map(str, rows))})",
+                         f"give the respondent one {column} on all rows")
+    problems.raise_if_any()
 
 
 SURVEY = register(
@@ -342,20 +336,18 @@ def _check_inventory(frame: pd.DataFrame, file: str) -> None:
     def flagged(value: object) -> bool:
         return value is True
 
+    problems = Problems(file)
     for number, row in zip(frame[ROW].astype(int), frame.itertuples(index=False), strict=True):
         if not flagged(row.digital_agenda):
             for column in ("agenda_year", "refers_regional", "refers_national", "refers_eu"):
                 value = getattr(row, column)
                 if value is not None and value == value and value is not False:
-                    raise InputFileError(
-                        f"{column} is filled in but digital_agenda is 'nej'",
-                        file=file, row=int(number), column=column,
-                    )
+                    problems.add(int(number), column, f"{column} is filled in but digital_agenda is 'nej'",
+                                 "set digital_agenda to 'ja' or empty the column")
         if flagged(row.data_strategy_adopted) and not flagged(row.data_strategy):
-            raise InputFileError(
-                "data_strategy_adopted is 'ja' but data_strategy is 'nej'",
-                file=file, row=int(number), column="data_strategy_adopted",
-            )
+            problems.add(int(number), "data_strategy_adopted", "data_strategy_adopted is 'ja' but data_strategy is 'nej'",
+                         "set data_strategy to 'ja' or data_strategy_adopted to 'nej'")
+    problems.raise_if_any()
 
 
 STRATEGY_INVENTORY = register(

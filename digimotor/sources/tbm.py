@@ -36,8 +36,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..config import REFERENCE_DIR
-from ..datasets import Column, DatasetSpec, load, register
-from ..errors import DigimotorError, InputFileError, UnknownRegionError
+from ..datasets import Column, DatasetSpec, Problems, load, register
+from ..errors import DigimotorError, UnknownRegionError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,6 +56,12 @@ COST_POOLS = (
     "internal_labour", "software", "hardware", "outside_services", "telecom",
     "facilities_power", "external_labour", "other", "internal_services",
 )
+#: TBM taxonomy v5.0 cost pools (their v4 counterparts: reference/tbm_cost_pools_v5.csv).
+COST_POOLS_V5 = (
+    "staffing", "software_saas", "hardware", "outside_services", "cloud_services", "telecom",
+    "data_center_facilities", "misc", "cross_charges",
+)
+TAXONOMIES = ("v4", "v5")
 WORK_AREAS = ("infrastructure", "end_user_services", "application_operations", "steer_and_support")
 #: The report's definition of a municipality's total cost (seed line 2267).
 REPORT_TOTAL_COST_DEFINITION = "result_and_depreciation"
@@ -111,12 +117,13 @@ def _first_row(frame: pd.DataFrame, mask) -> int:
 def _check_ledger(frame: pd.DataFrame, file: str) -> None:
     """Dataset rules of ``tbm_ledger`` (see the module docstring); normalises ``municipalities``.
 
-    The ``municipalities`` cell is rewritten in place as SCB codes (or pseudonyms) joined by
-    ``;`` so that the stored snapshot is canonical.
+    Every problem of the file is collected and reported at once, each with its fix. The
+    ``municipalities`` cell is rewritten in place as SCB codes (or pseudonyms) joined by ``;``
+    so that the stored snapshot is canonical.
     """
     from .files import ROW
 
-    problems: list[tuple[int, str, str]] = []
+    problems = Problems(file)
     served: list[str | None] = []
     resolved: dict[object, str | Exception] = {}  # a ledger repeats the same cell on every row
     for row, cell in zip(frame[ROW], frame["municipalities"], strict=True):
@@ -127,100 +134,111 @@ def _check_ledger(frame: pd.DataFrame, file: str) -> None:
                 resolved[cell] = exc
         outcome = resolved[cell]
         if isinstance(outcome, Exception):
-            problems.append((int(row), _header(frame, "municipalities"), f"'{cell}': {outcome}"))
+            problems.add(int(row), _header(frame, "municipalities"), f"'{cell}': {outcome}",
+                         "write SCB codes or names separated by ';' (e.g. 'Sotenäs; Munkedal; Lysekil')")
             served.append(None)
         else:
             served.append(outcome)
-    if problems:
-        row, column, message = problems[0]
-        more = "; ".join(f"row {r}: {m}" for r, _c, m in problems[1:6])
-        raise InputFileError(message + (f" (and {len(problems) - 1} more: {more})" if more else ""),
-                             file=file, row=row, column=column,
-                             hint="write SCB codes or names separated by ';' (e.g. 'Sotenäs; Munkedal; Lysekil')")
     frame["municipalities"] = served
-    for org, group in frame.groupby("organisation", sort=False):
-        if group["municipalities"].nunique() > 1:
-            first, other = group["municipalities"].iloc[0], group.loc[group["municipalities"] != group["municipalities"].iloc[0]]
-            raise InputFileError(
-                f"organisation '{org}' serves '{other['municipalities'].iloc[0]}' here but '{first}' "
-                f"in row {int(group[ROW].iloc[0])}",
-                file=file, row=int(other[ROW].iloc[0]), column=_header(frame, "municipalities"),
-                hint="an IT organisation serves the same municipalities on every row",
-            )
     claimed: dict[str, str] = {}
-    for org, codes in frame.groupby("organisation", sort=False)["municipalities"].first().items():
-        for code in codes.split(";"):
+    for org, group in frame.groupby("organisation", sort=False):
+        cells = group["municipalities"].dropna()
+        if cells.nunique() > 1:
+            other = group.loc[group["municipalities"].notna() & (group["municipalities"] != cells.iloc[0])]
+            problems.add(int(other[ROW].iloc[0]), _header(frame, "municipalities"),
+                         f"organisation '{org}' serves '{other['municipalities'].iloc[0]}' here but '{cells.iloc[0]}' "
+                         f"in row {int(group[ROW].iloc[0])}", "an IT organisation serves the same municipalities on every row")
+        for code in (cells.iloc[0].split(";") if len(cells) else []):
             if code in claimed and claimed[code] != org:
-                raise InputFileError(
-                    f"municipality {code} is served by both '{claimed[code]}' and '{org}'",
-                    file=file, row=_first_row(frame, frame["organisation"] == org), column=_header(frame, "municipalities"),
-                    hint="each municipality belongs to one IT organisation (a shared one lists all it serves)",
-                )
-            claimed[code] = str(org)
-    nothing = frame["account"].isna() & frame["cost_pool"].isna()
-    if nothing.any():
-        raise InputFileError("the row has neither an account nor a cost pool", file=file,
-                             row=_first_row(frame, nothing), column=_header(frame, "account"),
-                             hint="give the account (category) so the mapping can place it, or the TBM cost pool")
+                problems.add(int(group[ROW].iloc[0]), _header(frame, "municipalities"),
+                             f"municipality {code} is served by both '{claimed[code]}' and '{org}'",
+                             "each municipality belongs to one IT organisation (a shared one lists all it serves)")
+            claimed.setdefault(code, str(org))
+    _account_columns(frame, problems)
     credit = frame["credit"].fillna(False).astype(bool)
-    negative = frame["amount"] < 0
-    bad = negative & ~credit
-    if bad.any():
-        amounts = ", ".join(f"row {int(r)}: {a:g}" for r, a in zip(frame.loc[bad, ROW], frame.loc[bad, "amount"], strict=True))
-        raise InputFileError(
-            f"a negative amount is allowed only on a row flagged as a credit ({amounts})",
-            file=file, row=_first_row(frame, bad), column=_header(frame, "amount"),
-            hint="set credit=ja on credit notes and reversals, or correct the sign",
-        )
-    positive_credit = credit & (frame["amount"] > 0)
-    if positive_credit.any():
-        raise InputFileError("a credit is entered as a negative amount", file=file,
-                             row=_first_row(frame, positive_credit), column=_header(frame, "amount"))
-    keys = ["organisation", "year"]
-    for (org, year), group in frame.groupby(keys, sort=False):
-        if group["unit"].nunique() > 1:
-            raise InputFileError(
-                f"organisation '{org}' {year} mixes units ({', '.join(sorted(group['unit'].unique()))})",
-                file=file, row=int(group.loc[group["unit"] != group["unit"].iloc[0], ROW].iloc[0]), column=_header(frame, "unit"),
-                hint="use one unit per organisation and year",
-            )
-        unit = str(group["unit"].iloc[0])
-        total_sek = float(group["amount"].sum()) * UNITS[unit]
-        first = int(group[ROW].iloc[0])
-        if total_sek < IT_COST_FLOOR_SEK:
-            raise InputFileError(
-                f"organisation '{org}' {year} totals {group['amount'].sum():,.0f} {unit} = {total_sek:,.0f} kr, "
-                f"less than a municipal IT organisation's plausible minimum of {IT_COST_FLOOR_SEK:,.0f} kr"
-                + ("; the amounts look like thousands (tkr) declared as kronor" if unit == "kr" else ""),
-                file=file, row=first, column=_header(frame, "unit"),
-                hint="declare the unit the amounts are in (kr, tkr, mnkr)",
-            )
-        if total_sek > IT_COST_CEILING_SEK:
-            raise InputFileError(
-                f"organisation '{org}' {year} totals {total_sek:,.0f} kr, more than the plausible maximum "
-                f"{IT_COST_CEILING_SEK:,.0f} kr" + ("; the amounts look like kronor declared as thousands" if unit != "kr" else ""),
-                file=file, row=first, column=_header(frame, "unit"),
-                hint="declare the unit the amounts are in (kr, tkr, mnkr)",
-            )
-        controls = group["control_total"].dropna()
-        if controls.nunique() > 1:
-            raise InputFileError(
-                f"organisation '{org}' {year} has different control totals ({', '.join(f'{v:g}' for v in controls.unique())})",
-                file=file, row=int(group.loc[group["control_total"] != controls.iloc[0], ROW].dropna().iloc[0]),
-                column=_header(frame, "control_total"), hint="give one control total per organisation and year",
-            )
-    table = reconcile(frame)
-    off = table[~table["reconciled"]]
-    if not off.empty:
-        listed = "; ".join(
-            f"{r.organisation} {r.year}: sum {r.amount_sum:,.0f} vs control {r.control_total:,.0f} {r.unit} "
-            f"(difference {r.difference:+,.0f})"
-            for r in off.itertuples()
-        )
-        row = _first_row(frame, (frame["organisation"] == off["organisation"].iloc[0]) & frame["control_total"].notna())
-        raise InputFileError(f"the ledger does not reconcile with its control total(s): {listed}",
-                             file=file, row=row, column=_header(frame, "control_total"),
-                             hint="a line is missing or doubled, or the control total is for another scope")
+    negative = (frame["amount"] < 0) & ~credit
+    if negative.any():
+        amounts = ", ".join(f"row {int(r)}: {a:g}" for r, a in zip(frame.loc[negative, ROW],
+                                                                   frame.loc[negative, "amount"], strict=True))
+        problems.add(_first_row(frame, negative), _header(frame, "amount"),
+                     f"a negative amount is allowed only on a row flagged as a credit ({amounts})",
+                     "set credit=ja on credit notes and reversals, or correct the sign")
+    for row in frame.loc[credit & (frame["amount"] > 0), ROW]:
+        problems.add(int(row), _header(frame, "amount"), "a credit is entered as a negative amount",
+                     "write the credit's amount with a minus sign")
+    for (org, year), group in frame.groupby(["organisation", "year"], sort=False):
+        _check_organisation_year(problems, frame, str(org), int(year), group)
+    problems.raise_if_any()
+    for r in reconcile(frame).query("not reconciled").itertuples():
+        rows = frame.loc[(frame["organisation"] == r.organisation) & (frame["year"] == r.year)
+                         & frame["control_total"].notna(), ROW]
+        problems.add(int(rows.iloc[0]), _header(frame, "control_total"),
+                     f"the ledger does not reconcile with its control total(s): {r.organisation} {r.year}: sum "
+                     f"{r.amount_sum:,.0f} vs control {r.control_total:,.0f} {r.unit} (difference {r.difference:+,.0f})",
+                     "a line is missing or doubled, or the control total is for another scope")
+    problems.raise_if_any()
+
+
+def _check_organisation_year(problems: Problems, frame: pd.DataFrame, org: str, year: int, group: pd.DataFrame) -> None:
+    """Units, plausible totals and control totals of one organisation and year."""
+    from .files import ROW
+
+    if group["unit"].nunique() > 1:
+        problems.add(int(group.loc[group["unit"] != group["unit"].iloc[0], ROW].iloc[0]), _header(frame, "unit"),
+                     f"organisation '{org}' {year} mixes units ({', '.join(sorted(group['unit'].unique()))})",
+                     "use one unit per organisation and year")
+        return
+    unit = str(group["unit"].iloc[0])
+    total_sek = float(group["amount"].sum()) * UNITS[unit]
+    first = int(group[ROW].iloc[0])
+    fix = "declare the unit the amounts are in (kr, tkr, mnkr)"
+    if total_sek < IT_COST_FLOOR_SEK:
+        problems.add(first, _header(frame, "unit"),
+                     f"organisation '{org}' {year} totals {group['amount'].sum():,.0f} {unit} = {total_sek:,.0f} kr, "
+                     f"less than a municipal IT organisation's plausible minimum of {IT_COST_FLOOR_SEK:,.0f} kr"
+                     + ("; the amounts look like thousands (tkr) declared as kronor" if unit == "kr" else ""), fix)
+    if total_sek > IT_COST_CEILING_SEK:
+        problems.add(first, _header(frame, "unit"),
+                     f"organisation '{org}' {year} totals {total_sek:,.0f} kr, more than the plausible maximum "
+                     f"{IT_COST_CEILING_SEK:,.0f} kr" + ("; the amounts look like kronor declared as thousands"
+                                                        if unit != "kr" else ""), fix)
+    controls = group["control_total"].dropna()
+    if controls.nunique() > 1:
+        problems.add(int(group.loc[group["control_total"] != controls.iloc[0], ROW].dropna().iloc[0]),
+                     _header(frame, "control_total"),
+                     f"organisation '{org}' {year} has different control totals "
+                     f"({', '.join(f'{v:g}' for v in controls.unique())})",
+                     "give one control total per organisation and year")
+
+
+def _account_columns(frame: pd.DataFrame, problems: Problems) -> None:
+    """Account number and text: a text written in the number column moves to ``account``;
+    every row needs a number, a text or a cost pool; one ledger keeps to one TBM taxonomy."""
+    from .files import ROW
+
+    number = frame["account_number"].astype("string").str.strip().str.removesuffix(".0")
+    textual = number.notna() & ~number.str.fullmatch(r"\d{1,8}").fillna(False)
+    moved = textual & frame["account"].isna()
+    frame.loc[moved, "account"] = number[moved]
+    number = number.mask(moved)
+    for row, text in zip(frame.loc[textual & ~moved, ROW], number[textual & ~moved], strict=True):
+        problems.add(int(row), _header(frame, "account_number"), f"an account number is digits only, not '{text}'",
+                     "put the account's name in the account text column (Kontotext)")
+    frame["account_number"] = number
+    nothing = frame["account"].isna() & frame["account_number"].isna() & frame["cost_pool"].isna()
+    where = _header(frame, "account" if "account" in frame.attrs.get("headers", {}) else "account_number")
+    for row in frame.loc[nothing, ROW]:
+        problems.add(int(row), where, "the row has neither an account nor a cost pool",
+                     "give the account number or text so the mapping can place it, or the TBM cost pool")
+    pools = set(frame["cost_pool"].dropna().astype(str))
+    only_v4, only_v5 = pools - set(COST_POOLS_V5), pools - set(COST_POOLS)
+    if only_v4 and only_v5:
+        mixed = frame["cost_pool"].astype("string").isin(sorted(only_v5)).fillna(False)
+        problems.add(_first_row(frame, mixed), _header(frame, "cost_pool"),
+                     f"the ledger mixes TBM v4 cost pools ({', '.join(sorted(only_v4))}) with v5 ones "
+                     f"({', '.join(sorted(only_v5))})", "use the cost pools of one taxonomy version (v4 or v5)")
+
+
 
 
 def reconcile(ledger: pd.DataFrame) -> pd.DataFrame:
@@ -258,10 +276,12 @@ TBM_LEDGER = register(
         title="IT cost ledger of IT organisations (TBM cost analysis)",
         description=(
             "One row per ledger line of a central IT organisation: the municipalities it serves, "
-            "the year, the account (category) as the ledger names it and/or the TBM cost pool, the IT "
+            "the year, the account number and/or text as the ledger names it (a Kommun-Bas ledger has both: "
+            "Konto and Kontotext) and/or the TBM cost pool (v4, or v5), the cost centre, the IT "
             "work area, and the amount in a declared unit (kr, tkr or mnkr). Rows without a cost pool "
-            "are placed by the account mapping (digimotor/reference/tbm_account_mapping.csv, or your own "
-            "imported as tbm_account_mapping). Negative amounts are allowed only on rows flagged as "
+            "are placed by the account mapping (texts: digimotor/reference/tbm_account_mapping.csv; number "
+            "ranges: reference/kommunbas_tbm_crosswalk.csv; or your own imported as tbm_account_mapping). "
+            "Negative amounts are allowed only on rows flagged as "
             "credits. A control total per organisation and year, if given, must equal the sum of its rows. "
             "Organisations that serve several municipalities list them all, separated by ';'."
         ),
@@ -273,11 +293,19 @@ TBM_LEDGER = register(
                    aliases=("kommuner", "kommun", "municipality", "served", "betjänar"),
                    example="Sotenäs; Munkedal; Lysekil"),
             Column("year", "year", "financial year", aliases=("år", "ar", "räkenskapsår"), example=2019),
-            Column("account", "str", "account or account category as the ledger names it (mapped to a cost pool)",
-                   required=False, aliases=("konto", "kontotext", "kostnadsslag", "account category"),
+            Column("account_number", "str", "account number (Kommun-Bas: 5021, 6011 …), mapped by range to a cost pool",
+                   required=False, aliases=("konto", "kontonr", "kontonummer", "account number", "account no", "kontokod"),
+                   example="6541"),
+            Column("account", "str", "account text or category as the ledger names it (mapped to a cost pool)",
+                   required=False, aliases=("kontotext", "kontobenämning", "kontonamn", "kostnadsslag",
+                                            "account category", "account text"),
                    example="Licenser"),
-            Column("cost_pool", "category", "TBM cost pool (if empty, taken from the account mapping)",
-                   required=False, allowed=COST_POOLS, aliases=("kostnadspool", "kostnadsområde", "tbm cost pool")),
+            Column("cost_pool", "category", "TBM cost pool, v4 or v5 (if empty, taken from the account mapping)",
+                   required=False, allowed=COST_POOLS + tuple(p for p in COST_POOLS_V5 if p not in COST_POOLS),
+                   aliases=("kostnadspool", "kostnadsområde", "tbm cost pool")),
+            Column("cost_centre", "str", "cost centre (ansvar); work areas can be mapped from it",
+                   required=False, aliases=("ansvar", "kostnadsställe", "ansvarskod", "cost centre", "cost center",
+                                            "kst", "ansvarsställe")),
             Column("work_area", "category", "IT work area (run: infrastructure, end_user_services; "
                    "develop: application_operations, steer_and_support)", required=False, allowed=WORK_AREAS,
                    aliases=("arbetsområde", "arbetsomrade", "it work area"), example="application_operations"),
@@ -299,21 +327,22 @@ def _check_total_cost(frame: pd.DataFrame, file: str) -> None:
     """Plausibility of ``municipal_total_cost`` amounts (module docstring) per row."""
     from .files import ROW
 
+    problems = Problems(file)
+    fix = "declare the unit the amounts are in (kr, tkr, mnkr)"
     for row, value, unit in zip(frame[ROW], frame["total_cost"], frame["unit"], strict=True):
         sek = float(value) * UNITS[str(unit)]
         if sek < TOTAL_COST_FLOOR_SEK:
-            raise InputFileError(
-                f"{value:,.0f} {unit} = {sek:,.0f} kr is less than any municipality's total cost "
-                f"(plausible minimum {TOTAL_COST_FLOOR_SEK:,.0f} kr)"
-                + ("; the amounts look like thousands (tkr) declared as kronor" if unit == "kr" else ""),
-                file=file, row=int(row), column=_header(frame, "total_cost"), hint="declare the unit the amounts are in (kr, tkr, mnkr)",
-            )
+            problems.add(int(row), _header(frame, "total_cost"),
+                         f"{value:,.0f} {unit} = {sek:,.0f} kr is less than any municipality's total cost "
+                         f"(plausible minimum {TOTAL_COST_FLOOR_SEK:,.0f} kr)"
+                         + ("; the amounts look like thousands (tkr) declared as kronor" if unit == "kr" else ""), fix)
         if sek > TOTAL_COST_CEILING_SEK:
-            raise InputFileError(
-                f"{value:,.0f} {unit} = {sek:,.0f} kr is more than any municipality's total cost"
-                + ("; the amounts look like kronor declared as thousands" if unit != "kr" else ""),
-                file=file, row=int(row), column=_header(frame, "total_cost"), hint="declare the unit the amounts are in (kr, tkr, mnkr)",
-            )
+            problems.add(int(row), _header(frame, "total_cost"),
+                         f"{value:,.0f} {unit} = {sek:,.0f} kr is more than any municipality's total cost"
+                         + ("; the amounts look like kronor declared as thousands" if unit != "kr" else ""), fix)
+    problems.raise_if_any()
+
+
 
 
 def _total_cost_sidecar(frame: pd.DataFrame) -> dict:
@@ -360,22 +389,37 @@ MUNICIPAL_TOTAL_COST = register(
 ACCOUNT_MAPPING = register(
     DatasetSpec(
         name="tbm_account_mapping",
-        title="Mapping from ledger accounts (categories) to TBM cost pools",
+        title="Mapping from ledger accounts (texts or number ranges) to TBM cost pools",
         description=(
-            "One row per account text as your ledger writes it. Matching ignores case, diacritics, "
-            "hyphens and extra spaces. The default mapping ships in "
-            "digimotor/reference/tbm_account_mapping.csv; import your own to replace it."
+            "One row per account text as your ledger writes it, or per account-number range "
+            "(account_from–account_to, first four digits; the narrowest range wins). Text matching "
+            "ignores case, diacritics, hyphens and extra spaces. The default mapping ships in "
+            "digimotor/reference/tbm_account_mapping.csv (texts) and kommunbas_tbm_crosswalk.csv "
+            "(Kommun-Bas ranges); import your own to replace both."
         ),
         columns=(
-            Column("account", "str", "account or account category text", aliases=("konto", "kontotext", "kostnadsslag"),
-                   example="Licenser"),
-            Column("cost_pool", "category", "TBM cost pool", allowed=COST_POOLS, aliases=("kostnadspool",),
+            Column("account", "str", "account text (or leave empty on a range row)", required=False,
+                   aliases=("konto", "kontotext", "kostnadsslag"), example="Licenser"),
+            Column("cost_pool", "category", "TBM cost pool (v4)", allowed=COST_POOLS, aliases=("kostnadspool",),
                    example="software"),
             Column("note", "str", "why", required=False, aliases=("kommentar", "anmärkning")),
+            Column("account_from", "str", "first account number of a range (4 digits)", required=False,
+                   aliases=("från konto", "fran konto", "konto från", "from")),
+            Column("account_to", "str", "last account number of a range (4 digits)", required=False,
+                   aliases=("till konto", "konto till", "to")),
+            Column("source", "str", "the Kommun-Bas edition the range comes from, or 'assumption'", required=False,
+                   aliases=("källa", "kalla")),
         ),
-        key=("account",),
+        check=lambda frame, file: _check_mapping(frame, file),
     )
 )
+
+
+def _check_mapping(frame: pd.DataFrame, file: str) -> None:
+    from .tbm_accounts import check_mapping_rows
+
+    check_mapping_rows(frame, file)
+
 
 IT_ORGANISATIONS = register(
     DatasetSpec(
@@ -484,13 +528,25 @@ def _cost_pools() -> pd.DataFrame:
     return frame.sort_values("report_order").reset_index(drop=True)
 
 
-def load_cost_pools() -> pd.DataFrame:
-    """The nine TBM cost pools (taxonomy v2.x–v4.0), in the order of the report's Figure 15.
+def load_cost_pools(taxonomy: str = "v4") -> pd.DataFrame:
+    """The nine TBM cost pools, v4 (taxonomy v2.x–v4.0, the order of the report's Figure 15) or v5.
 
     Columns: ``cost_pool`` (identifier), ``report_order``, ``tbm_name`` (the TBM Council's
-    English name, as on the report's axis), ``name_sv``, ``name_en``, ``definition``.
+    English name, as on the report's axis), ``name_sv``, ``name_en``, ``definition`` (for v5:
+    which v4 pools it takes and the basis of that correspondence).
     """
-    return _cost_pools().copy()
+    if taxonomy == "v4":
+        return _cost_pools().copy()
+    if taxonomy != "v5":
+        raise DigimotorError(f"taxonomy must be one of {', '.join(TAXONOMIES)}, not '{taxonomy}'")
+    from .tbm_accounts import load_cost_pools_v5
+
+    v5 = load_cost_pools_v5()
+    definition = [f"v4: {src.replace(';', ' + ') or 'none'}. {basis}" for src, basis in zip(v5["from_v4"], v5["basis"],
+                                                                                            strict=True)]
+    return v5.rename(columns={"cost_pool_v5": "cost_pool"}).assign(
+        report_order=v5["report_order"].astype(int), definition=definition,
+    )[["cost_pool", "report_order", "tbm_name", "name_sv", "name_en", "definition"]]
 
 
 @lru_cache(maxsize=1)
@@ -512,39 +568,17 @@ def load_work_areas() -> pd.DataFrame:
 
 
 def load_account_mapping(source: str = "default") -> pd.DataFrame:
-    """Account text -> TBM cost pool.
+    """Account text or number range -> TBM cost pool (see :mod:`digimotor.sources.tbm_accounts`).
 
-    Parameters
-    ----------
-    source
-        ``"default"``: ``digimotor/reference/tbm_account_mapping.csv`` (common Swedish municipal
-        account categories); otherwise the name of a snapshot imported with
-        ``digimotor import tbm_account_mapping <file> --name <source>``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``account``, ``cost_pool``, ``note`` and ``account_key`` (the folded text used to match).
+    ``"default"`` is ``reference/tbm_account_mapping.csv`` (texts) plus
+    ``reference/kommunbas_tbm_crosswalk.csv`` (Kommun-Bas number ranges); otherwise the name of
+    a snapshot imported with ``digimotor import tbm_account_mapping <file> --name <source>``.
+    Columns: ``account``, ``cost_pool``, ``note``, ``account_key`` (folded text, "" on range
+    rows), ``account_from``/``account_to`` (Int64, <NA> on text rows) and ``source``.
     """
-    import pandas as pd
+    from .tbm_accounts import load_mapping
 
-    from ..regions import fold
-
-    if source == "default":
-        frame = _read_reference_csv("tbm_account_mapping.csv")
-        unknown = sorted(set(frame["cost_pool"]) - set(COST_POOLS))
-        if unknown:
-            raise DigimotorError(f"tbm_account_mapping.csv maps to unknown cost pool(s): {', '.join(unknown)}")
-        frame.attrs["provenance"] = {"kind": "reference", "source": "default",
-                                     "path": "digimotor/reference/tbm_account_mapping.csv"}
-    else:
-        frame = load("tbm_account_mapping", source)
-    frame["account_key"] = frame["account"].map(fold)
-    dup = frame.loc[frame["account_key"].duplicated(), "account"].tolist()
-    if dup:
-        raise DigimotorError(f"the account mapping lists these accounts twice: {', '.join(dup)}")
-    frame["cost_pool"] = pd.Categorical(frame["cost_pool"], categories=list(COST_POOLS))
-    return frame
+    return load_mapping(source)
 
 
 def load_it_organisations(source: str = "published") -> pd.DataFrame:

@@ -45,7 +45,7 @@ def render(module: ModuleType, seed: int = DEFAULT_SEED) -> dict[str, tuple[byte
     out = {}
     for dataset, frame in module.generate(seed).items():
         spec = datasets.get(dataset)
-        conformed = frame[spec.column_names]
+        conformed = frame[[c for c in spec.column_names if c in frame.columns or spec.column(c).required]]
         body = datasets.to_tidy_csv(conformed, spec)
         fields = {
             "title": f"{spec.title} — synthetic example",
