@@ -88,6 +88,7 @@ class Client:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     calls: deque = field(default_factory=deque, init=False, repr=False)
+    server_config: dict | None = field(default=None, init=False, repr=False)
     log: list[str] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -245,25 +246,77 @@ def split_selection(selection: dict[str, list[str]], max_cells: int,
 # ---------------------------------------------------------------------------------------
 
 
+def scb_limits(client: Client, base: str | None = None) -> dict:
+    """Read SCB's limits from PxWebApi 2 ``/config`` once per client and tighten ``client.limits``.
+
+    ``maxDataCells``, ``maxCallsPerTimeWindow`` and ``timeWindow`` are used when positive (an API may
+    publish 0 when the limit is announced elsewhere; 0 is never read as "no limit"); the smaller of
+    the configured and the published value wins. If ``/config`` cannot be read the configured
+    limits stay, and the answer says so.
+    """
+    from dataclasses import replace
+
+    from .sources import scb
+
+    if client.server_config is not None:
+        return client.server_config
+    url = scb.v2_config_url(base)
+    try:
+        doc, _data = client.request_json("GET", url)
+    except FetchError as exc:
+        client.server_config = {"url": url, "read": False, "reason": exc.message}
+        return client.server_config
+    if not isinstance(doc, dict):
+        client.server_config = {"url": url, "read": False, "reason": "not a /config object"}
+        return client.server_config
+    found = {}
+    for key, field_name, kind in (("maxDataCells", "max_cells", int), ("maxCallsPerTimeWindow", "max_calls", int),
+                                  ("timeWindow", "window_s", float)):
+        value = doc.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+            found[field_name] = kind(value)
+    limits = client.limits
+    changes = {}
+    for name, value in found.items():
+        current = getattr(limits, name)
+        if name == "window_s":
+            # a longer window with the same calls is the stricter reading
+            changes[name] = max(current, value)
+        else:
+            changes[name] = min(current, value)
+    client.limits = replace(limits, **changes)
+    client.server_config = {"url": url, "read": True, "apiVersion": doc.get("apiVersion"),
+                            **{k: doc.get(k) for k in ("maxDataCells", "maxCallsPerTimeWindow", "timeWindow")},
+                            "used": {"max_cells": client.limits.max_cells, "max_calls": client.limits.max_calls,
+                                     "window_s": client.limits.window_s}}
+    return client.server_config
+
+
 def scb_long(client: Client, *, v2_table: str | None, v1_path: str | None,
-             selection: dict[str, list[str]], lang: str = "sv") -> tuple[pd.DataFrame, dict]:
+             selection: dict[str, list[str]], lang: str = "sv", base: str | None = None,
+             check: Callable[[pd.DataFrame, str], None] | None = None) -> tuple[pd.DataFrame, dict]:
     """Fetch a PxWeb selection as one long frame: v2 first, v1 if v2 fails; split by ``max_cells``.
 
-    Returns the frame and a description of the calls (API, URLs, parts) for the sidecar.
+    Before a v2 call the API's ``/config`` limits are read (:func:`scb_limits`). ``check(long, url)``,
+    if given, vets the answer of each API before it is accepted. Returns the frame and a
+    description of the calls (API, URLs, parts, and for v1 a note that it is the fallback).
     """
     import pandas as pd
 
     from .sources import scb
     from .sources.jsonstat import parse_jsonstat2
 
-    parts = split_selection(selection, client.limits.max_cells, protect=("ContentsCode",))
     errors = []
+    config = None
     for api in ("v2", "v1"):
         if api == "v2" and not v2_table:
             continue
         if api == "v1" and not v1_path:
             continue
-        url = scb.v2_data_url(v2_table, lang) if api == "v2" else scb.v1_url(v1_path, lang)
+        if api == "v2":
+            config = scb_limits(client, base)
+        parts = split_selection(selection, client.limits.max_cells, protect=("ContentsCode",))
+        url = scb.v2_data_url(v2_table, lang, base) if api == "v2" else scb.v1_url(v1_path, lang)
         frames, digests = [], []
         try:
             for part in client.progress_bar(parts, len(parts), f"SCB {api}"):
@@ -277,8 +330,16 @@ def scb_long(client: Client, *, v2_table: str | None, v1_path: str | None,
         long = pd.concat(frames, ignore_index=True)
         long["__row__"] = range(1, len(long) + 1)
         long.attrs.update(frames[0].attrs)
-        return long, {"api": f"SCB PxWebApi {api}", "url": url, "calls": len(parts),
-                      "response_sha256": digests}
+        if check is not None:
+            check(long, url)
+        calls = {"api": f"SCB PxWebApi {api}", "url": url, "calls": len(parts), "response_sha256": digests}
+        if config is not None:
+            calls["limits_from_config"] = config
+        if api == "v1":
+            calls["note"] = ("fetched through the v1 API" + (" after v2 failed (" + "; ".join(errors) + ")"
+                                                            if errors else " (this table exists only in v1)")
+                             + "; SCB's v1 API is reported to close around the turn of 2026/27")
+        return long, calls
     raise FetchError("SCB could not deliver the table: " + "; ".join(errors),
                      hint="try again later; the previous snapshot was left untouched")
 
@@ -293,13 +354,25 @@ def scb_v1_metadata(client: Client, v1_path: str, lang: str = "sv") -> dict:
     return doc
 
 
+def scb_v2_metadata(client: Client, table: str, lang: str = "sv", base: str | None = None) -> dict:
+    """The v2 metadata of a table (GET, json-stat2 without values)."""
+    from .sources import scb
+
+    url = scb.v2_metadata_url(table, lang, base)
+    doc, _data = client.request_json("GET", url)
+    if not isinstance(doc, dict) or not isinstance(doc.get("dimension"), dict):
+        raise FetchError(f"{url} did not answer with json-stat2 table metadata",
+                         hint="expected {\"dimension\": {\"Tid\": ...}, ...}")
+    return doc
+
+
 # ---------------------------------------------------------------------------------------
 # Kolada
 # ---------------------------------------------------------------------------------------
 
 
 def kolada_pages(client: Client, url: str, max_pages: int = 1000, digests: list[str] | None = None) -> list[dict]:
-    """Every item of a paginated Kolada answer (follows ``next_page`` or ``next_url``).
+    """Every item of a paginated Kolada answer (follows ``next_url``, or v2's ``next_page``).
 
     ``digests``, if given, receives the SHA-256 of every page's bytes (for the sidecar).
     """
@@ -319,22 +392,38 @@ def kolada_pages(client: Client, url: str, max_pages: int = 1000, digests: list[
     return items
 
 
-def kolada_frame(client: Client, kpi: str, codes: list[str], years: list[int],
-                 digests: list[str] | None = None) -> pd.DataFrame:
-    """Raw cells (kpi, municipality_code, year, value) for one KPI, municipalities and years."""
+def kolada_data_urls(kpis: list[str], codes: list[str], years: list[int]) -> list[str]:
+    """The data URLs for KPIs × municipalities × years, each path segment holding at most 25 ids."""
+    from .sources.kolada import BASE, PER_PAGE, chunks
+
+    return [f"{BASE}/data/kpi/{','.join(k)}/municipality/{','.join(c)}/year/{','.join(map(str, y))}"
+            f"?per_page={PER_PAGE}"
+            for k in chunks(list(kpis)) for c in chunks(list(codes)) for y in chunks(list(years))]
+
+
+def kolada_frame(client: Client, kpi: str | list[str], codes: list[str], years: list[int],
+                 digests: list[str] | None = None, skipped: dict | None = None) -> pd.DataFrame:
+    """Raw cells (kpi, municipality_code, year, value) for KPIs, municipalities and years.
+
+    The query is split so that no path segment names more than 25 ids; deleted and null values are
+    skipped and counted in ``skipped``.
+    """
     import pandas as pd
 
-    from .sources.kolada import BASE, data_rows
+    kpis = [kpi] if isinstance(kpi, str) else list(kpi)
+    urls = kolada_data_urls(kpis, codes, years)
+    from .sources.kolada import data_rows
 
-    url = (f"{BASE}/data/kpi/{kpi}/municipality/{','.join(codes)}/year/{','.join(map(str, years))}"
-           "?per_page=5000")
-    rows = data_rows(kolada_pages(client, url, digests=digests), url)
-    frame_url = url
+    counts = skipped if skipped is not None else {}
+    rows: list[dict] = []
+    for url in client.progress_bar(urls, len(urls), "Kolada"):
+        rows += data_rows(kolada_pages(client, url, digests=digests), url, skipped=counts)
     frame = pd.DataFrame(rows, columns=["kpi", "municipality", "period", "value", "__row__"])
     frame = frame.rename(columns={"municipality": "municipality_code", "period": "year"})
     frame["__row__"] = range(1, len(frame) + 1)
     frame.attrs["header_row"] = None
-    frame.attrs["url"] = frame_url
+    frame.attrs["url"] = urls[0] if len(urls) == 1 else urls
+    frame.attrs["skipped_values"] = counts
     return frame
 
 
@@ -371,6 +460,8 @@ def fetch_dataset(
     client: Client | None = None,
     source: str = "auto",
     kpi: str | None = None,
+    edition: str | int | None = None,
+    scb_base: str | None = None,
 ) -> Path:
     """Fetch ``dataset`` for ``region`` and ``years`` and store it as a public snapshot.
 
@@ -389,6 +480,13 @@ def fetch_dataset(
         ``scb`` or ``kolada`` for ``population``; ``auto`` picks SCB.
     kpi
         For ``municipal_costs``: the Kolada KPI id (default N03011).
+
+    edition
+        For ``population_projection``: the projection edition expected (its first year); another
+        is refused. ``2020`` (the study's edition) is fetched from v1 ``BefProgOsiktRegN20``, the only
+        place it exists; default: the current edition (v2 TAB698, v1 fallback).
+    scb_base
+        The PxWebApi 2 base URL (default ``$DIGIMOTOR_SCB_V2_BASE`` or SCB's production base).
 
     Returns
     -------
@@ -414,7 +512,7 @@ def fetch_dataset(
         chosen_years = _years(years, [2019])
         selection = scb.population_selection(codes, chosen_years, by_age=dataset == "population_by_age")
         long, calls = scb_long(client, v2_table=scb.TABLES["population"]["v2"],
-                               v1_path=scb.TABLES["population"]["v1"], selection=selection)
+                               v1_path=scb.TABLES["population"]["v1"], selection=selection, base=scb_base)
         convert = scb.population_from_long if dataset == "population" else scb.population_by_age_from_long
         raw = convert(long, spec, calls["url"])
         producer = "Statistics Sweden (SCB)"
@@ -422,58 +520,56 @@ def fetch_dataset(
         extra = {"api_calls": calls, "table_id": long.attrs.get("table_id"), "table_updated": long.attrs.get("updated")}
     elif dataset == "population_projection":
         chosen_years = _years(years, [2019, 2030])
-        path = scb.TABLES["population_projection"]["v1"]
-        meta = scb_v1_metadata(client, path)
-        variables = {v["code"]: v for v in meta["variables"]}
-        contents = next((c for c, t in zip(variables["ContentsCode"]["values"], variables["ContentsCode"]["valueTexts"],
-                                           strict=True) if "folkmängd" in t.casefold()), None)
-        if contents is None:
-            raise FetchError(f"the projection table {path} has no 'Folkmängd' content",
-                             hint="contents: " + ", ".join(variables["ContentsCode"]["valueTexts"]))
-        present = set(variables.get("Tid", {}).get("values", []))
-        missing = [y for y in chosen_years if str(y) not in present]
-        if missing:
-            raise FetchError(f"the projection table {path} ({meta.get('title')}) has no years "
-                             + ", ".join(map(str, missing)),
-                             hint="this edition starts later than the study's; years: "
-                             + ", ".join(sorted(present)[:3]) + " …")
-        selection = {"Region": codes, "ContentsCode": [contents], "Tid": [str(y) for y in chosen_years]}
-        long, calls = scb_long(client, v2_table=None, v1_path=path, selection=selection)
-        long.attrs["label"] = meta.get("title") or long.attrs.get("label")
-        spec_extra = dict(spec.extra)
-        spec_extra["contents"] = contents
-        from dataclasses import replace
-
-        raw = scb.projection_from_long(long, replace(spec, extra=spec_extra), calls["url"])
+        raw, calls, meta_url, title = _fetch_projection(client, spec, codes, chosen_years,
+                                                        str(edition) if edition else None, scb_base)
         producer = "Statistics Sweden (SCB)"
-        citation = f"SCB Statistikdatabasen, {path} ({meta.get('title')}), via {calls['api']}"
-        extra = {"api_calls": calls, "vintage": str(raw["vintage"].iloc[0]),
-                 "vintage_note": "the edition of the projection; the study used SCB's 2020 edition at the latest"}
+        citation = f"SCB Statistikdatabasen, {calls['table']} ({title}), via {calls['api']}"
+        extra = {"api_calls": calls, "metadata_url": meta_url, "vintage": str(raw["vintage"].iloc[0]),
+                 "vintage_source": "the first year of the table's time variable, from its metadata",
+                 "vintage_note": "the edition of the projection; the study used SCB's 2020 edition at the latest",
+                 "rounded_cells": int(raw.attrs.get("rounded_cells", 0)),
+                 "rounding_note": "SCB publishes projected populations with decimals; cells are rounded to "
+                                  "whole persons after summing"}
     else:  # Kolada
         chosen_years = _years(years, [2019])
         if dataset == "population":
-            kpi_id, title = kolada.POPULATION_KPI, "Invånare totalt, antal"
+            kpi_ids, title = [kolada.POPULATION_KPI], "Invånare totalt, antal"
         elif dataset == "municipal_costs":
-            kpi_id, title = kpi or kolada.COST_KPI, ""
-        else:  # broadband
-            found = kolada_resolve(client, kolada.BROADBAND_TITLE)
-            kpi_id, title = str(found["id"]), str(found["title"])
+            kpi_ids = [k.strip() for k in (kpi or ",".join(kolada.COST_KPIS)).split(",") if k.strip()]
+            title = ""
+        else:  # broadband: N07900 counts households only in 2015-2020
+            outside = [y for y in chosen_years if y not in kolada.BROADBAND_HOUSEHOLD_YEARS]
+            if outside:
+                raise DigimotorError(
+                    f"Kolada {kolada.BROADBAND_KPI} counts the population, not households, in "
+                    + ", ".join(map(str, outside)),
+                    hint="dataset broadband holds households' shares: choose years 2015-2020")
+            kpi_ids, title = [kolada.BROADBAND_KPI], kolada.BROADBAND_TITLE
         digests: list[str] = []
-        raw = kolada_frame(client, kpi_id, codes, chosen_years, digests=digests)
+        skipped: dict = {}
+        raw = kolada_frame(client, kpi_ids, codes, chosen_years, digests=digests, skipped=skipped)
         if dataset == "population":
             raw = raw.rename(columns={"value": "population"}).drop(columns=["kpi"])
         elif dataset == "broadband":
             raw = raw.rename(columns={"value": "share_pct"}).drop(columns=["kpi"])
             raw["premises"], raw["area"] = "households", "total"
-        else:
+        elif title:
             raw["kpi_title"] = title
+        else:
+            titles = kolada.KPI_TITLES
+            raw["kpi_title"] = [titles.get(k) for k in raw["kpi"]]
+        kpi_id = ",".join(kpi_ids)
         producer = "Kolada (RKA), from its sources (SCB, PTS …)"
         citation = f"Kolada API v3, KPI {kpi_id} {title}".strip()
-        extra = {"kpi": kpi_id, "kpi_title": title, "url": raw.attrs["url"], "response_sha256": digests,
-                 "response_shape": "assumed (Kolada v3 envelope and pagination not verified against documentation)"}
+        extra = {"kpi": kpi_id, "kpi_title": title or "; ".join(f"{k} {kolada.KPI_TITLES.get(k, '')}".strip()
+                                                                for k in kpi_ids),
+                 "url": raw.attrs["url"], "response_sha256": digests,
+                 "skipped_values": {"deleted": int(skipped.get("deleted", 0)), "null": int(skipped.get("null", 0))},
+                 "response_shape": "Kolada v3 as read in public clients (rKolada R/data.R, koladapy); "
+                                   "see tests/fixtures/public/README.md"}
         if dataset == "broadband":
-            extra["note"] = ("Kolada's KPI is mapped to premises=households, area=total; its base (households "
-                             "and/or workplaces) is as Kolada defines it [unverified]")
+            extra["note"] = (f"Kolada {kolada.BROADBAND_KPI} (source PTS, 1 October): share of households with "
+                             "fixed broadband >= 100 Mbit/s in 2015-2020; mapped to premises=households, area=total")
     frame = datasets.conform(raw, spec, citation or dataset)
     body = datasets.to_tidy_csv(frame, spec)
     name = datasets.check_snapshot_name(
@@ -498,6 +594,103 @@ def fetch_dataset(
         **extra,
     }
     return write_snapshot(raw_dir() / "public" / dataset / f"{name}.csv", body, fields)
+
+
+def _fetch_projection(client: Client, spec, codes: list[str], years: list[int], expected: str | None,
+                      base: str | None) -> tuple[pd.DataFrame, dict, str, str]:
+    """Fetch SCB's regional projection: the metadata (edition = first year, content, years), then the data.
+
+    Current edition: v2 TAB698 (content 000004LG), v1 BefProgOsiktRegN if v2 fails. The 2020 edition:
+    v1 BE0401B/BefProgOsiktRegN20 only.
+    """
+    from dataclasses import replace
+
+    from .sources import scb
+
+    table = scb.TABLES["population_projection"]
+    v2_table: str | None = None
+    if expected in scb.V1_ONLY_EDITIONS:
+        v1_path = scb.V1_ONLY_EDITIONS[expected]
+        meta, meta_url, title, contents = _projection_v1_metadata(client, v1_path)
+    else:
+        v1_path = table["v1"]
+        try:
+            meta = scb_v2_metadata(client, table["v2"], base=base)
+        except FetchError:
+            meta, meta_url, title, contents = _projection_v1_metadata(client, v1_path)
+        else:
+            v2_table, contents = table["v2"], table["contents"]
+            meta_url, title = scb.v2_metadata_url(table["v2"], base=base), str(meta.get("label") or table["v2"])
+            present = set((meta["dimension"].get("ContentsCode") or {}).get("category", {}).get("index") or [contents])
+            if contents not in present:
+                raise FetchError(f"{meta_url} has no content {contents} (Folkmängd)",
+                                 hint="contents: " + ", ".join(sorted(present)))
+    first = scb.first_period(meta)
+    if first is None:
+        raise FetchError(f"{meta_url} names no years, so the projection's edition is unknown")
+    if expected and first != expected:
+        raise FetchError(f"{meta_url} is the {first} edition of the projection, not the expected {expected}",
+                         hint="drop --edition, or choose 2020 for the study's edition (v1 only)")
+    periods = _periods(meta)
+    missing = [y for y in years if str(y) not in periods]
+    if missing:
+        raise FetchError(f"the projection table {meta_url} ({title}) has no years " + ", ".join(map(str, missing)),
+                         hint=f"this is the {first} edition, which starts later than the study's; years: "
+                         + ", ".join(sorted(periods)[:3]) + " …")
+    selection = {"Region": codes, **_other_variables(meta), "ContentsCode": [contents],
+                 "Tid": [str(y) for y in years]}
+
+    def check(long, url):
+        long.attrs["first_period"] = first
+        long.attrs["label"] = long.attrs.get("label") or title
+
+    long, calls = scb_long(client, v2_table=v2_table, v1_path=v1_path, selection=selection, base=base, check=check)
+    calls["table"] = v2_table if calls["api"].endswith("v2") else v1_path
+    spec_extra = dict(spec.extra)
+    spec_extra["contents"] = contents
+    raw = scb.projection_from_long(long, replace(spec, extra=spec_extra), calls["url"], expected_vintage=expected)
+    return raw, calls, meta_url, title
+
+
+def _projection_v1_metadata(client: Client, v1_path: str) -> tuple[dict, str, str, str]:
+    from .sources import scb
+
+    meta = scb_v1_metadata(client, v1_path)
+    url = scb.v1_url(v1_path)
+    variables = {v["code"]: v for v in meta["variables"]}
+    content = variables.get("ContentsCode") or {"values": [], "valueTexts": []}
+    contents = next((c for c, t in zip(content["values"], content["valueTexts"], strict=True)
+                     if "folkmängd" in t.casefold()), None)
+    if contents is None:
+        raise FetchError(f"the projection table {url} has no 'Folkmängd' content",
+                         hint="contents: " + ", ".join(content["valueTexts"]))
+    return meta, url, str(meta.get("title") or v1_path), contents
+
+
+def _other_variables(meta: dict) -> dict[str, list[str]]:
+    """Every value of the variables other than region, content and time (age, sex): selected in full
+    and summed, so that the cell count is known and no API-side elimination is assumed."""
+    skip = {"Region", "ContentsCode", "Tid"}
+    if isinstance(meta.get("dimension"), dict):
+        out = {}
+        for code in meta.get("id") or list(meta["dimension"]):
+            if code in skip:
+                continue
+            category = (meta["dimension"].get(code) or {}).get("category") or {}
+            out[code] = [str(c) for c in (category.get("index") or category.get("label") or {})]
+        return out
+    return {v["code"]: [str(x) for x in v.get("values", [])] for v in meta.get("variables", [])
+            if v.get("code") not in skip and not v.get("time")}
+
+
+def _periods(meta: dict) -> set[str]:
+    if isinstance(meta.get("dimension"), dict):
+        category = (meta["dimension"].get("Tid") or {}).get("category") or {}
+        return {str(p) for p in (category.get("index") or category.get("label") or {})}
+    for variable in meta.get("variables", []):
+        if variable.get("code") == "Tid" or variable.get("time"):
+            return {str(v) for v in variable.get("values", [])}
+    return set()
 
 
 def _region_codes(dataset: str, region: str | list[str]) -> tuple[list[str], str]:
