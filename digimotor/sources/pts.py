@@ -49,7 +49,20 @@ if TYPE_CHECKING:
 
 ROW = "__row__"
 PREMISES = ("households", "workplaces")
-AREAS = ("total", "outside_urban")
+#: ``outside_urban``/``urban`` are PTS's areas up to 2019 (utanför / inom tätort och småort); from
+#: 2020 PTS reports ``sparse``/``dense`` (glesbebyggt / tätbebyggt) instead. They are different
+#: areas and are kept apart, never mapped onto each other.
+AREAS = ("total", "outside_urban", "urban", "sparse", "dense")
+#: Area texts (folded) in PTS tables -> area.
+AREA_TEXTS = {
+    "totalt": "total", "total": "total", "samtliga": "total", "alla": "total", "hela kommunen": "total",
+    "utanfor tatort och smaort": "outside_urban", "utanfor tatort": "outside_urban",
+    "tatort och smaort": "urban", "inom tatort och smaort": "urban",
+    "glesbebyggt": "sparse", "glesbebyggda omraden": "sparse", "glesbygd": "sparse",
+    "tatbebyggt": "dense", "tatbebyggda omraden": "dense",
+}
+PREMISES_TEXTS = {"hushall": "households", "households": "households", "arbetsstallen": "workplaces",
+                  "arbetsstalle": "workplaces", "workplaces": "workplaces", "foretag": "workplaces"}
 MAPPING_SUFFIX = ".columns.yml"
 
 #: The assumed PTS layout (see the module docstring); a file's own mapping replaces it.
@@ -127,6 +140,13 @@ def read_pts_table(path: str | Path, spec: DatasetSpec | None = None, *, sheet: 
     except InputFileError as exc:
         if "no header row" not in exc.message and "no sheet has a header" not in exc.message:
             raise
+    declared = mapping is not None or path.with_name(path.name + MAPPING_SUFFIX).exists()
+    if not declared:
+        from .pts_layouts import read_known_layout
+
+        known = read_known_layout(path, sheet=sheet)
+        if known is not None:
+            return known
     mapping, origin = mapping_for(path, mapping)
     wanted = [mapping["municipality"], *mapping["shares"].values()]
     if "year" in mapping:
@@ -146,7 +166,9 @@ def read_pts_table(path: str | Path, spec: DatasetSpec | None = None, *, sheet: 
         raise InputFileError(
             f"the column '{mapping['municipality']}' declared in the {origin} column mapping is not in the header",
             file=str(path), row=header_row, column=mapping["municipality"],
-            hint="found: " + ", ".join(map(str, found)) + f"; if the header is in English or otherwise differs, "
+            hint="found: " + ", ".join(map(str, found)) + "; expected a PTS table with three header rows "
+            "(measure / year / premises), a long sheet with an area column (Kommun, År, Område, Hushåll, "
+            f"Arbetsställen), or the default layout; if the header is in English or otherwise differs, "
             f"declare the columns in {path.name}{MAPPING_SUFFIX} (see `digimotor template broadband`)",
         ) from None
     by_fold = {fold(c): c for c in raw.columns if c != ROW}
