@@ -40,7 +40,8 @@ V1_BASE = "https://api.scb.se/OV0104/v1/doris/{lang}/ssd"
 
 #: Tables: v2 id, v1 path, content code. TAB638 = v1 BefolkningNy (content BE0101N1). The regional
 #: projection is v2 TAB698 = v1 BE0401A/BefProgOsiktRegN (content 000004LG "Folkmängd"; edition
-#: 2024-2070, as Region Dalarna's public script records the v1 -> v2 correspondence); the study's
+#: 2024-2070, as Region Dalarna's public script Region-Dalarna/hamta_data
+#: hamta_befprognos_scb_data.R records the v1 -> v2 correspondence); the study's
 #: 2020 edition exists only in v1 as BE0401B/BefProgOsiktRegN20.
 TABLES = {
     "population": {"v2": "TAB638", "v1": "BE/BE0101/BE0101A/BefolkningNy", "contents": "BE0101N1",
