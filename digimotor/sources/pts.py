@@ -233,7 +233,11 @@ BROADBAND = register(DatasetSpec(
 BROADBAND_FACTS = register(DatasetSpec(
     name="broadband_facts",
     title="Broadband coverage facts for regions (county, country, single municipalities)",
-    description="Shares of households with fixed broadband >= a speed, as public sources quote them.",
+    description=(
+        "Shares of households with fixed broadband >= a speed, as public sources quote them: one row per "
+        "region, year, premises, area and speed, with the quote, its URL and the date measured. Years no "
+        "source states are absent, never interpolated; different measures are different rows."
+    ),
     columns=(
         Column("region_code", "str", "SCB region code: 00 Riket, 14 Västra Götaland, or a municipality",
                aliases=("region", "kod")),
@@ -243,7 +247,9 @@ BROADBAND_FACTS = register(DatasetSpec(
         Column("area", "category", "total or outside urban areas", allowed=AREAS),
         Column("speed_mbit", "int", "the speed threshold", unit="Mbit/s", min=1),
         Column("share_pct", "float", "share with access", unit="%", min=0, max=100),
-        Column("statement", "str", "the statement as the source gives it", required=False),
+        Column("statement", "str", "the statement (a short quote) as the source gives it", required=False),
+        Column("url", "str", "where the statement was read (a public page or press release)", required=False),
+        Column("measured", "date", "the date the value describes (PTS: 1 October of the year)", required=False),
     ),
     key=("region_code", "year", "premises", "area", "speed_mbit"),
 ))
@@ -311,6 +317,21 @@ def load_broadband_goals(sources: tuple[str, ...] = ("published", "bredbandsstra
     for source in sources:
         frame = load("broadband_goals", source)
         frame["data_kind"] = frame.attrs["provenance"]["kind"]
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs["provenance"] = [f.attrs["provenance"] for f in frames]
+    return out
+
+
+def load_broadband_fact_snapshots(sources: tuple[str, ...] | list[str]) -> pd.DataFrame:
+    """Several ``broadband_facts`` snapshots in one frame (a ``snapshot`` column names each row's);
+    ``attrs["provenance"]`` lists them all."""
+    import pandas as pd
+
+    frames = []
+    for source in sources:
+        frame = load_broadband_facts(source)
+        frame["snapshot"] = source
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
     out.attrs["provenance"] = [f.attrs["provenance"] for f in frames]
