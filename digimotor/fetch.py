@@ -20,7 +20,6 @@ configurable (:class:`Limits`).
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import hashlib
 import json
 import math
@@ -193,17 +192,17 @@ class Client:
 
 
 def _retry_after(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header: a number, or an HTTP date."""
+    """Seconds from a ``Retry-After`` header (delay-seconds or an HTTP date; a past date is 0), or
+    None if it is absent or unreadable. Parsed by urllib3's ``Retry.parse_retry_after``."""
     if not value:
         return None
-    value = value.strip()
-    if value.replace(".", "", 1).isdigit():
-        return float(value)
+    from urllib3.exceptions import InvalidHeader
+    from urllib3.util.retry import Retry
+
     try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        return float(Retry().parse_retry_after(value.strip()))
+    except InvalidHeader:
         return None
-    return max(0.0, (when - dt.datetime.now(when.tzinfo)).total_seconds())
 
 
 def cell_count(selection: dict[str, list[str]]) -> int:
