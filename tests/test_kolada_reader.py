@@ -59,3 +59,12 @@ def test_not_a_kolada_response(tmp_path):
     with pytest.raises(InputFileError, match="not a Kolada response") as info:
         kolada.read_kolada(path, kolada.MUNICIPAL_COSTS)
     assert info.value.file == str(path) and "next_url" in str(info.value)
+
+
+def test_saved_response_with_deleted_and_null_values_counts_them_in_the_sidecar(project):
+    from digimotor.provenance import verify
+
+    target = import_file("municipal_costs", FIX / "kolada_v3_broadband_data.json", name="bb", kind="public")
+    frame = load("municipal_costs", "bb")
+    assert frame["municipality_code"].tolist() == ["1461", "1460"]
+    assert verify(target).get("skipped_values") == {"deleted": 1, "null": 1}

@@ -173,6 +173,9 @@ MUNICIPAL_COSTS = register(DatasetSpec(
     ),
     key=("municipality_code", "year", "kpi"),
     reader=read_kolada,
+    extra={"sidecar_fields": lambda frame: (
+        {"skipped_values": {k: int(v) for k, v in frame.attrs["skipped_values"].items()}}
+        if frame.attrs.get("skipped_values") is not None else {})},
 ))
 
 

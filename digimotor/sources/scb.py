@@ -538,7 +538,11 @@ POPULATION_PROJECTION = register(DatasetSpec(
     key=("region_code", "year", "age_group", "sex"),
     check=_check_projection,
     reader=read_population_projection,
-    extra={"accept_tables": TABLES["population_projection"]["accept"], "needs_roles": ("region", "time")},
+    extra={"accept_tables": TABLES["population_projection"]["accept"], "needs_roles": ("region", "time"),
+           "sidecar_fields": lambda frame: (
+               {"rounded_cells": int(frame.attrs["rounded_cells"]),
+                "rounding_note": "projected populations with decimals rounded to whole persons after summing"}
+               if frame.attrs.get("rounded_cells") else {})},
 ))
 
 
