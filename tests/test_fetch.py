@@ -425,3 +425,18 @@ def test_region_codes_for_county_tables_and_municipality_tables():
     codes, name = _region_codes("population", "Västra Götalands län")
     assert name == "Västra Götalands län" and len(codes) == 49 and "1461" in codes
     assert _region_codes("population_by_age", "Mellerud") == (["1461"], "Mellerud")
+
+
+def test_fetch_command_says_when_it_fell_back_to_v1(project, monkeypatch, capsys):
+    from digimotor.cli import build_parser
+    from digimotor.commands import fetch as fetch_command
+
+    session = FakeSession([FakeResponse(404, b"no config"), FakeResponse(404, b"not found"),
+                           ok("scb_v2_tab638_two_municipalities.json")])
+    monkeypatch.setattr(requests, "Session", lambda: session)
+    args = build_parser().parse_args(["fetch", "population", "--years", "2019", "2020", "--name", "cli",
+                                      "--quiet", "--no-cache"])
+    assert fetch_command.run(args) == 0
+    out = capsys.readouterr().out
+    assert "data/raw/public/population/cli.csv" in out
+    assert "note: fetched through the v1 API after v2 failed" in out and "2026/27" in out

@@ -60,5 +60,10 @@ def run(args: argparse.Namespace) -> int:
                            client=client, source=args.source, kpi=args.kpi,
                            edition=args.edition, scb_base=args.scb_base)
     print(f"fetched {args.dataset} as {target.relative_to(project_root())}")
+    from ..provenance import verify
+
+    calls = verify(target).get("api_calls") or {}
+    if isinstance(calls, dict) and calls.get("note"):
+        print(f"note: {calls['note']}")
     print(f"use it with: digimotor reproduce -p source={target.stem}  (or the notebook's source parameter)")
     return 0
