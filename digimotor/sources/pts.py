@@ -13,11 +13,14 @@ Datasets
     Coverage goals: the regional goal (95 % by 2020, in the report) and the national goal
     for 2025 (98 % with at least 1 Gbit/s, the national broadband strategy).
 
-The PTS table layout
---------------------
-PTS publishes the per-municipality results as an Excel *tabellbilaga*. Its 2019 column layout
-was not available to this project, so the reader does **not guess**: it takes a *declared
-column mapping*. The default (:data:`DEFAULT_MAPPING`) is an **assumed** layout: one row per
+The PTS table layouts
+---------------------
+PTS publishes the per-municipality results as an Excel *tabellbilaga*. Two layouts are read as
+they are (:mod:`digimotor.sources.pts_layouts`): three header rows (measure / year / premises,
+shares as fractions) and a long sheet with an area column (areas up to 2019: utanför / inom tätort
+och småort; from 2020: glesbebyggt / tätbebyggt, kept as separate categories). No PTS file was read
+here (no 2019 per-municipality file was found in public copies), so these layouts are as described,
+not verified. Any other file needs a *declared column mapping*. The default (:data:`DEFAULT_MAPPING`) is an **assumed** layout: one row per
 municipality with the columns below. Declare your file's own headers in a YAML file next to it,
 ``<file>.columns.yml`` (same keys), or pass ``mapping=`` to :func:`read_pts_table`::
 
