@@ -273,7 +273,7 @@ def fetch_dataset(
         Any region :func:`digimotor.regions.resolve_region` knows; ``population_by_age`` also
         takes a county code ("14") or "Sverige" for the county/country rows themselves.
     years
-        Years to fetch (default: 2019, or 2019 and 2030 for the projection).
+        Years to fetch (default: 2019; 2030 for the projection).
     name
         Snapshot name (default ``<source>-<region>-<years>``).
     source
@@ -319,7 +319,7 @@ def fetch_dataset(
         citation = f"SCB Statistikdatabasen, table TAB638 (v1 BefolkningNy), BE0101N1, via {calls['api']}"
         extra = {"api_calls": calls, "table_id": long.attrs.get("table_id"), "table_updated": long.attrs.get("updated")}
     elif dataset == "population_projection":
-        chosen_years = _years(years, [2019, 2030])
+        chosen_years = _years(years, [2030])  # every edition since 2020 has it
         raw, calls, meta_url, title = _fetch_projection(client, spec, codes, chosen_years,
                                                         str(edition) if edition else None, scb_base)
         producer = "Statistics Sweden (SCB)"

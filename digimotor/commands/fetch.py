@@ -28,7 +28,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dataset", choices=DATASETS, help="dataset to fetch")
     parser.add_argument("--region", default="Fyrbodal",
                         help="association, county (14), municipality or 'Sverige' (default Fyrbodal)")
-    parser.add_argument("--years", nargs="+", type=int, help="years (default 2019; projection 2019 2030)")
+    parser.add_argument("--years", nargs="+", type=int, help="years (default 2019; projection 2030)")
     parser.add_argument("--name", help="snapshot name (default: source-region-years)")
     parser.add_argument("--source", choices=("auto", "scb", "kolada"), default="auto",
                         help="for population: SCB (default) or Kolada N01951")
