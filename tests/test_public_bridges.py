@@ -147,3 +147,38 @@ def test_notebook04_shows_the_kolada_total_cost_and_its_difference(project, offl
     html = (project / "build/site/04-tbm-cost.html").read_text(encoding="utf-8")
     assert "resultat och avskrivningskostnad" in html and "inte jämförbara" in html
     assert "Figur 19 använder fortfarande cost_source" in html
+
+
+@pytest.mark.slow
+def test_notebook04_divides_by_the_kolada_total_when_it_covers_the_ledger(project, offline, tmp_path):
+    import json
+
+    from digimotor.pipeline import reproduce
+
+    (tmp_path / "ledger.csv").write_text(
+        "Organisation;Kommuner;År;Konto;Arbetsområde;Belopp;Enhet;Kreditering\n"
+        "Åmål IT;Åmål;2019;Löner;end_user_services;4 000;tkr;\n"
+        "Åmål IT;Åmål;2019;Hårdvara;infrastructure;3 000;tkr;\n"
+        "Mellerud IT;Mellerud;2019;Löner;end_user_services;5 000;tkr;\n"
+        "Bengtsfors IT;Bengtsfors;2019;Löner;end_user_services;4 500;tkr;\n", encoding="utf-8")
+    import_file("tbm_ledger", tmp_path / "ledger.csv", name="amal")
+    entry = {"count": 1, "gender": "T", "isdeleted": False, "status": ""}
+    kolada = {"1492": (60_000.0, 2_000.0, 12_600.0), "1461": (63_000.0, 1_900.0, 9_300.0),
+              "1460": (61_000.0, 2_100.0, 9_700.0)}
+    values = [{"kpi": k, "municipality": code, "period": 2019, "values": [{**entry, "value": v}]}
+              for code, triple in kolada.items()
+              for k, v in zip(("N03013", "N03012", "N01951"), triple, strict=True)]
+    (tmp_path / "amal.json").write_text(json.dumps({"count": len(values), "values": values, "next_url": None,
+                                                   "previous_url": None}), encoding="utf-8")
+    import_file("municipal_costs", tmp_path / "amal.json", name="kolada-amal", kind="public")
+    result = reproduce(only=["04-tbm-cost"], echo=lambda _m: None, parameters={
+        "source": "amal", "kolada_cost_source": "kolada-amal", "year": 2019})
+    assert result.ok, result.results[0].error
+    shares = pd.read_csv(project / "data/processed/fig19_central_it_share.csv").set_index("organisation")
+    assert shares.loc["Åmål IT", "total_cost_sek"] == (60_000.0 + 2_000.0) * 12_600
+    assert shares.loc["Åmål IT", "share_pct"] == pytest.approx(100 * 7_000e3 / (62_000.0 * 12_600))
+    assert set(shares["definition"]) == {"kolada_gross_cost"} and len(shares) == 3
+    html = (project / "build/site/04-tbm-cost.html").read_text(encoding="utf-8")
+    assert "Figur 19 använder fortfarande cost_source" not in html
+    assert "den totala kostnaden för" in html and "har inte rapportens definition" in html
+    assert set(shares["data_kind"]) == {"user"}  # a user ledger over public totals stays user
