@@ -20,7 +20,6 @@ configurable (:class:`Limits`).
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import hashlib
 import json
 import math
@@ -31,12 +30,9 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import DigimotorError, InputFileError, ParameterError, SnapshotExistsError
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 USER_AGENT = "digimotor research package (python-requests)"
 
@@ -92,6 +88,7 @@ class Client:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     calls: deque = field(default_factory=deque, init=False, repr=False)
+    server_config: dict | None = field(default=None, init=False, repr=False)
     log: list[str] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -225,17 +222,17 @@ def check_client_options(*, timeout: float, retries: int, limits: Limits, backof
 
 
 def _retry_after(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header: a number, or an HTTP date."""
+    """Seconds from a ``Retry-After`` header (delay-seconds or an HTTP date; a past date is 0), or
+    None if it is absent or unreadable. Parsed by urllib3's ``Retry.parse_retry_after``."""
     if not value:
         return None
-    value = value.strip()
-    if value.replace(".", "", 1).isdigit():
-        return float(value)
+    from urllib3.exceptions import InvalidHeader
+    from urllib3.util.retry import Retry
+
     try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        return float(Retry().parse_retry_after(value.strip()))
+    except InvalidHeader:
         return None
-    return max(0.0, (when - dt.datetime.now(when.tzinfo)).total_seconds())
 
 
 def cell_count(selection: dict[str, list[str]]) -> int:
@@ -274,114 +271,6 @@ def split_selection(selection: dict[str, list[str]], max_cells: int,
 
 
 # ---------------------------------------------------------------------------------------
-# SCB
-# ---------------------------------------------------------------------------------------
-
-
-def scb_long(client: Client, *, v2_table: str | None, v1_path: str | None,
-             selection: dict[str, list[str]], lang: str = "sv") -> tuple[pd.DataFrame, dict]:
-    """Fetch a PxWeb selection as one long frame: v2 first, v1 if v2 fails; split by ``max_cells``.
-
-    Returns the frame and a description of the calls (API, URLs, parts) for the sidecar.
-    """
-    import pandas as pd
-
-    from .sources import scb
-    from .sources.jsonstat import parse_jsonstat2
-
-    parts = split_selection(selection, client.limits.max_cells, protect=("ContentsCode",))
-    errors = []
-    for api in ("v2", "v1"):
-        if api == "v2" and not v2_table:
-            continue
-        if api == "v1" and not v1_path:
-            continue
-        url = scb.v2_data_url(v2_table, lang) if api == "v2" else scb.v1_url(v1_path, lang)
-        frames, digests = [], []
-        try:
-            for part in client.progress_bar(parts, len(parts), f"SCB {api}"):
-                body = scb.v2_query(part) if api == "v2" else scb.v1_query(part)
-                doc, data = client.request_json("POST", url, body)
-                frames.append(parse_jsonstat2(doc, url))
-                digests.append(hashlib.sha256(data).hexdigest())
-        except FetchError as exc:
-            errors.append(f"{api}: {exc.message}")
-            continue
-        long = pd.concat(frames, ignore_index=True)
-        long["__row__"] = range(1, len(long) + 1)
-        long.attrs.update(frames[0].attrs)
-        return long, {"api": f"SCB PxWebApi {api}", "url": url, "calls": len(parts),
-                      "response_sha256": digests}
-    raise FetchError("SCB could not deliver the table: " + "; ".join(errors),
-                     hint="try again later; the previous snapshot was left untouched")
-
-
-def scb_v1_metadata(client: Client, v1_path: str, lang: str = "sv") -> dict:
-    """The v1 metadata of a table (GET): ``{"title", "variables": [...]}``."""
-    from .sources import scb
-
-    doc, _data = client.request_json("GET", scb.v1_url(v1_path, lang))
-    if not isinstance(doc, dict) or "variables" not in doc:
-        raise FetchError(f"{scb.v1_url(v1_path, lang)} did not answer with table metadata")
-    return doc
-
-
-# ---------------------------------------------------------------------------------------
-# Kolada
-# ---------------------------------------------------------------------------------------
-
-
-def kolada_pages(client: Client, url: str, max_pages: int = 1000, digests: list[str] | None = None) -> list[dict]:
-    """Every item of a paginated Kolada answer (follows ``next_page`` or ``next_url``).
-
-    ``digests``, if given, receives the SHA-256 of every page's bytes (for the sidecar).
-    """
-    from .sources.kolada import check_envelope, next_link
-
-    items: list[dict] = []
-    seen = set()
-    while url and len(seen) < max_pages:
-        if url in seen:
-            raise FetchError(f"Kolada pagination loops back to {url}")
-        seen.add(url)
-        doc, data = client.request_json("GET", url)
-        items += check_envelope(doc, url)
-        if digests is not None:
-            digests.append(hashlib.sha256(data).hexdigest())
-        url = next_link(doc)
-    return items
-
-
-def kolada_frame(client: Client, kpi: str, codes: list[str], years: list[int],
-                 digests: list[str] | None = None) -> pd.DataFrame:
-    """Raw cells (kpi, municipality_code, year, value) for one KPI, municipalities and years."""
-    import pandas as pd
-
-    from .sources.kolada import BASE, data_rows
-
-    url = (f"{BASE}/data/kpi/{kpi}/municipality/{','.join(codes)}/year/{','.join(map(str, years))}"
-           "?per_page=5000")
-    rows = data_rows(kolada_pages(client, url, digests=digests), url)
-    frame_url = url
-    frame = pd.DataFrame(rows, columns=["kpi", "municipality", "period", "value", "__row__"])
-    frame = frame.rename(columns={"municipality": "municipality_code", "period": "year"})
-    frame["__row__"] = range(1, len(frame) + 1)
-    frame.attrs["header_row"] = None
-    frame.attrs["url"] = frame_url
-    return frame
-
-
-def kolada_resolve(client: Client, title: str) -> dict:
-    """The Kolada KPI with exactly ``title`` (``/kpi?title=``)."""
-    import urllib.parse
-
-    from .sources.kolada import BASE, resolve_kpi
-
-    url = f"{BASE}/kpi?title={urllib.parse.quote(title)}"
-    return resolve_kpi(kolada_pages(client, url), title)
-
-
-# ---------------------------------------------------------------------------------------
 # Datasets
 # ---------------------------------------------------------------------------------------
 
@@ -413,9 +302,10 @@ def check_kpi(kpi: str | None, dataset: str) -> None:
     if dataset != "municipal_costs":
         raise ParameterError(f"--kpi applies to municipal_costs only, not to {dataset}",
                              hint="drop --kpi")
-    if not isinstance(kpi, str) or not KOLADA_KPI_ID.fullmatch(kpi):
-        raise ParameterError(f"--kpi {kpi!r} is not a Kolada KPI id",
-                             hint="a capital letter and five digits, e.g. N03011")
+    ids = kpi.split(",") if isinstance(kpi, str) else [kpi]
+    if not all(isinstance(i, str) and KOLADA_KPI_ID.fullmatch(i) for i in ids):
+        raise ParameterError(f"--kpi {kpi!r} is not a Kolada KPI id (or a comma-separated list of them)",
+                             hint="a capital letter and five digits, e.g. N03013,N03012,N01951")
 
 
 def _is_kolada(dataset: str, source: str) -> bool:
@@ -432,6 +322,8 @@ def fetch_dataset(
     source: str = "auto",
     kpi: str | None = None,
     replace: bool = False,
+    edition: str | int | None = None,
+    scb_base: str | None = None,
 ) -> Path:
     """Fetch ``dataset`` for ``region`` and ``years`` and store it as a public snapshot.
 
@@ -446,7 +338,7 @@ def fetch_dataset(
         Any region :func:`digimotor.regions.resolve_region` knows; ``population_by_age`` also
         takes a county code ("14") or "Sverige" for the county/country rows themselves.
     years
-        Years to fetch (default: 2019, or 2019 and 2030 for the projection).
+        Years to fetch (default: 2019; 2030 for the projection).
     name
         Snapshot name (default ``<source>-<region>-<years>``).
     source
@@ -455,6 +347,13 @@ def fetch_dataset(
         For ``municipal_costs``: the Kolada KPI id (default N03011).
     replace
         Overwrite an existing snapshot of that name (kept until the new one is written).
+
+    edition
+        For ``population_projection``: the projection edition expected (its first year); another
+        is refused. ``2020`` (the study's edition) is fetched from v1 ``BefProgOsiktRegN20``, the only
+        place it exists; default: the current edition (v2 TAB698, v1 fallback).
+    scb_base
+        The PxWebApi 2 base URL (default ``$DIGIMOTOR_SCB_V2_BASE`` or SCB's production base).
 
     Returns
     -------
@@ -475,7 +374,7 @@ def fetch_dataset(
     if source not in ("auto", "scb", "kolada"):
         raise ParameterError(f"--source must be auto, scb or kolada, not {source!r}")
     check_kpi(kpi, dataset)
-    chosen_years = _years(years, [2019, 2030] if dataset == "population_projection" else [2019])
+    chosen_years = _years(years, [2030] if dataset == "population_projection" else [2019])  # every projection edition since 2020 has 2030
     spec = datasets.get(dataset)
     codes, region_label = _region_codes(dataset, region)
     name = datasets.check_snapshot_name(
@@ -496,64 +395,62 @@ def fetch_dataset(
     if dataset == "population_by_age" or (dataset == "population" and source in ("auto", "scb")):
         selection = scb.population_selection(codes, chosen_years, by_age=dataset == "population_by_age")
         long, calls = scb_long(client, v2_table=scb.TABLES["population"]["v2"],
-                               v1_path=scb.TABLES["population"]["v1"], selection=selection)
+                               v1_path=scb.TABLES["population"]["v1"], selection=selection, base=scb_base)
         convert = scb.population_from_long if dataset == "population" else scb.population_by_age_from_long
         raw = convert(long, spec, calls["url"])
         producer = "Statistics Sweden (SCB)"
         citation = f"SCB Statistikdatabasen, table TAB638 (v1 BefolkningNy), BE0101N1, via {calls['api']}"
         extra = {"api_calls": calls, "table_id": long.attrs.get("table_id"), "table_updated": long.attrs.get("updated")}
     elif dataset == "population_projection":
-        path = scb.TABLES["population_projection"]["v1"]
-        meta = scb_v1_metadata(client, path)
-        variables = {v["code"]: v for v in meta["variables"]}
-        contents = next((c for c, t in zip(variables["ContentsCode"]["values"], variables["ContentsCode"]["valueTexts"],
-                                           strict=True) if "folkmängd" in t.casefold()), None)
-        if contents is None:
-            raise FetchError(f"the projection table {path} has no 'Folkmängd' content",
-                             hint="contents: " + ", ".join(variables["ContentsCode"]["valueTexts"]))
-        present = set(variables.get("Tid", {}).get("values", []))
-        missing = [y for y in chosen_years if str(y) not in present]
-        if missing:
-            raise FetchError(f"the projection table {path} ({meta.get('title')}) has no years "
-                             + ", ".join(map(str, missing)),
-                             hint="this edition starts later than the study's; years: "
-                             + ", ".join(sorted(present)[:3]) + " …")
-        selection = {"Region": codes, "ContentsCode": [contents], "Tid": [str(y) for y in chosen_years]}
-        long, calls = scb_long(client, v2_table=None, v1_path=path, selection=selection)
-        long.attrs["label"] = meta.get("title") or long.attrs.get("label")
-        spec_extra = dict(spec.extra)
-        spec_extra["contents"] = contents
-        from dataclasses import replace
-
-        raw = scb.projection_from_long(long, replace(spec, extra=spec_extra), calls["url"])
+        raw, calls, meta_url, title = _fetch_projection(client, spec, codes, chosen_years,
+                                                        str(edition) if edition else None, scb_base)
         producer = "Statistics Sweden (SCB)"
-        citation = f"SCB Statistikdatabasen, {path} ({meta.get('title')}), via {calls['api']}"
-        extra = {"api_calls": calls, "vintage": str(raw["vintage"].iloc[0]),
-                 "vintage_note": "the edition of the projection; the study used SCB's 2020 edition at the latest"}
+        citation = f"SCB Statistikdatabasen, {calls['table']} ({title}), via {calls['api']}"
+        extra = {"api_calls": calls, "metadata_url": meta_url, "vintage": str(raw["vintage"].iloc[0]),
+                 "vintage_source": "the first year of the table's time variable, from its metadata",
+                 "vintage_note": "the edition of the projection; the study used SCB's 2020 edition at the latest",
+                 "rounded_cells": int(raw.attrs.get("rounded_cells", 0)),
+                 "rounding_note": "SCB publishes projected populations with decimals; cells are rounded to "
+                                  "whole persons after summing"}
     else:  # Kolada
         if dataset == "population":
-            kpi_id, title = kolada.POPULATION_KPI, "Invånare totalt, antal"
+            kpi_ids, title = [kolada.POPULATION_KPI], "Invånare totalt, antal"
         elif dataset == "municipal_costs":
-            kpi_id, title = kpi or kolada.COST_KPI, ""
-        else:  # broadband
-            found = kolada_resolve(client, kolada.BROADBAND_TITLE)
-            kpi_id, title = str(found["id"]), str(found["title"])
+            kpi_ids = [k.strip() for k in (kpi or ",".join(kolada.COST_KPIS)).split(",") if k.strip()]
+            title = ""
+        else:  # broadband: N07900 counts households only in 2015-2020
+            outside = [y for y in chosen_years if y not in kolada.BROADBAND_HOUSEHOLD_YEARS]
+            if outside:
+                raise DigimotorError(
+                    f"Kolada {kolada.BROADBAND_KPI} counts the population, not households, in "
+                    + ", ".join(map(str, outside)),
+                    hint="dataset broadband holds households' shares: choose years 2015-2020")
+            kpi_ids, title = [kolada.BROADBAND_KPI], kolada.BROADBAND_TITLE
         digests: list[str] = []
-        raw = kolada_frame(client, kpi_id, codes, chosen_years, digests=digests)
+        skipped: dict = {}
+        raw = kolada_frame(client, kpi_ids, codes, chosen_years, digests=digests, skipped=skipped)
         if dataset == "population":
             raw = raw.rename(columns={"value": "population"}).drop(columns=["kpi"])
         elif dataset == "broadband":
             raw = raw.rename(columns={"value": "share_pct"}).drop(columns=["kpi"])
             raw["premises"], raw["area"] = "households", "total"
-        else:
+        elif title:
             raw["kpi_title"] = title
+        else:
+            titles = kolada.KPI_TITLES
+            raw["kpi_title"] = [titles.get(k) for k in raw["kpi"]]
+        kpi_id = ",".join(kpi_ids)
         producer = "Kolada (RKA), from its sources (SCB, PTS …)"
         citation = f"Kolada API v3, KPI {kpi_id} {title}".strip()
-        extra = {"kpi": kpi_id, "kpi_title": title, "url": raw.attrs["url"], "response_sha256": digests,
-                 "response_shape": "assumed (Kolada v3 envelope and pagination not verified against documentation)"}
+        extra = {"kpi": kpi_id, "kpi_title": title or "; ".join(f"{k} {kolada.KPI_TITLES.get(k, '')}".strip()
+                                                                for k in kpi_ids),
+                 "url": raw.attrs["url"], "response_sha256": digests,
+                 "skipped_values": {"deleted": int(skipped.get("deleted", 0)), "null": int(skipped.get("null", 0))},
+                 "response_shape": "Kolada v3 as read in public clients (rKolada R/data.R, koladapy); "
+                                   "see tests/fixtures/public/README.md"}
         if dataset == "broadband":
-            extra["note"] = ("Kolada's KPI is mapped to premises=households, area=total; its base (households "
-                             "and/or workplaces) is as Kolada defines it [unverified]")
+            extra["note"] = (f"Kolada {kolada.BROADBAND_KPI} (source PTS, 1 October): share of households with "
+                             "fixed broadband >= 100 Mbit/s in 2015-2020; mapped to premises=households, area=total")
     frame = datasets.conform(raw, spec, citation or dataset)
     body = datasets.to_tidy_csv(frame, spec)
     fields = {
@@ -597,3 +494,21 @@ def _slug(text: str) -> str:
     from .regions import fold
 
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:30] or "region"
+
+
+# The API calls live in digimotor.fetch_apis; their names stay importable from here.
+from .fetch_apis import (  # noqa: E402
+    _fetch_projection,
+    kolada_data_urls,
+    kolada_frame,
+    kolada_pages,
+    kolada_resolve,
+    scb_limits,
+    scb_long,
+    scb_v1_metadata,
+    scb_v2_metadata,
+)
+
+__all__ = ["DATASETS", "Client", "FetchError", "Limits", "cell_count", "fetch_dataset", "kolada_data_urls",
+           "kolada_frame", "kolada_pages", "kolada_resolve", "scb_limits", "scb_long", "scb_v1_metadata",
+           "scb_v2_metadata", "split_selection"]

@@ -157,3 +157,21 @@ def test_broadband_claims(repo_root):
     assert card.loc["fig14.municipality_shares", "outcome"] == "not_reproducible"
     assert card.loc["text.broadband.regional_goal_pct", "published_value"] == 95
     assert (card["status"] != "derived").all()
+
+
+def test_known_facts_are_separate_series_without_interpolation(project):
+    from digimotor.metrics.broadband_facts import fact_series
+    from digimotor.regions import resolve_region
+    from digimotor.sources.pts import load_broadband_fact_snapshots
+
+    facts = load_broadband_fact_snapshots(["vgr-pts-2019", "fyrbodal-pages"])
+    series = fact_series(facts, resolve_region("Fyrbodal").codes)
+    mellerud = series[(series["region_code"] == "1461") & (series["area"] == "total")]
+    assert mellerud[["year", "share_pct"]].values.tolist() == [[2015, 18.0], [2016, 19.12], [2017, 28.05],
+                                                              [2018, 46.0], [2019, 58.0]]
+    bengtsfors = series[series["region_code"] == "1460"]
+    assert bengtsfors["year"].tolist() == [2022, 2023]  # 2018-2021 are not stated anywhere: absent
+    sotenas = series[series["region_code"] == "1427"]
+    assert sotenas["area"].tolist() == ["outside_urban"] and sotenas["series"].nunique() == 1
+    assert series["series"].nunique() == 3 and len(series) == 8
+    assert all(str(u).startswith("http") for u in series["url"].dropna()) and series["url"].notna().sum() == 6

@@ -61,3 +61,13 @@ def test_broadband_notebook_synthetic_default_is_watermarked(project):
     assert "SYNTHETIC EXAMPLE DATA" in svg and "Known public values" in svg
     rows = (project / "data/processed/fig14_broadband_coverage.csv").read_text().splitlines()
     assert all(r.endswith(",synthetic") for r in rows[1:]) and len(rows) == 15
+
+
+def test_broadband_page_shows_the_known_facts_over_time(project):
+    result = reproduce(only=["02-broadband"], echo=lambda _m: None)
+    assert result.ok, result.results[0].error
+    rows = (project / "data/processed/fig14_broadband_facts_series.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 1 + 8 and all(r.endswith(",public") for r in rows[1:])
+    assert (project / "figures/fig14_broadband_facts_series.png").exists()
+    html = (project / "build/site/02-broadband.html").read_text(encoding="utf-8")
+    assert "Kända värden per kommun över tid" in html and "vgregion.se" in html

@@ -71,6 +71,11 @@ class Clock:
         self.now += seconds
 
 
+def config():
+    """SCB's /config answer (read before the first v2 call of a client)."""
+    return ok("scb_v2_config.json")
+
+
 def client(script, **kwargs):
     clock = Clock()
     session = FakeSession(script)
@@ -132,13 +137,13 @@ def test_server_error_then_success_backs_off():
 def test_persistent_faults_fail_clearly_and_write_nothing(project, failure, message):
     made, session, clock = client([failure() for _ in range(20)], retries=2)
     first = fetch_dataset("population", region="Fyrbodal", years=[2019], name="live",
-                          client=Client(session=FakeSession([ok("scb_v2_tab638_two_municipalities.json")]),
+                          client=Client(session=FakeSession([config(), ok("scb_v2_tab638_two_municipalities.json")]),
                                         progress=False, sleep=lambda s: None))
     before = first.read_bytes(), verify(first).sha256
     with pytest.raises(FetchError) as info:
         fetch_dataset("population", region="Fyrbodal", years=[2019], name="live", client=made, replace=True)
     assert message in str(info.value) and "v2" in str(info.value) and "v1" in str(info.value)
-    assert len(session.calls) == 6  # 3 attempts on v2, 3 on v1
+    assert len(session.calls) == 9  # 3 attempts on /config (then the configured limits), 3 on v2, 3 on v1
     assert (first.read_bytes(), verify(first).sha256) == before
     assert sorted(p.name for p in first.parent.iterdir()) == ["live.csv", "live.csv.meta.yml"]
 
@@ -151,10 +156,12 @@ def test_client_error_is_not_retried():
 
 
 def test_fetch_population_v2_writes_a_public_snapshot(project):
-    made, session, _clock = client([ok("scb_v2_tab638_two_municipalities.json")])
+    made, session, _clock = client([config(), ok("scb_v2_tab638_two_municipalities.json")])
     target = fetch_dataset("population", region="Fyrbodal", years=[2019, 2020], client=made)
     assert target == project / "data/raw/public/population/scb-fyrbodal-2019-2020.csv"
-    method, url, body = session.calls[0]
+    assert session.calls[0][:2] == ("GET", "https://statistikdatabasen.scb.se/api/v2/config")
+    method, url, body = session.calls[1]
+    assert url.startswith("https://statistikdatabasen.scb.se/api/v2/tables/TAB638/data?")
     assert method == "POST" and "/api/v2/tables/TAB638/data" in url
     selection = {s["variableCode"]: s["valueCodes"] for s in body["selection"]}
     assert len(selection["Region"]) == 14 and selection["Tid"] == ["2019", "2020"]
@@ -170,11 +177,14 @@ def test_fetch_population_v2_writes_a_public_snapshot(project):
 
 
 def test_v1_fallback_when_v2_is_gone(project):
-    made, session, _clock = client([FakeResponse(404, b"not found"), ok("scb_v2_tab638_two_municipalities.json")])
+    made, session, _clock = client([config(), FakeResponse(404, b"not found"),
+                                    ok("scb_v2_tab638_two_municipalities.json")])
     target = fetch_dataset("population", region="Fyrbodal", years=[2019, 2020], client=made, name="fallback")
-    assert "/OV0104/v1/doris/sv/ssd/BE/BE0101/BE0101A/BefolkningNy" in session.calls[1][1]
-    assert session.calls[1][2]["response"] == {"format": "json-stat2"}
-    assert verify(target).get("api_calls")["api"] == "SCB PxWebApi v1"
+    assert "/OV0104/v1/doris/sv/ssd/BE/BE0101/BE0101A/BefolkningNy" in session.calls[2][1]
+    assert session.calls[2][2]["response"] == {"format": "json-stat2"}
+    calls = verify(target).get("api_calls")
+    assert calls["api"] == "SCB PxWebApi v1"
+    assert "after v2 failed" in calls["note"] and "HTTP 404" in calls["note"] and "2026/27" in calls["note"]
 
 
 def test_large_query_is_split(project):
@@ -188,9 +198,9 @@ def test_large_query_is_split(project):
                "value": [1] * cell_count(selection)}
         return FakeResponse(200, json.dumps(doc).encode())
 
-    made, session, _clock = client([answer] * 40, limits=Limits(max_cells=1000))
+    made, session, _clock = client([config()] + [answer] * 40, limits=Limits(max_cells=1000))
     target = fetch_dataset("population_by_age", region="Fyrbodal", years=[2019], client=made, name="split")
-    bodies = [b for _m, _u, b in session.calls]
+    bodies = [b for m, _u, b in session.calls if m == "POST"]
     assert len(bodies) > 1
     assert all(cell_count({s["variableCode"]: s["valueCodes"] for s in b["selection"]}) <= 1000 for b in bodies)
     frame = load("population_by_age", target.stem)
@@ -200,7 +210,7 @@ def test_large_query_is_split(project):
 
 def test_cache_answers_the_second_fetch(project):
     cache = project / "build" / "cache" / "http"
-    made, session, _clock = client([ok("scb_v2_tab638_two_municipalities.json")], cache_dir=cache)
+    made, session, _clock = client([config(), ok("scb_v2_tab638_two_municipalities.json")], cache_dir=cache)
     fetch_dataset("population", region="Fyrbodal", years=[2019, 2020], client=made, name="one")
     again, session2, _clock = client([], cache_dir=cache)
     fetch_dataset("population", region="Fyrbodal", years=[2019, 2020], client=again, name="two")
@@ -208,54 +218,188 @@ def test_cache_answers_the_second_fetch(project):
     assert load("population", "one")["population"].tolist() == load("population", "two")["population"].tolist()
 
 
-@pytest.mark.parametrize("first_page", ["kolada_v3_page1_next_page.json", "kolada_v3_page1_next_url.json"])
+@pytest.mark.parametrize("first_page", ["kolada_v2_page1_next_page.json", "kolada_v3_page1_next_url.json"])
 def test_kolada_population_follows_either_pagination_key(project, first_page):
     made, session, _clock = client([ok(first_page), ok("kolada_v3_page2_last.json")])
     target = fetch_dataset("population", region=["Bengtsfors", "Mellerud", "Åmål"], years=[2019],
                            client=made, source="kolada", name="kolada")
-    assert session.calls[1][1].endswith("?page=2")
+    assert "per_page=5000" in session.calls[0][1]
+    assert "page=2" in session.calls[1][1]
     frame = load("population", target.stem)
     assert dict(zip(frame["municipality_code"], frame["population"], strict=True)) == {
-        "1460": 9739, "1461": 9300, "1492": 12600}  # gender T only, not K
+        "1460": 9739, "1461": 9300, "1492": 12600}  # gender T only, not K or M
     prov = verify(target)
     assert prov.get("kpi") == "N01951" and len(prov.get("response_sha256")) == 2
 
 
-def test_kolada_broadband_kpi_resolved_by_title(project):
-    made, session, _clock = client([ok("kolada_v3_kpi_search_bredband.json"), ok("kolada_v3_broadband_data.json")])
+def test_kolada_49_municipalities_are_split_into_calls_of_at_most_25(project):
+    def answer(method, url, body):
+        codes = url.split("/municipality/")[1].split("/")[0].split(",")
+        values = [{"kpi": "N01951", "municipality": c, "period": 2019,
+                   "values": [{"count": 1, "gender": "T", "isdeleted": False, "status": "", "value": 1000.0 + i}]}
+                  for i, c in enumerate(codes)]
+        return FakeResponse(200, json.dumps({"count": len(values), "values": values, "next_url": None,
+                                             "previous_url": None}).encode())
+
+    made, session, _clock = client([answer, answer, answer])
+    target = fetch_dataset("population", region="Västra Götalands län", years=[2019], client=made,
+                           source="kolada", name="vg")
+    segments = [url.split("/municipality/")[1].split("/")[0].split(",") for _m, url, _b in session.calls]
+    assert [len(s) for s in segments] == [25, 24]
+    assert len(set(sum(segments, []))) == 49
+    assert len(load("population", target.stem)) == 49
+
+
+def test_kolada_deleted_and_null_values_are_skipped_and_counted(project):
+    made, session, _clock = client([ok("kolada_v3_broadband_data.json")])
     target = fetch_dataset("broadband", region="Fyrbodal", years=[2019], client=made, name="kolada-bb")
-    assert "/v3/kpi?title=" in session.calls[0][1]
-    assert "/data/kpi/N07900/" in session.calls[1][1]
+    assert "/data/kpi/N07900/" in session.calls[0][1] and len(session.calls) == 1
     frame = load("broadband", target.stem)
     assert frame.set_index("municipality_code")["share_pct"].to_dict() == {"1461": 58.0, "1460": 61.5}
-    assert "unverified" in verify(target).get("note")
+    prov = verify(target)
+    assert prov.get("skipped_values") == {"deleted": 1, "null": 1}
+    assert prov.get("kpi") == "N07900" and "households" in prov.get("note")
 
 
-def _metadata(title, years):
+def test_kolada_broadband_outside_the_household_years_is_refused(project):
+    made, session, _clock = client([])
+    with pytest.raises(Exception, match="counts the population, not households, in 2021"):
+        fetch_dataset("broadband", region="Fyrbodal", years=[2019, 2021], client=made)
+    assert session.calls == []
+
+
+def test_kolada_page_without_values_names_the_url_and_writes_nothing(project):
+    made, _session, _clock = client([FakeResponse(200, b'{"count": 0, "next_url": null}')])
+    with pytest.raises(Exception) as info:
+        fetch_dataset("municipal_costs", region="Fyrbodal", years=[2019], client=made)
+    assert "not a Kolada response" in str(info.value) and "api.kolada.se/v3/data/kpi/N03013,N03012,N01951" in str(
+        info.value)
+    assert not (project / "data/raw/public/municipal_costs").exists()
+
+
+def test_kolada_default_costs_are_the_total_cost_kpis(project):
+    made, session, _clock = client([ok("kolada_v3_costs_two_municipalities.json")])
+    target = fetch_dataset("municipal_costs", region=["Bengtsfors", "Mellerud"], years=[2019], client=made,
+                           name="costs")
+    assert "/data/kpi/N03013,N03012,N01951/municipality/1460,1461/year/2019?per_page=5000" in session.calls[0][1]
+    frame = load("municipal_costs", target.stem)
+    assert set(frame["kpi"]) == {"N03013", "N03012", "N01951"}
+    assert frame.set_index(["municipality_code", "kpi"]).loc[("1460", "N03012"), "kpi_title"] == (
+        "Avskrivningar kommun, kr/inv")
+
+
+def _tab698_script(data="scb_v2_tab698_county14_decimals.json"):
+    return [ok("scb_v2_tab698_metadata.json"), config(), ok(data)]
+
+
+def test_tab698_with_decimals_is_accepted_as_the_2024_edition(project):
+    made, session, _clock = client(_tab698_script())
+    target = fetch_dataset("population_projection", region="14", years=[2024, 2030], client=made, name="proj")
+    assert session.calls[0][:2] == ("GET", "https://statistikdatabasen.scb.se/api/v2/tables/TAB698/metadata"
+                                           "?lang=sv&outputFormat=json-stat2")
+    method, url, body = session.calls[2]
+    assert method == "POST" and "/api/v2/tables/TAB698/data" in url
+    selection = {s["variableCode"]: s["valueCodes"] for s in body["selection"]}
+    assert selection["ContentsCode"] == ["000004LG"] and selection["Tid"] == ["2024", "2030"]
+    assert len(selection["Alder"]) == 101 and selection["Kon"] == ["1", "2"]
+    prov = verify(target)
+    assert prov.get("vintage") == "2024" and prov.get("rounded_cells") > 0
+    doc = json.loads((FIX / "scb_v2_tab698_county14_decimals.json").read_text(encoding="utf-8"))
+    frame = load("population_projection", "proj")
+    assert set(frame["vintage"]) == {"2024"}
+    # Tid is the last dimension (2024, 2030 alternate); each age cell is rounded to whole persons
+    expected = {}
+    ages = list(doc["dimension"]["Alder"]["category"]["index"])
+    position = 0
+    for _age in ages:
+        for sex in ("men", "women"):
+            for year in (2024, 2030):
+                expected[(sex, year)] = expected.get((sex, year), 0.0) + doc["value"][position]
+                position += 1
+    got = frame.groupby(["sex", "year"])["population"].sum()
+    assert len(frame) == 101 * 2 * 2
+    for (sex, year), total in expected.items():
+        assert abs(got[(sex, year)] - total) <= 101 * 0.5  # one rounding per age cell at most
+
+
+def test_projection_of_an_unexpected_edition_is_refused(project):
+    made, session, _clock = client([ok("scb_v2_tab698_metadata.json")])
+    with pytest.raises(FetchError) as info:
+        fetch_dataset("population_projection", region="14", years=[2030], client=made, edition="2023")
+    assert "TAB698/metadata" in str(info.value) and "2024 edition" in str(info.value) and "expected 2023" in str(
+        info.value)
+    assert not (project / "data/raw/public/population_projection").exists()
+
+
+def _v1_metadata(title, years, contents=("BE0401N2", "BE0401N1"), texts=("Födda", "Folkmängd")):
     return FakeResponse(200, json.dumps({"title": title, "variables": [
         {"code": "Region", "values": ["14"], "valueTexts": ["Västra Götalands län"]},
         {"code": "Kon", "values": ["1", "2"], "valueTexts": ["män", "kvinnor"]},
-        {"code": "ContentsCode", "values": ["BE0401N2", "BE0401N1"], "valueTexts": ["Födda", "Folkmängd"]},
+        {"code": "ContentsCode", "values": list(contents), "valueTexts": list(texts)},
         {"code": "Tid", "values": years, "valueTexts": years, "time": True}]}).encode())
 
 
-def test_projection_of_a_later_edition_records_its_vintage(project):
-    made, session, _clock = client([_metadata("Folkmängd efter region, kön och år. År 2024-2070",
-                                              [str(y) for y in range(2024, 2071)]),
-                                    ok("scb_projection_2024_edition.json")])
-    target = fetch_dataset("population_projection", region="14", years=[2030], client=made, name="proj")
-    assert session.calls[1][2]["query"][1] == {"code": "ContentsCode",
+def test_the_2020_edition_comes_from_v1_and_says_so(project):
+    made, session, _clock = client([_v1_metadata("Framskriven folkmängd efter region, kön och år. År 2020-2070",
+                                                 [str(y) for y in range(2020, 2071)]),
+                                    ok("scb_projection_2020_edition.json")])
+    target = fetch_dataset("population_projection", region="14", years=[2030], client=made, name="p20",
+                           edition=2020)
+    assert session.calls[0][1].endswith("/BE/BE0401/BE0401B/BefProgOsiktRegN20")
+    assert session.calls[1][2]["query"][2] == {"code": "ContentsCode",
                                                "selection": {"filter": "item", "values": ["BE0401N1"]}}
     prov = verify(target)
-    assert prov.get("vintage") == "2024"
-    assert set(load("population_projection", "proj")["vintage"]) == {"2024"}
+    assert prov.get("vintage") == "2020"
+    assert "exists only in v1" in prov.get("api_calls")["note"]
+
+
+def test_projection_falls_back_to_v1_when_v2_is_gone(project):
+    made, session, _clock = client([FakeResponse(404, b"no such table"),
+                                    _v1_metadata("Framskriven folkmängd", [str(y) for y in range(2024, 2071)],
+                                                 contents=("000004LG",), texts=("Folkmängd",)),
+                                    ok("scb_projection_2024_edition.json")])
+    target = fetch_dataset("population_projection", region="14", years=[2030], client=made, name="proj")
+    assert session.calls[1][1].endswith("/BE/BE0401/BE0401A/BefProgOsiktRegN")
+    prov = verify(target)
+    assert prov.get("vintage") == "2024" and prov.get("api_calls")["api"] == "SCB PxWebApi v1"
 
 
 def test_projection_without_the_study_years_is_refused(project):
-    made, _session, _clock = client([_metadata("År 2024-2070", [str(y) for y in range(2024, 2071)])])
+    made, _session, _clock = client([ok("scb_v2_tab698_metadata.json")])
     with pytest.raises(FetchError, match="has no years 2019"):
         fetch_dataset("population_projection", region="14", years=[2019, 2030], client=made)
     assert not (project / "data/raw/public/population_projection").exists()
+
+
+def test_limits_are_read_from_config(project):
+    small = json.loads((FIX / "scb_v2_config.json").read_text(encoding="utf-8"))
+    small.update({"maxDataCells": 1000, "maxCallsPerTimeWindow": 20, "timeWindow": 10})
+
+    def answer(method, url, body):
+        selection = {s["variableCode"]: s["valueCodes"] for s in body["selection"]}
+        ids = list(selection)
+        doc = {"version": "2.0", "class": "dataset", "label": "Folkmängd", "id": ids,
+               "size": [len(selection[i]) for i in ids], "role": {"time": ["Tid"]},
+               "extension": {"px": {"tableid": "TAB638"}},
+               "dimension": {i: {"category": {"index": {c: n for n, c in enumerate(selection[i])}}} for i in ids},
+               "value": [1] * cell_count(selection)}
+        return FakeResponse(200, json.dumps(doc).encode())
+
+    made, session, _clock = client([FakeResponse(200, json.dumps(small).encode())] + [answer] * 40)
+    target = fetch_dataset("population_by_age", region="Fyrbodal", years=[2019], client=made, name="cfg")
+    posts = [b for m, _u, b in session.calls if m == "POST"]
+    assert len(posts) > 1
+    assert all(cell_count({s["variableCode"]: s["valueCodes"] for s in b["selection"]}) <= 1000 for b in posts)
+    assert made.limits == Limits(max_calls=20, window_s=10.0, max_cells=1000)
+    assert verify(target).get("api_calls")["limits_from_config"]["maxDataCells"] == 1000
+
+
+def test_scb_base_is_configurable(project, monkeypatch):
+    monkeypatch.setenv("DIGIMOTOR_SCB_V2_BASE", "https://statistikdatabasen.scb.se/api/v2beta/")
+    made, session, _clock = client([config(), ok("scb_v2_tab638_two_municipalities.json")])
+    fetch_dataset("population", region="Fyrbodal", years=[2019, 2020], client=made, name="beta")
+    assert session.calls[0][1] == "https://statistikdatabasen.scb.se/api/v2beta/config"
+    assert session.calls[1][1].startswith("https://statistikdatabasen.scb.se/api/v2beta/tables/TAB638/data")
 
 
 def test_retry_after_as_http_date():
@@ -348,7 +492,7 @@ def test_client_refuses_settings_that_cannot_work(kwargs, option):
 def test_existing_snapshot_needs_replace_and_is_checked_before_any_call(project, offline_session, capsys):
     from digimotor.cli import main
 
-    offline_session.script.append(ok("scb_v2_tab638_two_municipalities.json"))
+    offline_session.script.extend([config(), ok("scb_v2_tab638_two_municipalities.json")])
     assert main(["fetch", "population", "--years", "2019", "--name", "live", "--quiet", "--no-cache"]) == 0
     target = project / "data/raw/public/population/live.csv"
     before = target.read_bytes()
@@ -356,18 +500,18 @@ def test_existing_snapshot_needs_replace_and_is_checked_before_any_call(project,
     assert main(["fetch", "population", "--years", "2019", "--name", "live", "--quiet", "--no-cache"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "already exists" in err and "--replace" in err
-    assert len(offline_session.calls) == 1  # the second fetch made no call
-    offline_session.script.append(ok("scb_v2_tab638_two_municipalities.json"))
+    assert len(offline_session.calls) == 2  # /config and the data; the second fetch made no call
+    offline_session.script.extend([config(), ok("scb_v2_tab638_two_municipalities.json")])
     assert main(["fetch", "population", "--years", "2019", "--name", "live", "--quiet", "--no-cache",
                  "--replace"]) == 0
-    assert len(offline_session.calls) == 2 and target.read_bytes() == before
+    assert len(offline_session.calls) == 4 and target.read_bytes() == before
     verify(target)
 
 
 def test_a_failed_fetch_exits_1_in_one_line(project, offline_session, capsys):
     from digimotor.cli import main
 
-    offline_session.script.extend([FakeResponse(500, b"oops")] * 2)
+    offline_session.script.extend([FakeResponse(500, b"oops")] * 3)
     assert main(["fetch", "population", "--years", "2019", "--retries", "0", "--quiet", "--no-cache"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "HTTP 500" in err
@@ -379,7 +523,7 @@ def test_fetch_into_a_failing_data_raw_is_one_line(project, offline_session, cap
 
     from digimotor.cli import main
 
-    offline_session.script.append(ok("scb_v2_tab638_two_municipalities.json"))
+    offline_session.script.extend([config(), ok("scb_v2_tab638_two_municipalities.json")])
     before = sorted((project / "data/raw").rglob("*"))
 
     def fail(*args, **kwargs):
@@ -391,6 +535,21 @@ def test_fetch_into_a_failing_data_raw_is_one_line(project, offline_session, cap
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert "cannot write" in err and "disk.csv" in err and os.strerror(code) in err
-    assert len(offline_session.calls) == 1
+    assert len(offline_session.calls) == 2  # /config and the data
     assert [p for p in sorted((project / "data/raw").rglob("*")) if p.is_file()] == \
         [p for p in before if p.is_file()]
+
+
+def test_fetch_command_says_when_it_fell_back_to_v1(project, monkeypatch, capsys):
+    from digimotor.cli import build_parser
+    from digimotor.commands import fetch as fetch_command
+
+    session = FakeSession([FakeResponse(404, b"no config"), FakeResponse(404, b"not found"),
+                           ok("scb_v2_tab638_two_municipalities.json")])
+    monkeypatch.setattr(requests, "Session", lambda: session)
+    args = build_parser().parse_args(["fetch", "population", "--years", "2019", "2020", "--name", "cli",
+                                      "--quiet", "--no-cache"])
+    assert fetch_command.run(args) == 0
+    out = capsys.readouterr().out
+    assert "data/raw/public/population/cli.csv" in out
+    assert "note: fetched through the v1 API after v2 failed" in out and "2026/27" in out

@@ -159,6 +159,23 @@ def test_age_label(text, label):
     assert scb.age_label(text) == label
 
 
-def test_projection_vintage_from_title():
+def test_projection_vintage_is_the_first_projection_year():
+    # the table's first year (read from its metadata) wins over the title; the update date is never used
+    assert scb.projection_vintage({"first_period": "2024", "label": "År 2020-2070"}) == "2024"
     assert scb.projection_vintage({"label": "Folkmängd efter region. År 2020 - 2070"}) == "2020"
-    assert scb.projection_vintage({"label": "x", "updated": "2024-06-11T07:00:00Z"}) == "2024"
+    assert scb.projection_vintage({"label": "x", "updated": "2024-06-11T07:00:00Z"}) is None
+
+
+def test_tab698_file_without_a_first_year_is_refused_clearly(project):
+    with pytest.raises(InputFileError) as info:
+        import_file("population_projection", FIX / "scb_v2_tab698_county14_decimals.json", name="p", kind="public")
+    assert info.value.file == str(FIX / "scb_v2_tab698_county14_decimals.json")
+    assert "edition" in str(info.value) and "digimotor fetch population_projection" in str(info.value)
+    assert not (project / "data/raw/public/population_projection").exists()
+
+
+def test_folkmangd_year_columns_are_read(project):
+    import_file("population", FIX / "scb_population_wide_content_in_header.csv", name="wide", kind="public")
+    frame = load("population", "wide")
+    got = {(r.municipality_code, r.year): r.population for r in frame.itertuples()}
+    assert got == {("1460", 2019): 9739, ("1460", 2020): 9668, ("1492", 2019): 12600, ("1492", 2020): 12500}

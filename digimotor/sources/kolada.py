@@ -4,12 +4,21 @@ Dataset ``municipal_costs`` holds any Kolada KPI per municipality and year (e.g.
 "Verksamhetens nettokostnader … kr/inv"). Kolada exports are read from their CSV/XLSX form or
 from a saved API response (``.json``).
 
-The API (v3, ``https://api.kolada.se/v3``) is used by ``digimotor fetch``. Its response shape
-is **assumed** (no official v3 documentation was read; see README): an envelope
-``{"values": [...], "count": n, "next_page" | "next_url": url-or-null}`` whose data objects are
-``{"kpi", "municipality", "period", "values": [{"gender": "T"|"K"|"M", "value", "status", "count"}]}``.
-Both pagination keys are followed. The broadband KPI's id is not known for certain, so it is
-resolved at run time by its title (:data:`BROADBAND_TITLE`).
+The API (v3, ``https://api.kolada.se/v3``) is used by ``digimotor fetch``. Its shape follows
+public v3 clients (rKolada's ``R/data.R``, koladapy's ``koladapy/api.py`` and its pagination
+tests; see ``tests/fixtures/public/README.md``): an envelope ``{"values": [...], "count": n,
+"next_url": url-or-null, "previous_url": url-or-null}`` where ``count`` is the number of items *on
+the page*, not a total; data objects ``{"kpi", "municipality", "period", "values": [{"gender":
+"T"|"K"|"M", "count", "status", "value", "isdeleted"}]}`` where ``value`` may be null and deleted
+entries carry ``isdeleted: true``. Both are skipped and counted. ``per_page`` is at most 5000 and
+a path segment takes at most 25 ids (:data:`MAX_IDS`), so larger selections are split. ``next_page``
+(API v2) is still followed when a saved v2 answer is read.
+
+KPIs (ids and titles from rKolada's saved KPI catalogue ``R/sysdata.rda``): broadband
+:data:`BROADBAND_KPI` ``N07900`` "Tillgång till fast bredband om minst 100 Mbit/s, andel (%)"
+(households 2015–2020, population before 2015 and from 2021; 1 October; source PTS), the 1 Gbit/s
+KPI :data:`GIGABIT_KPI` ``N07918``; total cost :data:`COST_KPIS` (see
+:mod:`digimotor.metrics.kolada_costs`).
 """
 
 from __future__ import annotations
@@ -25,14 +34,37 @@ if TYPE_CHECKING:
 
 ROW = "__row__"
 BASE = "https://api.kolada.se/v3"
+PER_PAGE = 5000
+MAX_IDS = 25
 POPULATION_KPI = "N01951"
 COST_KPI = "N03011"
+#: Verksamhetens kostnader totalt (kr/inv), Avskrivningar kommun (kr/inv), Invånare totalt (antal):
+#: the three KPIs from which ``metrics.kolada_costs`` builds a total cost near the report's.
+COST_KPIS = ("N03013", "N03012", "N01951")
+BROADBAND_KPI = "N07900"
 BROADBAND_TITLE = "Tillgång till fast bredband om minst 100 Mbit/s, andel (%)"
+#: Years for which N07900 counts households (before 2015 and from 2021 it counts the population).
+BROADBAND_HOUSEHOLD_YEARS = range(2015, 2021)
+GIGABIT_KPI = "N07918"
+#: Titles as Kolada's KPI catalogue gives them (rKolada ``R/sysdata.rda``, ``kpi_df``).
+KPI_TITLES = {
+    "N01951": "Invånare totalt, antal",
+    "N03011": "Verksamhetens nettokostnader enligt resultaträkningen kommun, kr/inv",
+    "N03012": "Avskrivningar kommun, kr/inv",
+    "N03013": "Verksamhetens kostnader totalt, kr/inv",
+    "N07900": BROADBAND_TITLE,
+    "N07918": "Hushåll med tillgång till eller möjlighet att ansluta till bredband om minst 1 Gbit/s, andel (%)",
+}
+
+
+def chunks(ids: list[str], size: int = MAX_IDS) -> list[list[str]]:
+    """``ids`` in consecutive parts of at most ``size`` (Kolada's limit per path segment)."""
+    return [list(ids[i:i + size]) for i in range(0, len(ids), size)] or [[]]
 
 
 def next_link(envelope: dict) -> str | None:
-    """The next page's URL of a Kolada envelope: ``next_page`` or ``next_url`` (both seen in clients)."""
-    for key in ("next_page", "next_url"):
+    """The next page's URL of a Kolada envelope: ``next_url`` (v3), or ``next_page`` (v2)."""
+    for key in ("next_url", "next_page"):
         value = envelope.get(key)
         if value:
             return str(value)
@@ -42,12 +74,16 @@ def next_link(envelope: dict) -> str | None:
 def check_envelope(envelope: Any, file: str) -> list[dict]:
     """The ``values`` list of a Kolada response, or a clear error."""
     if not isinstance(envelope, dict) or not isinstance(envelope.get("values"), list):
-        raise InputFileError("not a Kolada response (no 'values' list)", file=file)
+        raise InputFileError("not a Kolada response (no 'values' list)", file=file,
+                             hint='expected a Kolada v3 answer {"values": [...], "count": n, "next_url": ...}')
     return envelope["values"]
 
 
-def data_rows(items: list[dict], file: str, gender: str = "T") -> list[dict]:
+def data_rows(items: list[dict], file: str, gender: str = "T", skipped: dict | None = None) -> list[dict]:
     """Flatten Kolada data objects to ``{kpi, municipality, period, value}`` (one gender, default total).
+
+    Entries with ``isdeleted: true`` or a null ``value`` are skipped; ``skipped``, if given, counts
+    them under ``"deleted"`` and ``"null"`` (for the sidecar).
 
     Raises
     ------
@@ -55,17 +91,28 @@ def data_rows(items: list[dict], file: str, gender: str = "T") -> list[dict]:
         If an object lacks ``kpi``/``municipality``/``period``/``values`` (with its position).
     """
     rows = []
+    counts = skipped if skipped is not None else {}
+    counts.setdefault("deleted", 0)
+    counts.setdefault("null", 0)
     for number, item in enumerate(items, start=1):
         try:
             kpi, municipality, period = item["kpi"], item["municipality"], item["period"]
             values = item["values"]
         except (KeyError, TypeError):
             raise InputFileError("a Kolada data object lacks kpi, municipality, period or values",
-                                 file=file, row=number) from None
+                                 file=file, row=number,
+                                 hint='expected {"kpi", "municipality", "period", "values": [...]}') from None
         for value in values:
-            if value.get("gender", "T") == gender:
-                rows.append({"kpi": str(kpi), "municipality": str(municipality), "period": int(period),
-                             "value": value.get("value"), ROW: number})
+            if value.get("gender", "T") != gender:
+                continue
+            if value.get("isdeleted") is True:
+                counts["deleted"] += 1
+                continue
+            if value.get("value") is None:
+                counts["null"] += 1
+                continue
+            rows.append({"kpi": str(kpi), "municipality": str(municipality), "period": int(period),
+                         "value": value.get("value"), ROW: number})
     return rows
 
 
@@ -101,10 +148,12 @@ def read_kolada(path: Path, spec: DatasetSpec, **options: Any) -> pd.DataFrame:
 
     file = str(path)
     items = check_envelope(load_json_bytes(read_input_bytes(path), file), file)
-    rows = data_rows(items, file)
+    skipped: dict = {}
+    rows = data_rows(items, file, skipped=skipped)
     frame = pd.DataFrame(rows, columns=["kpi", "municipality", "period", "value", ROW]).rename(
         columns={"municipality": "municipality_code", "period": "year"})
     frame.attrs["header_row"] = None
+    frame.attrs["skipped_values"] = skipped
     return frame
 
 
@@ -125,6 +174,9 @@ MUNICIPAL_COSTS = register(DatasetSpec(
     ),
     key=("municipality_code", "year", "kpi"),
     reader=read_kolada,
+    extra={"sidecar_fields": lambda frame: (
+        {"skipped_values": {k: int(v) for k, v in frame.attrs["skipped_values"].items()}}
+        if frame.attrs.get("skipped_values") is not None else {})},
 ))
 
 

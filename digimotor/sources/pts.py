@@ -13,11 +13,14 @@ Datasets
     Coverage goals: the regional goal (95 % by 2020, in the report) and the national goal
     for 2025 (98 % with at least 1 Gbit/s, the national broadband strategy).
 
-The PTS table layout
---------------------
-PTS publishes the per-municipality results as an Excel *tabellbilaga*. Its 2019 column layout
-was not available to this project, so the reader does **not guess**: it takes a *declared
-column mapping*. The default (:data:`DEFAULT_MAPPING`) is an **assumed** layout: one row per
+The PTS table layouts
+---------------------
+PTS publishes the per-municipality results as an Excel *tabellbilaga*. Two layouts are read as
+they are (:mod:`digimotor.sources.pts_layouts`): three header rows (measure / year / premises,
+shares as fractions) and a long sheet with an area column (areas up to 2019: utanför / inom tätort
+och småort; from 2020: glesbebyggt / tätbebyggt, kept as separate categories). No PTS file was read
+here (no 2019 per-municipality file was found in public copies), so these layouts are as described,
+not verified. Any other file needs a *declared column mapping*. The default (:data:`DEFAULT_MAPPING`) is an **assumed** layout: one row per
 municipality with the columns below. Declare your file's own headers in a YAML file next to it,
 ``<file>.columns.yml`` (same keys), or pass ``mapping=`` to :func:`read_pts_table`::
 
@@ -49,7 +52,20 @@ if TYPE_CHECKING:
 
 ROW = "__row__"
 PREMISES = ("households", "workplaces")
-AREAS = ("total", "outside_urban")
+#: ``outside_urban``/``urban`` are PTS's areas up to 2019 (utanför / inom tätort och småort); from
+#: 2020 PTS reports ``sparse``/``dense`` (glesbebyggt / tätbebyggt) instead. They are different
+#: areas and are kept apart, never mapped onto each other.
+AREAS = ("total", "outside_urban", "urban", "sparse", "dense")
+#: Area texts (folded) in PTS tables -> area.
+AREA_TEXTS = {
+    "totalt": "total", "total": "total", "samtliga": "total", "alla": "total", "hela kommunen": "total",
+    "utanfor tatort och smaort": "outside_urban", "utanfor tatort": "outside_urban",
+    "tatort och smaort": "urban", "inom tatort och smaort": "urban",
+    "glesbebyggt": "sparse", "glesbebyggda omraden": "sparse", "glesbygd": "sparse",
+    "tatbebyggt": "dense", "tatbebyggda omraden": "dense",
+}
+PREMISES_TEXTS = {"hushall": "households", "households": "households", "arbetsstallen": "workplaces",
+                  "arbetsstalle": "workplaces", "workplaces": "workplaces", "foretag": "workplaces"}
 MAPPING_SUFFIX = ".columns.yml"
 
 #: The assumed PTS layout (see the module docstring); a file's own mapping replaces it.
@@ -131,6 +147,13 @@ def read_pts_table(path: str | Path, spec: DatasetSpec | None = None, *, sheet: 
     except InputFileError as exc:
         if "no header row" not in exc.message and "no sheet has a header" not in exc.message:
             raise
+    declared = mapping is not None or path.with_name(path.name + MAPPING_SUFFIX).exists()
+    if not declared:
+        from .pts_layouts import read_known_layout
+
+        known = read_known_layout(path, sheet=sheet)
+        if known is not None:
+            return known
     mapping, origin = mapping_for(path, mapping)
     wanted = [mapping["municipality"], *mapping["shares"].values()]
     if "year" in mapping:
@@ -150,7 +173,9 @@ def read_pts_table(path: str | Path, spec: DatasetSpec | None = None, *, sheet: 
         raise InputFileError(
             f"the column '{mapping['municipality']}' declared in the {origin} column mapping is not in the header",
             file=str(path), row=header_row, column=mapping["municipality"],
-            hint="found: " + ", ".join(map(str, found)) + f"; if the header is in English or otherwise differs, "
+            hint="found: " + ", ".join(map(str, found)) + "; expected a PTS table with three header rows "
+            "(measure / year / premises), a long sheet with an area column (Kommun, År, Område, Hushåll, "
+            f"Arbetsställen), or the default layout; if the header is in English or otherwise differs, "
             f"declare the columns in {path.name}{MAPPING_SUFFIX} (see `digimotor template broadband`)",
         ) from None
     by_fold = {fold(c): c for c in raw.columns if c != ROW}
@@ -215,7 +240,11 @@ BROADBAND = register(DatasetSpec(
 BROADBAND_FACTS = register(DatasetSpec(
     name="broadband_facts",
     title="Broadband coverage facts for regions (county, country, single municipalities)",
-    description="Shares of households with fixed broadband >= a speed, as public sources quote them.",
+    description=(
+        "Shares of households with fixed broadband >= a speed, as public sources quote them: one row per "
+        "region, year, premises, area and speed, with the quote, its URL and the date measured. Years no "
+        "source states are absent, never interpolated; different measures are different rows."
+    ),
     columns=(
         Column("region_code", "str", "SCB region code: 00 Riket, 14 Västra Götaland, or a municipality",
                aliases=("region", "kod")),
@@ -225,7 +254,9 @@ BROADBAND_FACTS = register(DatasetSpec(
         Column("area", "category", "total or outside urban areas", allowed=AREAS),
         Column("speed_mbit", "int", "the speed threshold", unit="Mbit/s", min=1),
         Column("share_pct", "float", "share with access", unit="%", min=0, max=100),
-        Column("statement", "str", "the statement as the source gives it", required=False),
+        Column("statement", "str", "the statement (a short quote) as the source gives it", required=False),
+        Column("url", "str", "where the statement was read (a public page or press release)", required=False),
+        Column("measured", "date", "the date the value describes (PTS: 1 October of the year)", required=False),
     ),
     key=("region_code", "year", "premises", "area", "speed_mbit"),
 ))
@@ -293,6 +324,21 @@ def load_broadband_goals(sources: tuple[str, ...] = ("published", "bredbandsstra
     for source in sources:
         frame = load("broadband_goals", source)
         frame["data_kind"] = frame.attrs["provenance"]["kind"]
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs["provenance"] = [f.attrs["provenance"] for f in frames]
+    return out
+
+
+def load_broadband_fact_snapshots(sources: tuple[str, ...] | list[str]) -> pd.DataFrame:
+    """Several ``broadband_facts`` snapshots in one frame (a ``snapshot`` column names each row's);
+    ``attrs["provenance"]`` lists them all."""
+    import pandas as pd
+
+    frames = []
+    for source in sources:
+        frame = load_broadband_facts(source)
+        frame["snapshot"] = source
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
     out.attrs["provenance"] = [f.attrs["provenance"] for f in frames]

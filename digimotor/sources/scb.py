@@ -30,19 +30,28 @@ if TYPE_CHECKING:
 
 ROW = "__row__"
 
-#: PxWeb endpoints (see README, "Public data: fetch and import").
+#: PxWeb endpoints (see README, "Public data: fetch and import"). The v2 base is SCB's production
+#: PxWebApi 2; the v2beta base has at times carried newer data, so the base is configurable
+#: (``digimotor fetch --scb-base`` or the environment variable :data:`V2_BASE_ENV`). The v1 API is
+#: reported to close around the turn of 2026/27: it is a fallback only, and says so in the sidecar.
 V2_BASE = "https://statistikdatabasen.scb.se/api/v2"
+V2_BASE_ENV = "DIGIMOTOR_SCB_V2_BASE"
 V1_BASE = "https://api.scb.se/OV0104/v1/doris/{lang}/ssd"
 
-#: Tables: v2 id, v1 path, content code. The population table is verified (TAB638 =
-#: BefolkningNy); the projection table's v2 id is not known here, so it is fetched through
-#: its v1 path and its content code is configurable.
+#: Tables: v2 id, v1 path, content code. TAB638 = v1 BefolkningNy (content BE0101N1). The regional
+#: projection is v2 TAB698 = v1 BE0401A/BefProgOsiktRegN (content 000004LG "Folkmängd"; edition
+#: 2024-2070, as Region Dalarna's public script Region-Dalarna/hamta_data
+#: hamta_befprognos_scb_data.R records the v1 -> v2 correspondence); the study's
+#: 2020 edition exists only in v1 as BE0401B/BefProgOsiktRegN20.
 TABLES = {
     "population": {"v2": "TAB638", "v1": "BE/BE0101/BE0101A/BefolkningNy", "contents": "BE0101N1",
                    "accept": ("TAB638", "BefolkningNy", "BE0101")},
-    "population_projection": {"v2": None, "v1": "BE/BE0401/BE0401A/BefProgOsiktRegN",
-                              "contents": None, "accept": ("BefProgOsiktRegN", "BE0401")},
+    "population_projection": {"v2": "TAB698", "v1": "BE/BE0401/BE0401A/BefProgOsiktRegN",
+                              "contents": "000004LG",
+                              "accept": ("TAB698", "BefProgOsiktRegN", "BE0401")},
 }
+#: Projection editions that exist only in v1 (edition -> v1 path).
+V1_ONLY_EDITIONS = {"2020": "BE/BE0401/BE0401B/BefProgOsiktRegN20"}
 
 _ROLE_NAMES = {
     "region": {"region", "kommun", "lan", "county", "municipality"},
@@ -264,14 +273,19 @@ def _tabular(path: Path, spec: DatasetSpec, sheet: str | None) -> pd.DataFrame:
     value_col = spec.extra.get("value_column", "population")
 
     def is_header(cells: list[str]) -> bool:
-        years = [c for c in cells if re.fullmatch(r"\d{4}", str(c).strip())]
+        years = [c for c in cells if _year_of_column(c) is not None]
         if years:
             others = [c for c in cells if c not in years]
             return bool(others) and header_matcher(_without(spec, {"year", value_col}))(others)
         return matcher(cells)
 
     raw = read_rows(path, is_header=is_header, sheet=sheet)
-    year_cols = [c for c in raw.columns if re.fullmatch(r"\d{4}", str(c).strip())]
+    renamed = {c: _year_of_column(c) for c in raw.columns if c != ROW and _year_of_column(c) is not None}
+    if len(set(renamed.values())) < len(renamed):
+        raise InputFileError("two columns hold the same year (" + ", ".join(map(str, renamed)) + ")",
+                             file=str(path), hint="keep one content per file (e.g. only Folkmängd)")
+    raw = raw.rename(columns=renamed)
+    year_cols = list(renamed.values())
     if year_cols:
         ids = [c for c in raw.columns if c not in year_cols]
         attrs = dict(raw.attrs)
@@ -292,6 +306,13 @@ def _tabular(path: Path, spec: DatasetSpec, sheet: str | None) -> pd.DataFrame:
         if key in ("region", "region_code", "regionkod", "lan", "county"):
             raw[col] = [_safe_region(v) for v in raw[col]]
     return raw
+
+
+def _year_of_column(name: object) -> str | None:
+    """The year of a wide export's column: ``"2019"``, or ``"Folkmängd 2019"`` when the content is in
+    the column header (Statistikdatabasen's CSV export); otherwise None."""
+    match = re.fullmatch(r"(?:[^\d;]*\s)?(\d{4})", str(name).strip())
+    return match.group(1) if match else None
 
 
 def _is_note_row(row: Any, ids: list[str], year_cols: list[str]) -> bool:
@@ -356,35 +377,76 @@ def population_by_age_from_long(long: pd.DataFrame, spec: DatasetSpec, file: str
 
 
 def projection_vintage(attrs: dict) -> str | None:
-    """The edition of a projection table: the first year of "År 2020-2070" in its title, else the update year."""
+    """The edition of a projection table: its first projection year.
+
+    ``attrs["first_period"]`` (the first year of the table's time variable, which ``fetch`` reads
+    from the table's metadata) comes first; a saved file that lacks it is recognised by the range in
+    its title ("År 2020-2070" → 2020). The update date is never used: a table updated in 2021 may
+    still be the 2020 edition.
+    """
+    first = str(attrs.get("first_period") or "").strip()
+    if re.fullmatch(r"\d{4}", first):
+        return first
     label = str(attrs.get("label") or "")
     match = re.search(r"(?:år|year)\s*(\d{4})\s*[-–]\s*\d{4}", label, re.I)
-    if match:
-        return match.group(1)
-    updated = str(attrs.get("updated") or "")
-    match = re.match(r"(\d{4})", updated)
     return match.group(1) if match else None
 
 
-def projection_from_long(long: pd.DataFrame, spec: DatasetSpec, file: str, vintage: str | None = None) -> pd.DataFrame:
-    """Raw ``population_projection`` cells from a long PxWeb frame; the vintage from the title if not given."""
+def projection_from_long(long: pd.DataFrame, spec: DatasetSpec, file: str, vintage: str | None = None,
+                         expected_vintage: str | None = None) -> pd.DataFrame:
+    """Raw ``population_projection`` cells from a long PxWeb frame.
+
+    SCB publishes projected populations with decimals (TAB698); they are rounded to whole persons
+    here, after summing, and the sidecar says so. ``vintage`` defaults to
+    :func:`projection_vintage`; with ``expected_vintage`` another edition is refused.
+    """
     _check_table(long, spec, file)
     vintage = vintage or projection_vintage(long.attrs)
     if vintage is None:
-        raise InputFileError("cannot tell which projection edition this is (no 'År YYYY-YYYY' in the title)",
-                             file=file, column="vintage", hint="use a CSV with a vintage column")
+        raise InputFileError("cannot tell which projection edition this is (no first projection year)",
+                             file=file, column="vintage",
+                             hint="fetch it with `digimotor fetch population_projection` (the edition is read "
+                                  "from the table's metadata) or import a CSV with a vintage column")
+    if expected_vintage and str(expected_vintage) != str(vintage):
+        raise InputFileError(f"this projection is the {vintage} edition, not the expected {expected_vintage}",
+                             file=file, column="vintage",
+                             hint="choose the table of that edition (2020: v1 BE0401B/BefProgOsiktRegN20)")
+    long = _only_population_content(long, spec, file)
     roles = set(_roles(long).values())
     keep = tuple(r for r in ("region", "age", "sex", "time") if r in roles)
     frame = _collapse(long, keep, spec, file)
     n = len(frame)
-    return _finish({
+    out = _finish({
         "region_code": _map_cells(frame, "region", region_code, file, "region"),
         "year": frame["time"],
         "age_group": _map_cells(frame, "age", age_label, file, "age") if "age" in keep else ["total"] * n,
         "sex": _map_cells(frame, "sex", _sex, file, "sex") if "sex" in keep else ["total"] * n,
-        "population": frame["value"],
+        "population": frame["value"].round(0),
         "vintage": [vintage] * n,
     }, frame[ROW], long.attrs)
+    out.attrs["rounded_cells"] = int((frame["value"] % 1 != 0).sum())
+    return out
+
+
+def _only_population_content(long: pd.DataFrame, spec: DatasetSpec, file: str) -> pd.DataFrame:
+    """Keep the 'Folkmängd' content of a projection holding several (Födda, Döda … are never summed in)."""
+    content_dims = [c for c, r in _roles(long).items() if r == "contents"]
+    if not content_dims or spec.extra.get("contents"):
+        return long
+    column = content_dims[0]
+    codes = sorted(set(long[column].astype(str)))
+    if len(codes) == 1:
+        return long
+    labels = (long.attrs.get("labels") or {}).get(column, {})
+    chosen = [c for c in codes if "folkmängd" in str(labels.get(c, "")).casefold()]
+    if len(chosen) != 1:
+        raise InputFileError(f"the projection holds several contents ({', '.join(codes)}) and none is "
+                             "labelled 'Folkmängd'", file=file, column=column,
+                             hint="select only the population content (TAB698: 000004LG)")
+    attrs = dict(long.attrs)
+    kept = long[long[column].astype(str) == chosen[0]].copy()
+    kept.attrs.update(attrs)
+    return kept
 
 
 def _reader(from_long):
@@ -482,7 +544,11 @@ POPULATION_PROJECTION = register(DatasetSpec(
     key=("region_code", "year", "age_group", "sex"),
     check=_check_projection,
     reader=read_population_projection,
-    extra={"accept_tables": TABLES["population_projection"]["accept"], "needs_roles": ("region", "time")},
+    extra={"accept_tables": TABLES["population_projection"]["accept"], "needs_roles": ("region", "time"),
+           "sidecar_fields": lambda frame: (
+               {"rounded_cells": int(frame.attrs["rounded_cells"]),
+                "rounding_note": "projected populations with decimals rounded to whole persons after summing"}
+               if frame.attrs.get("rounded_cells") else {})},
 ))
 
 
@@ -560,9 +626,42 @@ def load_population_projection(source: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------
 
 
-def v2_data_url(table: str, lang: str = "sv") -> str:
+def v2_base(base: str | None = None) -> str:
+    """The PxWebApi 2 base: ``base``, else ``$DIGIMOTOR_SCB_V2_BASE``, else SCB's production base."""
+    import os
+
+    return (base or os.environ.get(V2_BASE_ENV) or V2_BASE).rstrip("/")
+
+
+def v2_data_url(table: str, lang: str = "sv", base: str | None = None) -> str:
     """URL of a v2 data request (POST), json-stat2 output."""
-    return f"{V2_BASE}/tables/{table}/data?lang={lang}&outputFormat=json-stat2"
+    return f"{v2_base(base)}/tables/{table}/data?lang={lang}&outputFormat=json-stat2"
+
+
+def v2_metadata_url(table: str, lang: str = "sv", base: str | None = None) -> str:
+    """URL of a v2 table's metadata (GET), json-stat2 without values."""
+    return f"{v2_base(base)}/tables/{table}/metadata?lang={lang}&outputFormat=json-stat2"
+
+
+def v2_config_url(base: str | None = None) -> str:
+    """URL of the API's ``/config`` (limits: maxDataCells, maxCallsPerTimeWindow, timeWindow)."""
+    return f"{v2_base(base)}/config"
+
+
+def first_period(metadata: dict, time_code: str = "Tid") -> str | None:
+    """The first period of a table's time variable, from v2 json-stat2 metadata (``dimension``) or
+    v1 metadata (``variables``)."""
+    periods: list[str] = []
+    if isinstance(metadata.get("dimension"), dict):
+        category = (metadata["dimension"].get(time_code) or {}).get("category") or {}
+        index = category.get("index") or category.get("label") or {}
+        periods = [str(p) for p in index]
+    elif isinstance(metadata.get("variables"), list):
+        for variable in metadata["variables"]:
+            if variable.get("code") == time_code or variable.get("time"):
+                periods = [str(v) for v in variable.get("values", [])]
+                break
+    return min(periods) if periods else None
 
 
 def v2_query(selection: dict[str, list[str]]) -> dict:

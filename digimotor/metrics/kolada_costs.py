@@ -1,0 +1,139 @@
+"""From Kolada key figures to ``municipal_total_cost`` (the bridge into the TBM notebook, Figure 19).
+
+The report divides central-IT cost by the municipality's total cost, *resultat och
+avskrivningskostnad* (Figur 19). Kolada has no KPI with that definition. The nearest it comes:
+
+    total cost (kr) = (N03013 Verksamhetens kostnader totalt, kr/inv
+                       + N03012 Avskrivningar kommun, kr/inv) × N01951 Invånare totalt
+
+What differs from the report's figure (shown on the TBM page, :data:`DIFFERENCE`):
+
+* N03013 is the municipality's operating costs net of internal revenue and of sales to other
+  municipalities and regions ("bruttokostnad minus interna intäkter …"), the *kommun*, not the
+  municipal group (koncern), all forms of provision (samtlig regi);
+* N03012 adds planned depreciation (and write-downs not classed as extraordinary);
+* both are kronor per inhabitant on 31 December, so multiplying by N01951 gives back a total only
+  to the rounding of the per-inhabitant figures;
+* financial costs and the result line are not in it.
+
+The definition recorded is ``kolada_gross_cost``, so ``metrics.tbm.definition_differs`` flags
+every share computed from it as not comparable with the report's.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..errors import DigimotorError
+
+COST_KPI = "N03013"
+DEPRECIATION_KPI = "N03012"
+POPULATION_KPI = "N01951"
+DEFINITION = "kolada_gross_cost"
+
+DIFFERENCE = {
+    "sv": ("Kommunernas totala kostnad kommer här från Kolada: (N03013 *Verksamhetens kostnader totalt, kr/inv* + "
+           "N03012 *Avskrivningar kommun, kr/inv*) × N01951 *Invånare totalt*. Rapporten dividerar med "
+           "*resultat och avskrivningskostnad*; Koladas mått avser kommunen (inte koncernen), är netto efter "
+           "interna intäkter och försäljning till andra kommuner och regioner, saknar finansiella kostnader och "
+           "är avrundat per invånare. Andelarna är därför inte jämförbara med rapportens Figur 19."),
+    "en": ("The municipalities' total cost comes from Kolada here: (N03013 *operating costs total, SEK per "
+           "inhabitant* + N03012 *depreciation, SEK per inhabitant*) × N01951 *inhabitants*. The report divides "
+           "by *result and depreciation cost*; Kolada's measure covers the municipality (not the group), is net "
+           "of internal revenue and of sales to other municipalities and regions, leaves out financial costs and "
+           "is rounded per inhabitant. The shares are therefore not comparable with the report's Figure 19."),
+}
+
+
+def total_cost_from_kolada(costs: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
+    """``municipal_total_cost``-shaped rows from Kolada's N03013, N03012 and N01951.
+
+    Parameters
+    ----------
+    costs
+        :func:`digimotor.sources.kolada.load_municipal_costs` holding the three KPIs
+        (``digimotor fetch municipal_costs`` fetches them by default).
+    year
+        Keep one year; default all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``municipality_code``, ``municipality``, ``year``, ``total_cost`` (kr), ``unit`` ("kr"),
+        ``definition`` (:data:`DEFINITION`), ``population``, ``total_cost_sek``, and the three
+        inputs ``cost_per_inhabitant``, ``depreciation_per_inhabitant``; one row per
+        municipality and year that has all three KPIs.
+
+    Raises
+    ------
+    DigimotorError
+        If a KPI is missing altogether, or a municipality-year lacks one of the three (named).
+    """
+    frame = costs if year is None else costs[costs["year"] == year]
+    present = set(frame["kpi"].astype(str))
+    absent = [k for k in (COST_KPI, DEPRECIATION_KPI, POPULATION_KPI) if k not in present]
+    if absent:
+        raise DigimotorError(
+            "the Kolada snapshot lacks " + ", ".join(absent) + " (needed for the total cost)",
+            hint="fetch them: digimotor fetch municipal_costs --region <region> --years <year>")
+    wide = frame.pivot_table(index=["municipality_code", "year"], columns="kpi", values="value", aggfunc="first")
+    wide = wide.reindex(columns=[COST_KPI, DEPRECIATION_KPI, POPULATION_KPI])
+    gaps = wide[wide.isna().any(axis=1)]
+    if not gaps.empty:
+        (code, gap_year), row = next(iter(gaps.iterrows()))
+        lacking = [k for k in wide.columns if pd.isna(row[k])]
+        raise DigimotorError(f"Kolada has no {', '.join(lacking)} for {code} in {gap_year}",
+                             hint="deleted or null values are skipped when fetching; see the sidecar's skipped_values")
+    wide = wide.reset_index()
+    out = pd.DataFrame({
+        "municipality_code": wide["municipality_code"].astype("string"),
+        "year": wide["year"].astype("Int64"),
+        "total_cost": (wide[COST_KPI] + wide[DEPRECIATION_KPI]) * wide[POPULATION_KPI],
+        "unit": "kr",
+        "definition": DEFINITION,
+        "population": wide[POPULATION_KPI].round().astype("Int64"),
+        "cost_per_inhabitant": wide[COST_KPI],
+        "depreciation_per_inhabitant": wide[DEPRECIATION_KPI],
+    })
+    from ..regions import display_name
+
+    out.insert(1, "municipality", out["municipality_code"].map(display_name).astype("string"))
+    out["total_cost_sek"] = out["total_cost"].astype("float64")
+    out["unit"] = pd.Categorical(out["unit"], categories=["kr", "tkr", "mnkr"])
+    out["definition"] = pd.Categorical(out["definition"])
+    provenance = dict(costs.attrs.get("provenance") or {})
+    provenance["derived"] = f"({COST_KPI} + {DEPRECIATION_KPI}) × {POPULATION_KPI}, digimotor.metrics.kolada_costs"
+    out.attrs["provenance"] = provenance
+    return out.sort_values(["year", "municipality_code"], ignore_index=True)
+
+
+def covers_ledger(total_cost: pd.DataFrame, ledger: pd.DataFrame) -> bool:
+    """True if ``total_cost`` has every municipality the ledger's organisations serve (a synthetic
+    ledger's pseudonyms are never in Kolada)."""
+    from .tbm import served_municipalities
+
+    served = {c for codes in served_municipalities(ledger)["municipality_codes"] for c in codes}
+    return bool(served) and served <= set(total_cost["municipality_code"].astype(str))
+
+
+NOT_USED = {
+    "sv": "Huvudbokens kommuner finns inte i Kolada-ögonblicksbilden (en syntetisk huvudbok har pseudonymer): "
+          "Figur 19 använder fortfarande cost_source.",
+    "en": "The ledger's municipalities are not in the Kolada snapshot (a synthetic ledger has pseudonyms): "
+          "Figure 19 still uses cost_source.",
+}
+
+_LABELS = {
+    "municipality": ("Kommun", "Municipality"),
+    "year": ("År", "Year"),
+    "cost_per_inhabitant": ("N03013 kostnader, kr/inv", "N03013 costs, SEK/inh."),
+    "depreciation_per_inhabitant": ("N03012 avskrivningar, kr/inv", "N03012 depreciation, SEK/inh."),
+    "population": ("N01951 invånare", "N01951 inhabitants"),
+    "total_cost_sek": ("Total kostnad (kr)", "Total cost (SEK)"),
+    "definition": ("Definition", "Definition"),
+}
+
+
+def table_labels(lang: str = "sv") -> dict[str, str]:
+    """Column headers of :func:`total_cost_from_kolada`'s table in ``lang``."""
+    return {k: v[0 if lang == "sv" else 1] for k, v in _LABELS.items()}
