@@ -65,3 +65,22 @@ def test_unmapped_accounts_stop_the_notebook_by_default(imported):
     assert not result.ok
     error = result.results[0].error
     assert "UnmappedAccountsError" in error and "'Representation' (SML-IT): 1,000,000 kr in 1 row(s)" in error
+
+
+def test_tbm_v5_with_a_stated_share_of_unmapped_rows(imported):
+    # Representation (1 000 tkr of 52 800 tkr, 1.9 %) is unmapped: allowed up to 2 %, shown as its own pool
+    params = {"source": "mine", "cost_source": "mine", "year": 2020, "taxonomy": "v5", "max_unmapped_pct": 2.0}
+    result = reproduce(only=["04-tbm-cost"], parameters=params, echo=lambda _msg: None)
+    assert result.ok, result.results[0].error
+    pooled = pd.read_csv(imported / "data/processed/fig16_cost_pools_pooled.csv").set_index("cost_pool")
+    # v5 Staffing takes v4 internal and external labour: Löner 9 000 + 4 000, Personalkostnader 20 000 tkr
+    assert pooled.loc["staffing", "amount_sek"] == 33_000_000.0
+    assert pooled.loc["hardware", "amount_sek"] == 2_800_000.0  # 3 000 less a 200 tkr credit
+    assert pooled.loc["unmapped", "amount_sek"] == 1_000_000.0
+    assert "internal_labour" not in pooled.index
+
+
+def test_unmapped_rows_over_the_stated_share_stop_the_notebook(imported):
+    params = {"source": "mine", "cost_source": "mine", "year": 2020, "max_unmapped_pct": 1.5}
+    result = reproduce(only=["04-tbm-cost"], parameters=params, echo=lambda _msg: None)
+    assert not result.ok and "UnmappedAccountsError" in result.results[0].error

@@ -579,7 +579,7 @@ def size_correlation(values: Sequence[float] | pd.Series, sizes: Sequence[float]
 
 
 def size_correlations(shares: pd.DataFrame, pool_shares: pd.DataFrame, *, size: str = "population",
-                      pools: Sequence[str] = ("software", "internal_labour", "hardware")) -> pd.DataFrame:
+                      pools: Sequence[str] | None = None) -> pd.DataFrame:
     """Spearman correlation of the central-IT share and of some cost-pool shares with size.
 
     Parameters
@@ -588,6 +588,9 @@ def size_correlations(shares: pd.DataFrame, pool_shares: pd.DataFrame, *, size: 
         :func:`central_it_share` (its ``population`` or ``total_cost_sek`` is the size).
     size
         ``"population"`` (default) or ``"total_cost_sek"``.
+    pools
+        The cost pools whose shares are correlated; default: software, internal labour and
+        hardware in TBM v4, their counterparts (software/SaaS, staffing, hardware) in v5.
 
     Returns
     -------
@@ -596,6 +599,10 @@ def size_correlations(shares: pd.DataFrame, pool_shares: pd.DataFrame, *, size: 
     """
     sizes = shares.set_index("organisation")[size].astype("float64")
     rows = [{"quantity": "central_it_share", **size_correlation(shares["share_pct"], sizes.values)}]
+    if pools is None:
+        present = set(pool_shares["cost_pool"].astype(str))
+        v4 = ("software", "internal_labour", "hardware")
+        pools = v4 if present & set(v4[:2]) else ("software_saas", "staffing", "hardware")
     for pool in pools:
         values = pool_shares[pool_shares["cost_pool"] == pool].set_index("organisation")["share_pct"]
         rows.append({"quantity": f"{pool}_share", **size_correlation(values.reindex(sizes.index), sizes.values)})
