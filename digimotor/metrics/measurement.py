@@ -190,3 +190,8 @@ def require_region(region: str | Sequence[str], covers: str, what: str) -> None:
             f"parameter 'region' = {region!r}: {what} covers {own.name} only",
             hint="import respondent-level data for another region (`digimotor import <dataset> <file>`) and set source",
         )
+
+
+def is_region(region: str | Sequence[str], other: str | Sequence[str]) -> bool:
+    """True if ``region`` and ``other`` name the same municipalities."""
+    return set(resolve_region(region).codes) == set(resolve_region(other).codes)
