@@ -40,7 +40,7 @@ def _survey(path: Path) -> Path:
     for town, (capability, legacy, n_2021, n_2024) in TOWNS.items():
         for year, n, rise in ((2021, n_2021, 0.0), (2024, n_2024, 1.0)):
             for k, offset in enumerate(OFFSETS.get(n, ())):
-                for area, (name, _en, dimension) in AREAS.items():
+                for name, _en, dimension in AREAS.values():
                     base = capability if dimension == "capability" else legacy
                     lines.append(f"{town};{year};r{k};{name};{base + rise + offset:.1f}".replace(".", ","))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

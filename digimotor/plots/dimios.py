@@ -142,8 +142,8 @@ def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None =
     if withheld:
         from ..metrics.suppression import note
 
-        ax.figure.text(0.01, 0.005, note(withheld, min_respondents or 0, lang), fontsize=8, color="#333333",
-                       va="bottom")
+        ax.figure.text(0.01, -0.022, note(withheld, min_respondents or 0, lang), fontsize=8, color="#333333",
+                       va="top")  # under the source line that mark_kind writes at the bottom edge
     if units is not None and len(units):
         colour = PALETTE["synthetic"] if kind == "synthetic" else PALETTE["target"]
         if {"capability_low", "capability_high"} <= set(units.columns):
