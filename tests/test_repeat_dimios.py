@@ -105,6 +105,11 @@ def test_two_measurements_of_skaraborg(project, tmp_path):
     changed = _csv(project, "dimios_change_municipalities").set_index("municipality")
     assert bool(changed.loc["Götene", "suppressed"]) and pd.isna(changed.loc["Götene", "capability_change"])
     assert changed.loc["Skövde", "capability_change"] == pytest.approx(1.0)
+    ci = _csv(project, "fig09_dimios_ci")
+    gotene_ci = ci[ci["municipality"] == "Götene"]
+    assert len(gotene_ci) == 8 and gotene_ci["suppressed"].all() and gotene_ci["mean"].isna().all()
+    skovde = ci[(ci["municipality"] == "Skövde") & (ci["measure"] == "capability")]
+    assert skovde["mean"].tolist() == [4.0] and not skovde["suppressed"].any()
     typology = _csv(project, "fig11_dimios_typology").set_index("municipality")
     assert pd.isna(typology.loc["Götene", "capability"]) and typology.loc["Hjo", "dimios_type"] == "D"
 

@@ -478,15 +478,18 @@ def suppress_municipalities(frame: pd.DataFrame, min_respondents: int = 3) -> pd
 
 
 def suppress_ci(ci: pd.DataFrame, min_respondents: int = 3) -> pd.DataFrame:
-    """:func:`bootstrap_ci` with the municipality rows of too few respondents withheld (``n`` stays)."""
+    """:func:`bootstrap_ci` with municipality names and the rows of too few respondents withheld (``n`` stays)."""
     import pandas as pd
 
+    from ..regions import display_name
     from .suppression import suppress
 
     municipal = ci["level"] == "municipality"
     counts = ci["n"].where(municipal, pd.NA)
     out = suppress(ci.assign(_n=counts), n_column="_n", columns=("mean", "ci_low", "ci_high"),
                    min_respondents=min_respondents)
+    names = ci["municipality_code"].astype(str).map(lambda code: display_name(code) if code else "")
+    out.insert(out.columns.get_loc("municipality_code") + 1, "municipality", names)
     return out.drop(columns="_n")
 
 
