@@ -77,6 +77,8 @@ def suppress(frame: pd.DataFrame, *, n_column: str, columns: Iterable[str], min_
         series = out[column]
         if pd.api.types.is_bool_dtype(series):
             out[column] = series.astype(object).where(~hidden, None)
+        elif pd.api.types.is_integer_dtype(series):  # counts stay whole numbers ("2", not "2.0")
+            out[column] = series.astype("Int64").where(~hidden, pd.NA)
         elif pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_extension_array_dtype(series):
             out[column] = series.astype(float).where(~hidden, np.nan)
         else:
