@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from .atomic import atomic_path, write_text
 from .config import DATA_KINDS, figures_dir, processed_dir
 from .errors import DigimotorError
+from .metrics.suppression import SUPPRESSED as _SUPPRESSED
 from .numbers import round_half_up
 
 if TYPE_CHECKING:
@@ -192,15 +193,25 @@ def present(
     """A display version of a table: translated headers, Swedish number format, a caption.
 
     Numbers are shown with a space as thousands separator and a decimal comma (``sv``) or
-    comma/point (``en``). A synthetic table's caption says so.
+    comma/point (``en``). A synthetic table's caption says so. In rows whose ``suppressed``
+    column is true (:mod:`digimotor.metrics.suppression`) an empty value shows as "..".
     """
     from .plots.style import label
 
     decimals = dict(decimals or {})
     shown = frame[[c for c in labels if c in frame.columns]].rename(columns=dict(labels))
+    if "suppressed" in frame.columns and frame["suppressed"].astype(bool).any():
+        hidden = frame["suppressed"].astype(bool).to_numpy()
+        for position in range(shown.shape[1]):
+            cells = shown.iloc[:, position]
+            empty = cells.isna().to_numpy() & hidden
+            if empty.any():
+                shown.isetitem(position, cells.astype(object).where(~empty, _SUPPRESSED))
 
     def fmt(places: int):
         def inner(value: object) -> str:
+            if isinstance(value, str) and value == _SUPPRESSED:
+                return _SUPPRESSED
             if value is None or value != value:
                 return "–"
             text = f"{round_half_up(float(value), places):,.{places}f}"
@@ -218,7 +229,7 @@ def present(
     yes, no = ("ja", "nej") if lang == "sv" else ("yes", "no")
     formats.update(
         {
-            labels[col]: (lambda v: "–" if v is None or v != v else (yes if v else no))
+            labels[col]: (lambda v: v if isinstance(v, str) and v == _SUPPRESSED else "–" if v is None or v != v else (yes if v else no))
             for col in frame.columns
             if col in labels and _is_bool(frame[col])
         }

@@ -31,7 +31,7 @@ def test_published_default_outputs(project):
 
 
 def test_synthetic_in_english(project):
-    _run({"source": "synthetic", "lang": "en", "min_respondents": 4})
+    _run({"source": "synthetic", "lang": "en", "min_respondents": 4, "year": 2020, "earlier_years": 1})
     typology = pd.read_csv(project / "data/processed/fig11_dimios_typology.csv")
     assert len(typology) == 14 and typology["data_kind"].eq("synthetic").all()
     sensitivity = pd.read_csv(project / "data/processed/fig11_dimios_sensitivity.csv")

@@ -445,3 +445,28 @@ def test_municipality_bars_draw_each_municipalitys_shares():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Kommun 01 (n = 2)", "Kommun 02 (n = 4)"]
     assert "SYNTHETIC EXAMPLE DATA" in [t.get_text() for t in ax.texts]
     plt.close(ax.figure)
+
+
+def test_small_municipality_groups_are_suppressed_and_the_change_is_paired():
+    def summary(rows):
+        return pd.DataFrame(rows, columns=["municipality_code", "municipality", "question_id", "respondents",
+                                           "mean_position", "above_middle_pct", "dont_know_pct"])
+
+    q = "fig21_it_knows_ways_of_working"
+    before = summary([("1496", "Skövde", q, 3, 2.0, 0.0, 0.0), ("1471", "Götene", q, 3, 3.0, 0.0, 0.0),
+                      ("1473", "Töreboda", q, 4, 2.5, 0.0, 0.0)])
+    after = summary([("1496", "Skövde", q, 3, 3.5, 50.0, 0.0), ("1471", "Götene", q, 2, 4.0, 100.0, 0.0),
+                     ("1497", "Hjo", q, 3, 3.0, 0.0, 0.0)])
+    shown = survey_metrics.suppress_municipalities(after, 3).set_index("municipality")
+    assert shown["suppressed"].tolist() == [False, True, False]
+    assert shown.loc["Götene", ["mean_position", "above_middle_pct", "dont_know_pct"]].isna().all()
+    assert shown.loc["Götene", "respondents"] == 2 and shown.loc["Skövde", "mean_position"] == 3.5
+    result = survey_metrics.change_by_question(before, after, min_respondents=3, n_boot=200)
+    row = result["summary"].set_index("question_id").loc[q]
+    assert row["n_pairs"] == 2 and row["mean_change"] == pytest.approx((1.5 + 1.0) / 2)
+    assert pd.isna(row["wilcoxon_p"])  # two pairs: no test
+    per_town = result["municipalities"].set_index("municipality")
+    assert per_town.loc["Skövde", "mean_position_change"] == 1.5
+    assert per_town.loc["Götene", "suppressed"] and pd.isna(per_town.loc["Götene", "mean_position_change"])
+    assert result["unpaired"][["municipality", "present_in"]].values.tolist() == [["Töreboda", "before"],
+                                                                                   ["Hjo", "after"]]

@@ -356,11 +356,14 @@ def bootstrap_ci(respondents: pd.DataFrame, municipalities: pd.DataFrame, *, con
 
 
 def overestimation_sensitivity(respondents: pd.DataFrame, *, shifts: Sequence[float] = (0.25, 0.5, 1.0),
-                               split: float = DEFAULT_SPLIT, min_respondents: int = 3) -> pd.DataFrame:
+                               split: float = DEFAULT_SPLIT, min_respondents: int = 3,
+                               suppress_below: int | None = None) -> pd.DataFrame:
     """How many municipalities change type if every score were lower by ``shift``.
 
     The report warns that first-time DiMiOS measurements tend to overestimate. Scores are
     lowered by each shift and floored at 1 (the scale's minimum), then the types recomputed.
+    With ``suppress_below``, municipalities with fewer respondents are counted but not named
+    (``..`` stands for them in ``changed``).
 
     Returns
     -------
@@ -382,13 +385,26 @@ def overestimation_sensitivity(respondents: pd.DataFrame, *, shifts: Sequence[fl
         rows.append({
             "shift": float(shift),
             "n_changed": int(change.sum()),
-            "changed": "; ".join(
-                f"{m.municipality_code}: {b}→{m.dimios_type}"
-                for m, b in zip(moved[change].itertuples(), base.loc[change, "dimios_type"], strict=True)
-            ),
+            "changed": _changed_units(moved[change], base.loc[change, "dimios_type"], suppress_below),
             **{f"n_{t}": int(counts[t]) for t in TYPES},
         })
     return pd.DataFrame(rows)
+
+
+def _changed_units(moved: pd.DataFrame, before: pd.Series, suppress_below: int | None) -> str:
+    """"Name: X→Y; …" for the units that change type; suppressed units as ".." (counted, not named)."""
+    from ..regions import display_name
+    from .suppression import SUPPRESSED
+
+    shown, hidden = [], 0
+    for unit, old in zip(moved.itertuples(), before, strict=True):
+        if suppress_below is not None and unit.n_respondents < suppress_below:
+            hidden += 1
+            continue
+        shown.append(f"{display_name(unit.municipality_code)}: {old}→{unit.dimios_type}")
+    if hidden:
+        shown.append(f"{SUPPRESSED} ×{hidden}")
+    return "; ".join(shown)
 
 
 def unit_positions(municipalities: pd.DataFrame, ci: pd.DataFrame) -> pd.DataFrame:
@@ -425,4 +441,122 @@ def typology_table(summary: pd.DataFrame, units: pd.DataFrame | None = None) -> 
         return average.reset_index(drop=True)
     columns = ["municipality", "year", "n_respondents", "capability", "legacy", "dimios_type", "capability_low",
                "capability_high", "legacy_low", "legacy_high", "few_respondents"]
-    return pd.concat([average, units[columns]], ignore_index=True)
+    if "suppressed" in units.columns:
+        columns.append("suppressed")
+        average = average.assign(suppressed=False)
+    out = pd.concat([average, units[columns]], ignore_index=True)
+    return out[[c for c in out.columns if c != "suppressed"] + (["suppressed"] if "suppressed" in out else [])]
+
+
+# ---------------------------------------------------------------------------------------
+# Names, small-group protection and the change between two measurements
+# ---------------------------------------------------------------------------------------
+
+#: Per-municipality result columns withheld when a municipality has too few respondents.
+RESULT_COLUMNS = (*AREAS, "capability", "legacy", "dimios_type", "capability_low", "capability_high",
+                  "legacy_low", "legacy_high")
+
+
+def with_names(frame: pd.DataFrame, position: int = 1) -> pd.DataFrame:
+    """``frame`` with a ``municipality`` column (the Swedish name; pseudonyms stay) after the code."""
+    from ..regions import display_name
+
+    out = frame.drop(columns=["municipality"], errors="ignore")
+    out.insert(position, "municipality", out["municipality_code"].astype(str).map(display_name))
+    return out
+
+
+def suppress_municipalities(frame: pd.DataFrame, min_respondents: int = 3) -> pd.DataFrame:
+    """Per-municipality results of fewer than ``min_respondents`` respondents withheld.
+
+    Uses :func:`digimotor.metrics.suppression.suppress` on :data:`RESULT_COLUMNS` with the
+    ``n_respondents`` column; adds ``suppressed``.
+    """
+    from .suppression import suppress
+
+    return suppress(frame, n_column="n_respondents", columns=RESULT_COLUMNS, min_respondents=min_respondents)
+
+
+def suppress_ci(ci: pd.DataFrame, min_respondents: int = 3) -> pd.DataFrame:
+    """:func:`bootstrap_ci` with municipality names and the rows of too few respondents withheld (``n`` stays)."""
+    import pandas as pd
+
+    from ..regions import display_name
+    from .suppression import suppress
+
+    municipal = ci["level"] == "municipality"
+    counts = ci["n"].where(municipal, pd.NA)
+    out = suppress(ci.assign(_n=counts), n_column="_n", columns=("mean", "ci_low", "ci_high"),
+                   min_respondents=min_respondents)
+    names = ci["municipality_code"].astype(str).map(lambda code: display_name(code) if code else "")
+    out.insert(out.columns.get_loc("municipality_code") + 1, "municipality", names)
+    return out.drop(columns="_n")
+
+
+def change_exhibit(before: pd.DataFrame, after: pd.DataFrame, *, min_respondents: int = 3,
+                   n_boot: int = 2000, seed: int = 2021, confidence: float = 0.95) -> dict[str, pd.DataFrame]:
+    """DiMiOS change between two measurements (:func:`municipality_scores` of each).
+
+    Parameters
+    ----------
+    before, after
+        One row per municipality each (the earlier and the later measurement), with
+        ``municipality_code``, ``n_respondents``, the areas, ``capability``, ``legacy``,
+        ``dimios_type`` (not yet suppressed: the regional change uses every municipality).
+
+    Returns
+    -------
+    dict
+        ``summary``: one row per area and dimension (:func:`digimotor.metrics.change.change_summary`);
+        ``municipalities``: each paired municipality's capability, legacy and type before and
+        after with the change, withheld (``suppressed``) where either measurement has fewer
+        than ``min_respondents`` respondents;
+        ``transitions``: the from × to table of types A–D over the paired municipalities;
+        ``unpaired``: the municipalities present in one measurement only (``present_in`` =
+        ``before`` or ``after``).
+    """
+    import pandas as pd
+
+    from ..regions import display_name
+    from .change import change_summary, paired_change, transitions
+    from .suppression import suppress
+
+    key = "municipality_code"
+    summary = change_summary(before, after, key=key, values=[*AREAS, *DIMENSIONS], n_boot=n_boot, seed=seed,
+                             confidence=confidence)
+    first = paired_change(before, after, key=key, value="capability", n_boot=n_boot, seed=seed,
+                          confidence=confidence)
+    columns = ["n_respondents", "capability", "legacy", "dimios_type"]
+    paired = before[[key, *columns]].merge(after[[key, *columns]], on=key, suffixes=("_before", "_after"))
+    paired = paired.sort_values(key, kind="stable").reset_index(drop=True)
+    for dim in DIMENSIONS:
+        paired[f"{dim}_change"] = paired[f"{dim}_after"] - paired[f"{dim}_before"]
+    paired = with_names(paired)
+    paired["n_respondents"] = paired[["n_respondents_before", "n_respondents_after"]].min(axis=1)
+    shown = suppress(paired, n_column="n_respondents", min_respondents=min_respondents, columns=[
+        *(f"{dim}_{when}" for dim in DIMENSIONS for when in ("before", "after", "change")),
+        "dimios_type_before", "dimios_type_after"])
+    shown = shown.drop(columns="n_respondents")
+    table = transitions(before.set_index(key)["dimios_type"], after.set_index(key)["dimios_type"], TYPES)
+    unpaired = pd.DataFrame(
+        [(code, display_name(str(code)), "before") for code in first.only_before]
+        + [(code, display_name(str(code)), "after") for code in first.only_after],
+        columns=[key, "municipality", "present_in"],
+    )
+    return {"summary": summary, "municipalities": shown, "transitions": table, "unpaired": unpaired}
+
+
+def measurement_means(measurements: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per measurement: the mean over municipalities of every area and dimension, never pooled.
+
+    ``measurements`` maps a measurement label (e.g. ``"2021"``) to its :func:`municipality_scores`.
+    Returns ``measurement``, ``measure``, ``mean``, ``n_municipalities``, ``n_respondents``.
+    """
+    import pandas as pd
+
+    rows = []
+    for name, scores in measurements.items():
+        for measure in [*AREAS, *DIMENSIONS]:
+            rows.append({"measurement": name, "measure": measure, "mean": float(scores[measure].mean()),
+                         "n_municipalities": len(scores), "n_respondents": int(scores["n_respondents"].sum())})
+    return pd.DataFrame(rows)

@@ -347,3 +347,72 @@ def summary_by_municipality(answers: pd.DataFrame) -> pd.DataFrame:
         })
     return pd.DataFrame(rows, columns=["municipality_code", "municipality", "question_id", "respondents",
                                        "mean_position", "above_middle_pct", "dont_know_pct"])
+
+
+#: Per-municipality survey results withheld below the respondent threshold.
+RESULT_COLUMNS = ("count", "share_pct", "mean_position", "above_middle_pct", "dont_know_pct")
+
+
+def suppress_municipalities(frame: pd.DataFrame, min_respondents: int = 3) -> pd.DataFrame:
+    """Per municipality and question: results of fewer than ``min_respondents`` respondents withheld.
+
+    For :func:`distribution` (``by`` a municipality) and :func:`summary_by_municipality`
+    output: the counts, shares and means of a municipality × question answered by fewer
+    respondents become empty and ``suppressed`` is true (``respondents`` stays). See
+    :mod:`digimotor.metrics.suppression`.
+    """
+    from .suppression import suppress
+
+    return suppress(frame, n_column="respondents", columns=RESULT_COLUMNS, min_respondents=min_respondents)
+
+
+def change_by_question(before: pd.DataFrame, after: pd.DataFrame, *, min_respondents: int = 3,
+                       n_boot: int = 2000, seed: int = 2021, confidence: float = 0.95) -> dict[str, pd.DataFrame]:
+    """Change of each municipality's mean scale position per question between two measurements.
+
+    Parameters
+    ----------
+    before, after
+        :func:`summary_by_municipality` of the earlier and the later measurement (not yet
+        suppressed: the regional change uses every municipality).
+
+    Returns
+    -------
+    dict
+        ``summary``: one row per question (``question_id`` and
+        :meth:`digimotor.metrics.change.PairedChange.summary`); ``municipalities``: per
+        municipality and question the mean position before, after and the change, withheld
+        (``suppressed``) where either measurement has fewer than ``min_respondents``
+        respondents; ``unpaired``: municipality × question present in one measurement only
+        (``present_in`` = ``before`` or ``after``).
+    """
+    import pandas as pd
+
+    from ..regions import display_name
+    from .change import paired_change
+    from .suppression import suppress
+
+    rows, unpaired = [], []
+    questions = sorted(set(before["question_id"]) | set(after["question_id"]))
+    for offset, question in enumerate(questions):
+        result = paired_change(before[before["question_id"] == question], after[after["question_id"] == question],
+                               key="municipality_code", value="mean_position", n_boot=n_boot, seed=seed + offset,
+                               confidence=confidence)
+        rows.append({"question_id": question, **result.summary()})
+        unpaired += [(code, display_name(str(code)), question, "before") for code in result.only_before]
+        unpaired += [(code, display_name(str(code)), question, "after") for code in result.only_after]
+    keys = ["municipality_code", "question_id"]
+    columns = [*keys, "respondents", "mean_position"]
+    paired = before[columns].merge(after[columns], on=keys, suffixes=("_before", "_after"))
+    paired = paired.dropna(subset=["mean_position_before", "mean_position_after"])
+    paired["mean_position_change"] = paired["mean_position_after"] - paired["mean_position_before"]
+    paired.insert(1, "municipality", paired["municipality_code"].astype(str).map(display_name))
+    paired["respondents"] = paired[["respondents_before", "respondents_after"]].min(axis=1)
+    shown = suppress(paired.sort_values(keys, kind="stable").reset_index(drop=True), n_column="respondents",
+                     columns=("mean_position_before", "mean_position_after", "mean_position_change"),
+                     min_respondents=min_respondents).drop(columns="respondents")
+    return {
+        "summary": pd.DataFrame(rows),
+        "municipalities": shown,
+        "unpaired": pd.DataFrame(unpaired, columns=["municipality_code", "municipality", "question_id", "present_in"]),
+    }

@@ -116,7 +116,8 @@ def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None =
     units
         Optional per-municipality positions: ``municipality``, ``capability``, ``legacy``,
         ``few_respondents`` and optionally ``capability_low/high``, ``legacy_low/high`` (CI
-        bounds, drawn as error bars). ``None`` when the positions are not public.
+        bounds, drawn as error bars). ``None`` when the positions are not public. Rows with
+        ``suppressed`` true are not drawn; a note under the axes counts them as "..".
     """
     import numpy as np
 
@@ -133,6 +134,16 @@ def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None =
     ax.text(split + 0.03, 1.05, label("split", lang, LABELS).format(split=split).replace(".", "," if lang == "sv" else "."), fontsize=8,
             color=PALETTE["reference"])
     level = f"{100 * confidence:g}"
+    withheld = 0
+    if units is not None and "suppressed" in units:
+        hidden = units["suppressed"].astype(bool)
+        withheld = int(hidden.sum())
+        units = units[~hidden.to_numpy()]
+    if withheld:
+        from ..metrics.suppression import note
+
+        ax.figure.text(0.01, -0.022, note(withheld, min_respondents or 0, lang), fontsize=8, color="#333333",
+                       va="top")  # under the source line that mark_kind writes at the bottom edge
     if units is not None and len(units):
         colour = PALETTE["synthetic"] if kind == "synthetic" else PALETTE["target"]
         if {"capability_low", "capability_high"} <= set(units.columns):
@@ -225,6 +236,21 @@ def table_labels(lang: str) -> dict[str, str]:
         "maturity_pct[(mean-1)/5]": "Mognad % ((medel−1)/5)" if sv else "Maturity % ((mean−1)/5)",
         "dimios_type": "Typ" if sv else "Type",
         "few_respondents": "Få svarande" if sv else "Few respondents",
+        "suppressed": "Röjandeskydd" if sv else "Suppressed",
+        "measurement": "Mätning" if sv else "Measurement",
+        "measure": "Mått" if sv else "Measure",
+        "n_municipalities": "Kommuner" if sv else "Municipalities",
+        "n_pairs": "Kommuner i båda" if sv else "Municipalities in both",
+        "mean_change": "Medelförändring" if sv else "Mean change",
+        "wilcoxon_p": "Wilcoxon p",
+        "capability_before": ("Förmåga före" if sv else "Capability before"),
+        "capability_after": ("Förmåga efter" if sv else "Capability after"),
+        "capability_change": ("Förmåga Δ" if sv else "Capability Δ"),
+        "legacy_before": ("Arv före" if sv else "Legacy before"),
+        "legacy_after": ("Arv efter" if sv else "Legacy after"),
+        "legacy_change": ("Arv Δ" if sv else "Legacy Δ"),
+        "dimios_type_before": ("Typ före" if sv else "Type before"),
+        "dimios_type_after": ("Typ efter" if sv else "Type after"),
         "measure_name": "Mått" if sv else "Measure",
         "ci_low": "KI nedre" if sv else "CI low",
         "ci_high": "KI övre" if sv else "CI high",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..metrics.suppression import SUPPRESSED, note
 from ..metrics.survey import UNSTATED, diverging_layout
 from ..sources.survey import DONT_KNOW, QUESTIONS
 from .style import PALETTE, check_lang, label, mark_kind, new_axes, number_formatter
@@ -59,6 +60,12 @@ def _option_label(question_id: str, option: str, lang: str) -> str:
 
 def _question_label(question_id: str, lang: str) -> str:
     return LABELS[question_id][lang] if question_id in LABELS else question_id
+
+
+def question_label(question_id: str, lang: str = "sv") -> str:
+    """The question's short title in ``lang`` ("Figur 22 · IT möjliggör …"); its id for the user's own questions."""
+    check_lang(lang)
+    return _question_label(question_id, lang)
 
 
 def _colour(side: str, order: float, points: int):
@@ -247,6 +254,7 @@ def municipality_bars(
     kind: str = "published",
     source: str | None = None,
     lang: str = "sv",
+    min_respondents: int | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """One question's answers per municipality as diverging stacked bars (one bar each).
@@ -255,13 +263,21 @@ def municipality_bars(
     ----------
     dist
         :func:`digimotor.metrics.survey.distribution` with ``by=["municipality_code", "municipality"]``.
+        Municipalities whose rows are ``suppressed``
+        (:func:`digimotor.metrics.survey.suppress_municipalities`) get no bar but ".." after
+        their name, and a note under the axes counts them.
     question_id
         The question to draw.
+    min_respondents
+        The threshold named in that note.
     """
     check_lang(lang)
     rows = dist[dist["question_id"] == question_id]
-    layout = diverging_layout(rows[["question_id", unit_column, "option", "share_pct", "scale_points", "respondents"]],
-                              by=["question_id", unit_column])
+    hidden = set(rows.loc[rows["suppressed"].astype(bool), unit_column]) if "suppressed" in rows else set()
+    drawn = rows[~rows[unit_column].isin(hidden)]
+    columns = ["question_id", unit_column, "option", "share_pct", "scale_points", "respondents"]
+    layout = diverging_layout(drawn[columns], by=["question_id", unit_column]) if len(drawn) else (
+        drawn[columns].assign(start=0.0, side="", order=0.0))
     units = list(dict.fromkeys(rows[unit_column]))
     ax = new_axes(ax, figsize=(11, 0.42 * len(units) + 1.8))
     question = QUESTIONS.get(question_id)
@@ -276,12 +292,17 @@ def municipality_bars(
                     edgecolor="white", linewidth=0.6, label=None if text in seen else text)
             seen.add(text)
     counts = rows.groupby(unit_column, sort=False)["respondents"].first()
-    ax.set_yticks(range(len(units)), [f"{u} (n = {int(counts[u])})" for u in units])
+    ax.set_yticks(range(len(units)), [f"{u} (n = {int(counts[u])})" + (f"  {SUPPRESSED}" if u in hidden else "")
+                                      for u in units])
+    if hidden:
+        height = ax.figure.get_figheight()  # the note goes 0.16 in under mark_kind's source line
+        ax.figure.text(0.01, -0.16 / height, note(len(hidden), min_respondents or 0, lang), fontsize=8,
+                       color="#333333", va="top")
     ax.set_ylim(len(units) - 0.5, -0.5)
     ax.axvline(0, color=PALETTE["reference"], linewidth=0.8)
     scale = layout[~layout["side"].isin([DONT_KNOW, UNSTATED])]
     scale_right = float((scale["start"] + scale["share_pct"]).max()) if len(scale) else 0.0
-    left = float(layout["start"].min())
+    left = float(layout["start"].min()) if len(layout) else 0.0
     ax.set_xticks([t for t in range(-100, 101, 25) if left - 1 <= t <= max(scale_right, 0) + 1])
     if (layout["side"].isin([DONT_KNOW]) & (layout["share_pct"] > 0)).any():
         ax.axvline(scale_right + 3, color=PALETTE["reference"], linewidth=0.6, linestyle=":")
