@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .atomic import write_text
+from .atomic import try_lock, write_text
 from .config import ENV_ROOT, PACKAGE_DIR, build_dir, claims_dir, notebooks_dir, project_root
 from .errors import DigimotorError
 
@@ -276,30 +276,6 @@ def _valid_record(record: Any) -> bool:
 _LOCK_FDS: set[int] = set()
 
 
-def _try_lock(fh) -> bool:
-    """Take an exclusive lock on ``fh`` without waiting; False if another process holds it.
-
-    POSIX uses ``flock``; Windows ``msvcrt.locking`` on the first byte. Either lock is released
-    by the operating system when the holding process dies, so a killed run never blocks the next.
-    """
-    if os.name == "nt":  # pragma: no cover - not exercised on the POSIX test machines
-        import msvcrt
-
-        try:
-            fh.seek(0)
-            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-    import fcntl
-
-    try:
-        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
 @contextlib.contextmanager
 def run_lock(wait: bool = False, echo: Callable[[str], Any] = print) -> Iterator[Path]:
     """Hold ``build/.reproduce.lock`` for the duration of a run.
@@ -318,7 +294,7 @@ def run_lock(wait: bool = False, echo: Callable[[str], Any] = print) -> Iterator
     os.set_inheritable(fh.fileno(), False)
     _LOCK_FDS.add(fh.fileno())
     try:
-        if not _try_lock(fh):
+        if not try_lock(fh):
             try:
                 fh.seek(0)
                 holder = fh.read().strip() or "unknown"
@@ -330,7 +306,7 @@ def run_lock(wait: bool = False, echo: Callable[[str], Any] = print) -> Iterator
                     hint="let it finish first (without --no-wait, a second run waits for the first)",
                 ) from None
             echo(f"waiting for the run in process {holder} to finish …")
-            while not _try_lock(fh):
+            while not try_lock(fh):
                 time.sleep(0.2)
         fh.seek(0)
         fh.truncate()
