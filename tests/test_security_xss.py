@@ -10,7 +10,6 @@ every page in headless Chromium.
 from __future__ import annotations
 
 import csv
-import os
 import re
 import subprocess
 from html.parser import HTMLParser
@@ -258,14 +257,9 @@ def _dump_dom(browser: str, page: Path, profile: Path) -> str:
 @pytest.mark.browser
 def test_payloads_stay_text_in_a_real_browser(poisoned, tmp_path):
     """Every page of a site built from poisoned inputs keeps its title and runs no payload."""
-    from test_site import _chromium
+    from test_site import require_chromium
 
-    browser = _chromium()
-    if browser is None:
-        message = "no headless Chromium (Debian package 'chromium'; .ci/run installs it)"
-        if os.environ.get("CI", "").lower() in ("1", "true"):
-            pytest.fail(message + ": under CI=true a missing browser is a failure")
-        pytest.skip(message)
+    browser = require_chromium()
     from digimotor.pipeline import reproduce
 
     result = reproduce(only=list(PARAMETERS), per_notebook=PARAMETERS, echo=lambda _m: None)

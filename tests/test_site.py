@@ -77,6 +77,17 @@ def test_scorecard_keeps_evidence_apart_from_what_is_not():
     assert "(bevis)" in text and "(inte bevis)" in text
 
 
+def require_chromium() -> str:
+    """The headless Chromium to use; skip without one, except under CI=true where that fails."""
+    browser = _chromium()
+    if browser is None:
+        message = "no headless Chromium (Debian package 'chromium'; .ci/run installs it)"
+        if os.environ.get("CI", "").lower() in ("1", "true"):
+            pytest.fail(message + ": under CI=true a missing browser is a failure")
+        pytest.skip(message)
+    return browser
+
+
 def _chromium() -> str | None:
     for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
         found = shutil.which(name)
@@ -128,12 +139,7 @@ window.addEventListener('load', () => {
 @pytest.mark.browser
 def test_site_in_a_real_browser(project, tmp_path):
     """Headless Chromium loads the index and a notebook page; every link and image resolves."""
-    browser = _chromium()
-    if browser is None:
-        message = "no headless Chromium (Debian package 'chromium'; .ci/run installs it)"
-        if os.environ.get("CI", "").lower() in ("1", "true"):
-            pytest.fail(message + ": under CI=true a missing browser is a failure")
-        pytest.skip(message)
+    browser = require_chromium()
     from digimotor.pipeline import reproduce
 
     result = reproduce(only=["01-demography"], echo=lambda _m: None)
