@@ -216,7 +216,7 @@ def test_index_for_another_region_shows_verdicts_instead_of_fyrbodal_conclusions
     rows = section.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
     assert len(rows) == 5
     c1, c2, c3 = rows[0], rows[1], rows[2]
-    assert 'class="dm-verdict-holds"' in c1 and "62.50 % (5/8)" in c1
+    assert 'class="dm-verdict-holds"' in c1 and ("62,50 % (5/8)" if lang == "sv" else "62.50 % (5/8)") in c1
     assert ("5 av 8 kommuner minskar (62,5 %)" if lang == "sv" else "5 of 8 municipalities decline (62.5 %)") in c1
     assert "&gt; 50 %" in c1 and "summary.declining.count" in c1
     assert 'class="dm-verdict-cannot_tell"' in c2 and ("extern bedömning" if lang == "sv" else "outside") in c2
@@ -234,7 +234,7 @@ def test_index_for_fyrbodal_keeps_the_conclusions_and_adds_verdicts(project, tmp
     section = index.split('<section id="conclusions">')[1].split("</section>")[0]
     assert "<h2>Studiens huvudslutsatser</h2>" in section and 'class="dm-findings"' in section
     retest = section.split('id="retest"')[1]
-    assert 'class="dm-verdict-as_published"' in retest and "57.14 % (8/14)" in retest
+    assert 'class="dm-verdict-as_published"' in retest and "57,14 % (8/14)" in retest
     assert "Som publicerat" in retest
 
 
@@ -249,4 +249,4 @@ def test_conclusions_section_escapes_region_and_verdict_text():
     text = findings_section(verdicts, ["<img src=x onerror=alert(1)>"])
     assert "<script>" not in text and "<img" not in text and "<b>t" not in text and "<i>c" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "&lt;img src=x" in text
-    assert "60.00 % (3/5)" in text and "&gt; 50 %" in text
+    assert "60,00 % (3/5)" in text and "&gt; 50 %" in text

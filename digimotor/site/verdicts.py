@@ -91,10 +91,14 @@ def _verdicts_html(verdicts: pd.DataFrame | None, lang: str = "sv") -> str:
     for r in verdicts.to_dict("records"):
         unit = pct[r["unit"] == "pct"]
         value = f"{r['value']:.2f}{unit}" if given(r["value"]) else "–"
+        if lang == "sv":
+            value = value.replace(".", ",")
         if given(r["count"]) and given(r["n"]):
             value += f" ({int(r['count'])}/{int(r['n'])})"
         testable = bool(r["testable"]) and given(r["threshold"])
         rule = f"{r['relation']} {r['threshold']:g}{unit}" if testable else "–"
+        if lang == "sv":
+            rule = rule.replace(".", ",")
         source = f' <span class="dm-source">({esc(r["threshold_claim"])})</span>' if testable else ""
         kinds = ", ".join(KIND_LABELS.get(k, {}).get(lang, k)
                           for k in str(r["data_kinds"] if given(r["data_kinds"]) else "").split(";") if k)
