@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
@@ -176,3 +177,76 @@ def test_show_code_keeps_the_code(tmp_path):
     assert "answer" in target.read_text(encoding="utf-8")
     site.render_notebook(nb, target, name="p", show_code=False, manifest=[], failure=None, context=CONTEXT)
     assert "answer" not in target.read_text(encoding="utf-8")
+
+
+def _result(name: str, parameters, tables):
+    from digimotor.pipeline import NotebookResult
+
+    manifest = [{"entry": "table", "name": t, "kind": k, "path": f"data/processed/{t}.csv"} for t, k in tables]
+    return NotebookResult(name=name, status="done", seconds=0.1, parameters=parameters, manifest=manifest)
+
+
+def _population_table(root: Path, declining: int, total: int, kind: str) -> None:
+    changes = [-10] * declining + [10] * (total - declining)
+    frame = pd.DataFrame({"municipality_code": [f"14{i:02d}" for i in range(total)] + [""],
+                          "municipality": [f"Kommun <{i}>" for i in range(total)] + ["Region"],
+                          "change": changes + [sum(changes)], "data_kind": kind})
+    frame.to_csv(root / "data" / "processed" / "fig07_population_forecast.csv", index=False)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_index_for_another_region_shows_verdicts_instead_of_fyrbodal_conclusions(project, tmp_path, lang):
+    """Sjuhärad: population (user data) declines in 5 of 8 municipalities; the index re-tests the
+    conclusions instead of listing Fyrbodal's; a table the run did not write cannot tell."""
+    _population_table(project, 5, 8, "user")
+    nb01 = project / "notebooks" / "01-demography.ipynb"
+    nb03 = project / "notebooks" / "03-dimios-maturity.ipynb"
+    summaries = [(nb01, _result("01-demography", {"region": "Sjuhärad"}, [("fig07_population_forecast", "user")])),
+                 (nb03, None)]
+    out = tmp_path / f"site-{lang}"
+    out.mkdir()
+    site.build_site(out, summaries, lang=lang)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    section = index.split('<section id="conclusions">')[1].split("</section>")[0]
+    assert 'class="dm-findings"' not in index  # Fyrbodal's five conclusions are replaced …
+    assert "Den digitala mognaden är otillräcklig" not in section.split("<table")[0]
+    heading = ("Studiens slutsatser prövade på Sjuhärad" if lang == "sv"
+               else "The study's conclusions re-tested on Sjuhärad")
+    assert f"<h2>{html.escape(heading)}</h2>" in section
+    rows = section.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
+    assert len(rows) == 5
+    c1, c2, c3 = rows[0], rows[1], rows[2]
+    assert 'class="dm-verdict-holds"' in c1 and ("62,50 % (5/8)" if lang == "sv" else "62.50 % (5/8)") in c1
+    assert ("5 av 8 kommuner minskar (62,5 %)" if lang == "sv" else "5 of 8 municipalities decline (62.5 %)") in c1
+    assert "&gt; 50 %" in c1 and "summary.declining.count" in c1
+    assert 'class="dm-verdict-cannot_tell"' in c2 and ("extern bedömning" if lang == "sv" else "outside") in c2
+    assert 'class="dm-verdict-cannot_tell"' in c3 and "fig18_run_develop" in c3  # notebook 04 did not run
+    verdicts = pd.read_csv(out / "conclusions.csv")
+    assert verdicts["verdict"].tolist() == ["holds", "cannot_tell", "cannot_tell", "cannot_tell", "cannot_tell"]
+
+
+def test_index_for_fyrbodal_keeps_the_conclusions_and_adds_verdicts(project, tmp_path):
+    _population_table(project, 8, 14, "published")
+    nb01 = project / "notebooks" / "01-demography.ipynb"
+    summaries = [(nb01, _result("01-demography", {}, [("fig07_population_forecast", "published")]))]
+    site.build_site(tmp_path, summaries)
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    section = index.split('<section id="conclusions">')[1].split("</section>")[0]
+    assert "<h2>Studiens huvudslutsatser</h2>" in section and 'class="dm-findings"' in section
+    retest = section.split('id="retest"')[1]
+    assert 'class="dm-verdict-as_published"' in retest and "57,14 % (8/14)" in retest
+    assert "Som publicerat" in retest
+
+
+def test_conclusions_section_escapes_region_and_verdict_text():
+    from digimotor.site.verdicts import findings_section
+
+    verdicts = pd.DataFrame([{
+        "conclusion": "C1", "number": 1, "title_sv": "<b>t</b>", "title_en": "t", "verdict": "holds",
+        "testable": True, "rule_met": True, "value": 60.0, "relation": ">", "threshold": 50.0, "unit": "pct",
+        "count": 3, "n": 5, "tables": "fig07_population_forecast", "data_kinds": "user",
+        "threshold_claim": "<i>c</i>", "explanation_sv": "<script>alert(1)</script>", "explanation_en": "e"}])
+    text = findings_section(verdicts, ["<img src=x onerror=alert(1)>"])
+    assert "<script>" not in text and "<img" not in text and "<b>t" not in text and "<i>c" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "&lt;img src=x" in text
+    assert "60,00 % (3/5)" in text and "&gt; 50 %" in text

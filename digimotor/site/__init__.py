@@ -72,6 +72,32 @@ LABELS: dict[str, dict[str, str]] = {
     "part.survey": {"sv": "Enkäter och strategidokument", "en": "Surveys and strategy documents"},
     "part.tbm": {"sv": "IT-ekonomi (TBM)", "en": "IT economics (TBM)"},
     "defaults": {"sv": "standardvärden", "en": "defaults"},
+    "retest": {"sv": "Slutsatserna prövade på körningens data", "en": "The conclusions re-tested on the run's data"},
+    "retest.region": {"sv": "Studiens slutsatser prövade på", "en": "The study's conclusions re-tested on"},
+    "retest.instead": {
+        "sv": "Förstudiens fem slutsatser gäller Fyrbodal. För den här regionen visas i stället vad de "
+              "registrerade reglerna (digimotor/reference/conclusions.yml) säger om körningens data.",
+        "en": "The pre-study's five conclusions are Fyrbodal's. For this region the page shows instead what "
+              "the registered rules (digimotor/reference/conclusions.yml) say about the run's data.",
+    },
+    "retest.intro": {
+        "sv": "Varje slutsats prövas med en regel som bestämdes i förväg. En dom kräver offentliga data eller "
+              "användarens: på syntetiska indata är den ”inte prövad”, på rapportens transkriberade "
+              "indata ”som publicerat”.",
+        "en": "Each conclusion is held against a rule fixed in advance. A verdict needs public or user data: on "
+              "synthetic inputs it reads “not tested”, on the report's transcribed inputs “as "
+              "published”.",
+    },
+    "conclusion": {"sv": "Slutsats", "en": "Conclusion"},
+    "verdict": {"sv": "Dom", "en": "Verdict"},
+    "value": {"sv": "Värde", "en": "Value"},
+    "rule": {"sv": "Regel", "en": "Rule"},
+    "explanation": {"sv": "Förklaring", "en": "Explanation"},
+    "verdict.holds": {"sv": "gäller", "en": "holds"},
+    "verdict.no_longer_holds": {"sv": "gäller inte längre", "en": "no longer holds"},
+    "verdict.as_published": {"sv": "som publicerat", "en": "as published"},
+    "verdict.not_tested_example": {"sv": "inte prövad (exempeldata)", "en": "not tested (example data)"},
+    "verdict.cannot_tell": {"sv": "kan inte avgöras", "en": "cannot tell"},
 }
 
 KIND_LABELS = {
@@ -412,6 +438,11 @@ def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_co
             )
     exhibits = "".join(exhibit_rows) or f'<tr><td colspan="5">{label("none", lang)}</td></tr>'
 
+    from .verdicts import conclusion_verdicts, findings_section, run_regions
+
+    verdicts = conclusion_verdicts(summaries)
+    if verdicts is not None:
+        write_text(site_dir / "conclusions.csv", verdicts.to_csv(index=False, lineterminator="\n"))
     card = scorecard(summaries)
     if card is not None:
         write_text(site_dir / "scorecard.csv", card.to_csv(index=False, lineterminator="\n"))
@@ -423,7 +454,7 @@ visar: <strong>publicerade</strong> (ur rapporten), <strong>offentliga</strong> 
 <strong>syntetiska</strong> (exempeldata, inte studiens resultat) eller <strong>användarens</strong>.
 Koden är dold; kör <code>digimotor reproduce --show-code</code> för att visa den.
 <a href="method.html">Så gör en annan region om studien.</a></p></header>
-<section><h2>{label("findings", lang)}</h2>{_findings_html(lang)}</section>
+{findings_section(verdicts, run_regions(summaries), lang)}
 <section><h2>{label("exhibits", lang)}</h2>
 <table class="dm-table"><thead><tr><th>{label("exhibit", lang)}</th><th>fil</th><th>{label("page", lang)}</th>
 <th>{label("files", lang)}</th><th>{label("kind", lang)}</th></tr></thead><tbody>{exhibits}</tbody></table></section>
