@@ -10,21 +10,23 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .atomic import atomic_path, write_text
 from .config import DATA_KINDS, figures_dir, processed_dir
-from .errors import DigimotorError
+from .errors import DigimotorError, ParameterError
 from .numbers import round_half_up
 
 if TYPE_CHECKING:
     import pandas as pd
     from IPython.display import Markdown
     from matplotlib.figure import Figure
+    from matplotlib.transforms import Bbox
 
 _NAME = re.compile(r"(fig\d{2}[a-z]?|tab\d{2}|[a-z]+)_[a-z0-9_]+")  # always with fullmatch
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -95,19 +97,121 @@ def write_table(frame: pd.DataFrame, name: str, *, kind: str) -> Path:
     return target
 
 
-def save_figure(fig: Figure, name: str) -> list[Path]:
-    """Save ``fig`` as ``figures/<name>.png`` and ``.svg`` without timestamps; return the paths."""
+#: Figure formats :func:`save_figure` writes, in this order, unless told otherwise.
+FIGURE_FORMATS = ("png", "svg")
+#: ``digimotor reproduce --formats`` passes its choice to the notebooks in this variable.
+ENV_FIGURE_FORMATS = "DIGIMOTOR_FIGURE_FORMATS"
+_SAVE_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
+
+
+def figure_formats(value: str | Sequence[str] | None = None) -> tuple[str, ...]:
+    """The figure formats to write: ``value`` (``"png,svg"`` or a list), else the run's choice.
+
+    Without ``value`` the ``DIGIMOTOR_FIGURE_FORMATS`` variable (set by ``digimotor reproduce
+    --formats``) decides, else both formats. Raises :class:`ParameterError` for an unknown or
+    empty choice.
+    """
+    if value is None:
+        value = os.environ.get(ENV_FIGURE_FORMATS) or ",".join(FIGURE_FORMATS)
+    items = value.split(",") if isinstance(value, str) else list(value)
+    chosen = [str(item).strip().lower() for item in items if str(item).strip()]
+    unknown = [item for item in chosen if item not in FIGURE_FORMATS]
+    if unknown or not chosen:
+        raise ParameterError(
+            f"figure formats must be one or more of {', '.join(FIGURE_FORMATS)} (comma-separated), "
+            f"not '{','.join(items) if not isinstance(value, str) else value}'"
+        )
+    return tuple(dict.fromkeys(chosen))
+
+
+def save_figure(fig: Figure, name: str, formats: str | Sequence[str] | None = None) -> list[Path]:
+    """Save ``fig`` as ``figures/<name>.png`` and ``.svg`` without timestamps; return the paths.
+
+    The figure is laid out once: one Agg draw at the save resolution runs its layout engine
+    (constrained layout for the package's figures) and rasterises it, and the PNG is written
+    from that image; the layout is then held fixed while the SVG is rendered. No
+    tight-bounding-box pass: the saved area is the figure, widened only where a figure-level
+    text or legend sticks out of it. ``formats`` (default: :func:`figure_formats`) limits what
+    is written: no work for a format nobody asked for.
+    """
+    import matplotlib as mpl
+
     check_output_name(name)
+    chosen = figure_formats(formats)
+    engine = fig.get_layout_engine()
     paths = []
-    for ext, metadata in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
-        target = figures_dir() / f"{name}.{ext}"
-        with atomic_path(target) as tmp:
-            fig.savefig(tmp, format=ext, metadata=metadata)
-        paths.append(target)
+    with mpl.rc_context({"savefig.bbox": "standard"}):
+        image, dpi = _draw_agg(fig) if "png" in chosen else (None, None)
+        if image is None and engine is not None:
+            engine.execute(fig)
+        try:
+            if engine is not None:
+                # no engine while saving: even a placeholder engine makes savefig draw twice
+                with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+                    fig.set_layout_engine(None)
+            area = _area_outside(fig)
+            for ext in chosen:
+                target = figures_dir() / f"{name}.{ext}"
+                with atomic_path(target) as tmp:
+                    if ext == "png" and area is None:
+                        from matplotlib.image import imsave
+
+                        imsave(tmp, image, format="png", origin="upper", dpi=dpi, metadata=_SAVE_METADATA[ext])
+                    else:
+                        fig.savefig(tmp, format=ext, metadata=_SAVE_METADATA[ext], bbox_inches=area)
+                paths.append(target)
+        finally:
+            if engine is not None:
+                fig.set_layout_engine(engine)
     from .manifest import record
 
     record("figure", name=name, paths=[f"figures/{p.name}" for p in paths])
     return paths
+
+
+def _draw_agg(fig: Figure):
+    """Draw ``fig`` once on an Agg canvas at the save resolution: ``(RGBA array, dpi)``."""
+    import matplotlib as mpl
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    dpi = mpl.rcParams["savefig.dpi"]
+    dpi = fig.dpi if dpi == "figure" else float(dpi)
+    canvas, screen_dpi = fig.canvas, fig.dpi
+    try:
+        fig.dpi = dpi
+        agg = FigureCanvasAgg(fig)
+        agg.draw()
+        return np.array(agg.buffer_rgba()), dpi
+    finally:
+        fig.dpi = screen_dpi
+        fig.set_canvas(canvas)
+
+
+def _area_outside(fig: Figure) -> Bbox | None:
+    """The area to save (inches) when a figure-level text or legend sticks out; else None.
+
+    Axes and their decorations are inside the figure after constrained layout, so only the
+    figure's own texts and legends are measured; where they stick out, the area takes them in
+    with ``savefig.pad_inches`` of margin.
+    """
+    import matplotlib as mpl
+    from matplotlib.transforms import Bbox
+
+    width, height = fig.get_size_inches()
+    extents = [
+        artist.get_window_extent().get_points() / fig.dpi
+        for artist in [*fig.texts, *fig.legends]
+        if artist.get_visible() and (not hasattr(artist, "get_text") or artist.get_text())
+    ]
+    if not extents:
+        return None
+    (x0, y0), (x1, y1) = Bbox.union([Bbox.from_bounds(0, 0, width, height), *map(Bbox, extents)]).get_points()
+    if x0 >= 0 and y0 >= 0 and x1 <= width and y1 <= height:
+        return None
+    pad = float(mpl.rcParams["savefig.pad_inches"])
+    return Bbox([[x0 - pad if x0 < 0 else 0, y0 - pad if y0 < 0 else 0],
+                 [x1 + pad if x1 > width else width, y1 + pad if y1 > height else height]])
 
 
 def record_claims(part: str, values: Mapping[str, float]) -> Path:
