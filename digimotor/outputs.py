@@ -196,16 +196,18 @@ def _area_outside(fig: Figure) -> Bbox | None:
     with ``savefig.pad_inches`` of margin.
     """
     import matplotlib as mpl
+    from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.transforms import Bbox
 
     width, height = fig.get_size_inches()
-    extents = [
-        artist.get_window_extent().get_points() / fig.dpi
-        for artist in [*fig.texts, *fig.legends]
-        if artist.get_visible() and (not hasattr(artist, "get_text") or artist.get_text())
-    ]
-    if not extents:
+    artists = [a for a in [*fig.texts, *fig.legends]
+               if a.get_visible() and (not hasattr(a, "get_text") or a.get_text())]
+    if not artists:
         return None
+    # measured with a renderer at the figure's own dpi (a text keeps the renderer it was last
+    # drawn with, here the save-resolution one, and would mix the two scales)
+    renderer = RendererAgg(max(1, int(width * fig.dpi)), max(1, int(height * fig.dpi)), fig.dpi)
+    extents = [artist.get_window_extent(renderer).get_points() / fig.dpi for artist in artists]
     (x0, y0), (x1, y1) = Bbox.union([Bbox.from_bounds(0, 0, width, height), *map(Bbox, extents)]).get_points()
     if x0 >= 0 and y0 >= 0 and x1 <= width and y1 <= height:
         return None
