@@ -10,9 +10,9 @@ Only the Python standard library is used here, so this runs on a fresh machine w
 Python 3.11+ and access to the package registries. The virtual environment lives in
 ``.venv/`` (override with DIGIMOTOR_VENV) and is reinstalled only when pyproject.toml changes.
 
-The tests run on every core with pytest-xdist (``-n auto --dist loadgroup``: tests that share
-a notebook run are kept on one worker); DIGIMOTOR_TEST_WORKERS=N sets the number of workers
-(0: no xdist), and an explicit ``-n``/``-p no:xdist`` among the pytest arguments wins.
+The tests run on every core with pytest-xdist (``-n auto``; the workers share one run of the
+notebooks, see tests/conftest.py); DIGIMOTOR_TEST_WORKERS=N sets the number of workers (0: no
+xdist), and an explicit ``-n``/``--dist``/``-p no:xdist`` among the pytest arguments wins.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def pytest_args(rest: list[str]) -> list[str]:
         return args
     has_xdist = subprocess.call([str(PYTHON), "-c", "import xdist"], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL) == 0
-    return ["-n", workers, "--dist", "loadgroup", *args] if has_xdist else args
+    return ["-n", workers, *args] if has_xdist else args
 
 
 def main(argv: list[str]) -> int:

@@ -149,6 +149,7 @@ def save_figure(fig: Figure, name: str, formats: str | Sequence[str] | None = No
                 # no engine while saving: even a placeholder engine makes savefig draw twice
                 with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
                     fig.set_layout_engine(None)
+            _snap_positions(fig)
             area = _area_outside(fig)
             for ext in chosen:
                 target = figures_dir() / f"{name}.{ext}"
@@ -186,6 +187,19 @@ def _draw_agg(fig: Figure):
     finally:
         fig.dpi = screen_dpi
         fig.set_canvas(canvas)
+
+
+def _snap_positions(fig: Figure) -> None:
+    """Round the laid-out axes positions to 1e-10 of the figure.
+
+    The layout solver's last bits vary from process to process; the SVG names each clip path
+    by a hash of its exact rectangle, so unrounded positions would make SVGs differ between
+    two runs on the same inputs.
+    """
+    for ax in fig.axes:
+        in_layout = ax.get_in_layout()
+        ax.set_position([round(v, 10) for v in ax.get_position(original=True).bounds], which="both")
+        ax.set_in_layout(in_layout)
 
 
 def _area_outside(fig: Figure) -> Bbox | None:

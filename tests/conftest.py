@@ -7,12 +7,15 @@ so tests can import, corrupt and write without touching the checkout.
 ``default_run`` is the study's notebooks run once per test session with their default
 parameters, in a copy of its own: the tests that only inspect what a default run produced
 (pages, tables, figures, the scorecard) share it instead of running the notebooks again.
-Every test that uses it is marked ``xdist_group("default_run")`` here, so that under
-pytest-xdist (``--dist loadgroup``) they all go to one worker and the run happens once.
+Under pytest-xdist the workers share one run too: the first worker that needs it runs it
+into the session's common temporary folder while holding a file lock; the others wait for
+the lock and read the recorded result.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,13 +24,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 TEST_DATA = Path(__file__).resolve().parent / "data"
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        if "default_run" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("default_run"))
 
 
 def copy_project(root: Path) -> Path:
@@ -68,13 +64,52 @@ class SharedRun:
                          scorecard=self.result.scorecard, seconds=self.result.seconds)
 
 
+_RESULT_FIELDS = ("name", "status", "seconds", "error", "cell", "cached", "reason", "cell_id")
+
+
+def _run_defaults(base: Path) -> None:
+    """Run every notebook with defaults in a project copy under ``base``; record the outcome."""
+    from digimotor.pipeline import reproduce
+
+    record = base / "result.json"
+    try:
+        root = copy_project(base / "project")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("DIGIMOTOR_ROOT", str(root))
+            result = reproduce(echo=lambda _msg: None)
+    except BaseException as exc:
+        record.write_text(json.dumps({"failed": f"{type(exc).__name__}: {exc}"}), encoding="utf-8")
+        raise
+    results = [{f: getattr(r, f) for f in _RESULT_FIELDS} for r in result.results]
+    record.write_text(json.dumps({"results": results, "seconds": result.seconds}), encoding="utf-8")
+
+
+def _load_run(base: Path) -> SharedRun:
+    from digimotor.pipeline import NotebookResult, RunResult
+
+    record = json.loads((base / "result.json").read_text(encoding="utf-8"))
+    if "failed" in record:
+        pytest.fail(f"the shared default run failed: {record['failed']}")
+    root = base / "project"
+    site = root / "build" / "site"
+    results = [NotebookResult(**r, html=site / f"{r['name']}.html") for r in record["results"]]
+    return SharedRun(root, RunResult(results=results, site=site / "index.html",
+                                     scorecard=root / "build" / "scorecard.csv", seconds=record["seconds"]))
+
+
 @pytest.fixture(scope="session")
 def default_run(tmp_path_factory: pytest.TempPathFactory) -> SharedRun:
     """Every notebook run once, with default parameters, in its own copy of the project."""
-    from digimotor.pipeline import reproduce
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        base = tmp_path_factory.mktemp("default-run")
+        _run_defaults(base)
+        return _load_run(base)
+    import fcntl
 
-    root = copy_project(tmp_path_factory.mktemp("default-run") / "project")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DIGIMOTOR_ROOT", str(root))
-        result = reproduce(echo=lambda _msg: None)
-    return SharedRun(root, result)
+    base = tmp_path_factory.getbasetemp().parent / "default-run"  # common to this session's workers
+    base.mkdir(exist_ok=True)
+    with open(base / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the run raises
+        if not (base / "result.json").exists():
+            _run_defaults(base)
+    return _load_run(base)

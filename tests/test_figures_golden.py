@@ -185,6 +185,7 @@ def test_reproduce_formats_reach_the_notebooks_and_the_cache(project):
         "from digimotor import outputs\nfrom digimotor.plots.style import new_axes\n"
         "ax = new_axes()\nax.plot([1, 2])\noutputs.save_figure(ax.figure, 'fig99_nb')")]
     nbformat.write(nb, str(project / "notebooks" / "10-figure.ipynb"))
+    (project / "notebooks" / "10-figure.params.yml").write_text("{}\n", encoding="utf-8")
     quiet = {"echo": lambda _m: None}
     result = reproduce(formats="png", **quiet)
     assert result.ok, result.results[0].error
