@@ -9,10 +9,12 @@ give byte-identical files.
 from __future__ import annotations
 
 import html
+import io
 import json
 import os
 import re
 import string
+import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -140,6 +142,7 @@ def save_figure(fig: Figure, name: str, formats: str | Sequence[str] | None = No
     chosen = figure_formats(formats)
     engine = fig.get_layout_engine()
     paths = []
+    png = None
     with mpl.rc_context({"savefig.bbox": "standard"}):
         image, dpi = _draw_agg(fig) if "png" in chosen else (None, None)
         if image is None and engine is not None:
@@ -154,20 +157,67 @@ def save_figure(fig: Figure, name: str, formats: str | Sequence[str] | None = No
             for ext in chosen:
                 target = figures_dir() / f"{name}.{ext}"
                 with atomic_path(target) as tmp:
-                    if ext == "png" and area is None:
-                        from matplotlib.image import imsave
-
-                        imsave(tmp, image, format="png", origin="upper", dpi=dpi, metadata=_SAVE_METADATA[ext])
+                    if ext == "png":
+                        if area is None:
+                            png = _png_bytes(image, dpi)
+                        else:
+                            buffer = io.BytesIO()
+                            fig.savefig(buffer, format="png", metadata=_SAVE_METADATA[ext], bbox_inches=area)
+                            png = buffer.getvalue()
+                        Path(tmp).write_bytes(png)
                     else:
                         fig.savefig(tmp, format=ext, metadata=_SAVE_METADATA[ext], bbox_inches=area)
                 paths.append(target)
         finally:
             if engine is not None:
                 fig.set_layout_engine(engine)
+    if png is not None:
+        # the figure is now as drawn: a page that shows it can use this image (saved_png)
+        fig.stale = False
+        _SAVED_PNG[fig] = (png, dpi)
     from .manifest import record
 
     record("figure", name=name, paths=[f"figures/{p.name}" for p in paths])
     return paths
+
+
+#: The PNG that save_figure wrote for each figure (bytes, dpi), while the figure lives.
+_SAVED_PNG: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def saved_png(fig: Figure) -> tuple[str, dict[str, int]] | None:
+    """The image :func:`save_figure` wrote for ``fig`` if the figure has not changed since.
+
+    Returned as IPython's PNG formatter returns a figure (base64 text) with the size to show
+    it at, the figure's own dpi (``(data, {"width": …, "height": …})``), so that a notebook
+    page shows the saved image instead of drawing the figure once more; ``None`` when the
+    figure was not saved as PNG or was changed after (then it is drawn as usual).
+    """
+    from binascii import b2a_base64
+
+    from PIL import Image
+
+    saved = _SAVED_PNG.get(fig)
+    if saved is None or fig.stale:
+        return None
+    data, dpi = saved
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+    scale = fig.dpi / dpi
+    return b2a_base64(data, newline=False).decode("ascii"), {"width": int(width * scale),
+                                                              "height": int(height * scale)}
+
+
+def _png_bytes(image, dpi: float) -> bytes:
+    """``image`` (RGBA array) as PNG bytes: RGB when it is opaque, no text chunks."""
+    from PIL import Image
+
+    if (image[..., 3] == 255).all():
+        image = image[..., :3]
+    buffer = io.BytesIO()
+    # zlib level 3: a third faster than the default 6 for about 5 % more bytes
+    Image.fromarray(image).save(buffer, format="png", dpi=(dpi, dpi), compress_level=3)
+    return buffer.getvalue()
 
 
 def _draw_agg(fig: Figure):

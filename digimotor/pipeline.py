@@ -191,8 +191,12 @@ def _input_checksums(manifest: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def cache_parts(path: Path, parameters: Mapping[str, Any], previous: Mapping[str, Any] | None,
-                package: str, claims: str) -> dict[str, Any]:
-    """What a notebook's cache key is made of (compared part by part to explain a re-run)."""
+                package: str, claims: str, formats: str | None = None) -> dict[str, Any]:
+    """What a notebook's cache key is made of (compared part by part to explain a re-run).
+
+    ``formats`` are the figure formats of the run (default ``png,svg``).
+    """
+    from .outputs import FIGURE_FORMATS
     from .params import schema_path
 
     schema = schema_path(path)
@@ -203,6 +207,7 @@ def cache_parts(path: Path, parameters: Mapping[str, Any], previous: Mapping[str
         "inputs": _input_checksums((previous or {}).get("manifest", [])),
         "claims": claims,
         "package": package,
+        _FORMATS_PART: formats or ",".join(FIGURE_FORMATS),
     }
 
 
@@ -524,7 +529,23 @@ def _make_shell(capture: _Capture):
     # as in a Jupyter kernel: every rich format (HTML, Markdown, PNG …), not only text/plain
     shell.display_formatter.active_types = list(shell.display_formatter.format_types)
     shell.enable_matplotlib("inline")
+    _show_saved_figures(shell)
     return shell
+
+
+def _show_saved_figures(shell) -> None:
+    """A figure that :func:`digimotor.outputs.save_figure` saved is shown as that PNG.
+
+    The page then shows the image written to ``figures/`` (at the figure's size) instead of
+    drawing the figure once more; a figure not saved, or changed since, is drawn as before.
+    """
+    from matplotlib.figure import Figure
+
+    from .outputs import saved_png
+
+    formatter = shell.display_formatter.formatters["image/png"]
+    drawn = formatter.lookup_by_type(Figure)
+    formatter.for_type(Figure, lambda fig: saved_png(fig) or drawn(fig))
 
 
 def execute_in_process(nb, progress: Callable[[int, int, int], None] | None = None) -> tuple[int | None, str | None, str]:
@@ -1026,8 +1047,7 @@ def reproduce(
         for path in notebooks:
             name = path.stem
             previous = _read_cache(name)
-            parts = cache_parts(path, values[name], previous, package, claims_sum)
-            parts[_FORMATS_PART] = chosen_formats
+            parts = cache_parts(path, values[name], previous, package, claims_sum, chosen_formats)
             page = build_dir() / "site" / f"{name}.html"
             reason = "forced" if force else _why(parts, previous, page, show_code)
             if not reason and bool(previous.get("show_code")) != show_code:
