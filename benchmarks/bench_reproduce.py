@@ -16,6 +16,11 @@ Measured in one run, each on a fresh temporary copy of the project's inputs and 
               one figure (PNG + SVG), for this checkout and for the baseline;
 and the start-up time of ``digimotor --help``.
 
+With ``--tests`` it times the test suite instead, side by side: ruff and pytest as
+``python3 tasks.py test`` runs them (pytest-xdist on every core) in this checkout, and
+``pytest`` in the baseline's tree (target: this <= 150 s on 2 cores and <= 0.5 x baseline).
+The 20 slowest tests of this checkout are listed (``--durations=20``).
+
 Targets (issue 18): b/b0 <= 0.45, b/a <= 0.10, e <= 3 s, mean save per figure <= 0.2 s.
 Earlier targets (issue 3): b/a <= 0.30, b/d <= 2.5, c <= 1.0 s, ``--help`` <= 0.5 s.
 No assertion: the script prints.
@@ -24,6 +29,7 @@ Usage::
 
     .venv/bin/python benchmarks/bench_reproduce.py [--baseline COMMIT|none] [--no-naive]
                                                    [--only 01-demography ...] [--jobs N] [--keep]
+    .venv/bin/python benchmarks/bench_reproduce.py --tests [--baseline COMMIT|none]
 """
 
 from __future__ import annotations
@@ -141,6 +147,40 @@ def extract(commit: str, target: Path) -> None:
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
 
 
+def _suite(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str, str]:
+    """Run a test suite; its wall time, pytest's summary line and the whole output."""
+    seconds, proc = _timed(cmd, env, cwd)
+    lines = [line for line in proc.stdout.splitlines() if line.strip()]
+    summary = next((line.strip("= ") for line in reversed(lines)
+                    if " in " in line and any(w in line for w in ("passed", "failed", "error"))),
+                   lines[-1] if lines else "no output")
+    return seconds, summary, proc.stdout + proc.stderr
+
+
+def time_tests(args: argparse.Namespace, tmp: Path) -> int:
+    """``--tests``: the test suite of this checkout and of the baseline, one after the other."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DIGIMOTOR_", "PYTEST_"))}
+    ruff = [str(BIN / "ruff"), "check", "digimotor", "tests", "notebooks", "benchmarks", "tasks.py"]
+    pytest = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"]
+    start = time.perf_counter()
+    lint = subprocess.run(ruff, cwd=REPO, capture_output=True, text=True)
+    _, summary, output = _suite([*pytest, "-n", "auto", "--durations=20"], REPO, {**env, "PYTHONPATH": str(REPO)})
+    this = time.perf_counter() - start  # ruff included, as tasks.py test runs it
+    slowest = output.split("slowest 20 durations", 1)[-1].split("short test summary", 1)[0]
+    print(f"this checkout  {this:8.1f} s   ruff {'ok' if lint.returncode == 0 else 'FAILED'}; {summary}")
+    base = None
+    if args.baseline.lower() != "none":
+        source = tmp / "baseline-src"
+        extract(args.baseline, source)
+        base, base_summary, _ = _suite(pytest, source, {**env, "PYTHONPATH": str(source)})
+        print(f"baseline       {base:8.1f} s   ({args.baseline}); {base_summary}")
+        print(f"this / baseline = {_ratio(this, base)}   (target <= 0.5; this <= 150 s on 2 cores)")
+    print("\nslowest 20 of this checkout:" + slowest.rstrip())
+    load = os.getloadavg()
+    print(f"load average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    return 0
+
+
 def _ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}" if b else "–"
 
@@ -153,9 +193,15 @@ def main() -> int:
                         help=f"commit to compare with (default {BASELINE}; 'none' to skip)")
     parser.add_argument("--no-naive", dest="naive", action="store_false", help="skip the naive loop")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
+    parser.add_argument("--tests", action="store_true", help="time the test suites instead")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-reproduce-"))
+    if args.tests:
+        try:
+            return time_tests(args, tmp)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     root = tmp / "current"
     notebooks = _copy_project(REPO, root, args.only)
     n = len(notebooks)
