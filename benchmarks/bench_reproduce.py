@@ -168,6 +168,9 @@ def time_tests(args: argparse.Namespace, tmp: Path) -> int:
     this = time.perf_counter() - start  # ruff included, as tasks.py test runs it
     slowest = output.split("slowest 20 durations", 1)[-1].split("short test summary", 1)[0]
     print(f"this checkout  {this:8.1f} s   ruff {'ok' if lint.returncode == 0 else 'FAILED'}; {summary}")
+    for line in output.splitlines():
+        if line.startswith(("FAILED ", "ERROR ")):
+            print("  " + line)
     base = None
     if args.baseline.lower() != "none":
         source = tmp / "baseline-src"

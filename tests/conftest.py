@@ -7,32 +7,26 @@ so tests can import, corrupt and write without touching the checkout.
 ``default_run`` is the study's notebooks run once per test session with their default
 parameters, in a copy of its own: the tests that only inspect what a default run produced
 (pages, tables, figures, the scorecard) share it instead of running the notebooks again.
-Under pytest-xdist the workers share one run too: the first worker that needs it runs it
-into the session's common temporary folder while holding a file lock; the others wait for
-the lock and read the recorded result.
+As soon as a session has selected such a test, the run starts in the background
+(``tests/shared_run.py``) while other tests go on; the fixture waits for it. Under
+pytest-xdist all workers share the one run: it lives in the session's common temporary
+folder, guarded by a file lock.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from shared_run import REPO, copy_project, run_defaults
 
-REPO = Path(__file__).resolve().parents[1]
 TEST_DATA = Path(__file__).resolve().parent / "data"
-
-
-def copy_project(root: Path) -> Path:
-    """A fresh copy of the project's inputs and notebooks at ``root`` (no outputs)."""
-    for part in ("data/raw", "data/claims", "notebooks"):
-        shutil.copytree(REPO / part, root / part, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    (root / "data" / "processed").mkdir()
-    (root / "figures").mkdir()
-    return root
+__all__ = ["REPO", "TEST_DATA", "copy_project"]
 
 
 @pytest.fixture
@@ -64,24 +58,14 @@ class SharedRun:
                          scorecard=self.result.scorecard, seconds=self.result.seconds)
 
 
-_RESULT_FIELDS = ("name", "status", "seconds", "error", "cell", "cached", "reason", "cell_id")
-
-
-def _run_defaults(base: Path) -> None:
-    """Run every notebook with defaults in a project copy under ``base``; record the outcome."""
-    from digimotor.pipeline import reproduce
-
-    record = base / "result.json"
-    try:
-        root = copy_project(base / "project")
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("DIGIMOTOR_ROOT", str(root))
-            result = reproduce(echo=lambda _msg: None)
-    except BaseException as exc:
-        record.write_text(json.dumps({"failed": f"{type(exc).__name__}: {exc}"}), encoding="utf-8")
-        raise
-    results = [{f: getattr(r, f) for f in _RESULT_FIELDS} for r in result.results]
-    record.write_text(json.dumps({"results": results, "seconds": result.seconds}), encoding="utf-8")
+def _shared_base(factory: pytest.TempPathFactory) -> Path:
+    """Where the shared run lives: the session's temporary folder, common to all xdist workers."""
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    base = base / "default-run"
+    base.mkdir(exist_ok=True)
+    return base
 
 
 def _load_run(base: Path) -> SharedRun:
@@ -97,19 +81,53 @@ def _load_run(base: Path) -> SharedRun:
                                      scorecard=root / "build" / "scorecard.csv", seconds=record["seconds"]))
 
 
-@pytest.fixture(scope="session")
-def default_run(tmp_path_factory: pytest.TempPathFactory) -> SharedRun:
-    """Every notebook run once, with default parameters, in its own copy of the project."""
-    if os.environ.get("PYTEST_XDIST_WORKER") is None:
-        base = tmp_path_factory.mktemp("default-run")
-        _run_defaults(base)
-        return _load_run(base)
+_BACKGROUND: list[subprocess.Popen] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _start_default_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Start the shared default run in the background if a selected test will read it."""
+    if os.name != "posix" or not any("default_run" in getattr(item, "fixturenames", ())
+                                     for item in request.session.items):
+        return
     import fcntl
 
-    base = tmp_path_factory.getbasetemp().parent / "default-run"  # common to this session's workers
-    base.mkdir(exist_ok=True)
-    with open(base / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the run raises
-        if not (base / "result.json").exists():
-            _run_defaults(base)
+    base = _shared_base(tmp_path_factory)
+    lock = open(base / ".lock", "w")  # handed to the child, closed here at once
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:  # another worker has started it
+        lock.close()
+        return
+    if not (base / "result.json").exists():
+        # the child inherits the locked file and holds the lock until it ends
+        log = open(base / "run.log", "w")
+        _BACKGROUND.append(subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("shared_run.py")), str(base)],
+            pass_fds=(lock.fileno(),), stdout=log, stderr=log, stdin=subprocess.DEVNULL,
+        ))
+        log.close()
+    lock.close()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    for child in _BACKGROUND:  # another worker may still wait for it; an interrupted session does not
+        if exitstatus == pytest.ExitCode.INTERRUPTED and child.poll() is None:
+            child.terminate()
+        child.wait(600)
+
+
+@pytest.fixture(scope="session")
+def default_run(tmp_path_factory: pytest.TempPathFactory, _start_default_run: None) -> SharedRun:
+    """Every notebook run once, with default parameters, in its own copy of the project."""
+    base = _shared_base(tmp_path_factory)
+    if os.name == "posix":
+        import fcntl
+
+        with open(base / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # waits for the background run
+            if not (base / "result.json").exists():  # it did not start or did not finish
+                run_defaults(base)
+    elif not (base / "result.json").exists():
+        run_defaults(base)
     return _load_run(base)
