@@ -144,9 +144,7 @@ def save_figure(fig: Figure, name: str, formats: str | Sequence[str] | None = No
     paths = []
     png = None
     with mpl.rc_context({"savefig.bbox": "standard"}):
-        image, dpi = _draw_agg(fig) if "png" in chosen else (None, None)
-        if image is None and engine is not None:
-            engine.execute(fig)
+        image, dpi = _draw_agg(fig, rasterise="png" in chosen)
         try:
             if engine is not None:
                 # no engine while saving: even a placeholder engine makes savefig draw twice
@@ -220,8 +218,13 @@ def _png_bytes(image, dpi: float) -> bytes:
     return buffer.getvalue()
 
 
-def _draw_agg(fig: Figure):
-    """Draw ``fig`` once on an Agg canvas at the save resolution: ``(RGBA array, dpi)``."""
+def _draw_agg(fig: Figure, rasterise: bool = True):
+    """Lay ``fig`` out, and draw it, once on an Agg canvas at the save resolution.
+
+    Returns ``(RGBA array, dpi)``; with ``rasterise=False`` only the layout engine runs, with
+    the same renderer and resolution (so an SVG saved alone is laid out exactly as one saved
+    with its PNG), and the array is None.
+    """
     import matplotlib as mpl
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -232,8 +235,13 @@ def _draw_agg(fig: Figure):
     try:
         fig.dpi = dpi
         agg = FigureCanvasAgg(fig)
-        agg.draw()
-        return np.array(agg.buffer_rgba()), dpi
+        if rasterise:
+            agg.draw()
+            return np.array(agg.buffer_rgba()), dpi
+        engine = fig.get_layout_engine()
+        if engine is not None:
+            engine.execute(fig)  # measures with agg's renderer at this dpi, as agg.draw() does
+        return None, dpi
     finally:
         fig.dpi = screen_dpi
         fig.set_canvas(canvas)

@@ -46,6 +46,7 @@ def svg_text_anchors(path: Path) -> tuple[float, float, list[tuple[str, float, f
     return width, height, anchors
 
 
+@pytest.mark.slow
 def test_figure_texts_equal_the_golden_file(default_run):
     figures = sorted((default_run.root / "figures").glob("*.svg"))
     assert figures, "the default run wrote no SVG"
@@ -58,6 +59,7 @@ def test_figure_texts_equal_the_golden_file(default_run):
         assert produced[name] == texts, f"{name}: texts differ from {GOLDEN.name}"
 
 
+@pytest.mark.slow
 def test_every_text_is_inside_the_saved_figure(default_run):
     outside = []
     for path in sorted((default_run.root / "figures").glob("*.svg")):
@@ -161,6 +163,11 @@ def test_only_the_formats_asked_for_are_written(project, monkeypatch):
 
     fig = _figure()
     assert [p.name for p in outputs.save_figure(fig, "fig99_svg", formats="svg")] == ["fig99_svg.svg"]
+    both = outputs.save_figure(_figure(), "fig99_both")
+    # an SVG saved alone is laid out exactly as one saved with its PNG
+    assert (project / "figures/fig99_svg.svg").read_bytes() == both[1].read_bytes()
+    for path in both:
+        path.unlink()
     monkeypatch.setenv(outputs.ENV_FIGURE_FORMATS, "png")
     assert [p.name for p in outputs.save_figure(fig, "fig99_png")] == ["fig99_png.png"]
     assert sorted(p.name for p in (project / "figures").iterdir()) == ["fig99_png.png", "fig99_svg.svg"]
