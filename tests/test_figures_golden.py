@@ -201,3 +201,32 @@ def test_reproduce_formats_reach_the_notebooks_and_the_cache(project):
     assert reproduce(dry_run=True, **quiet).planned == [("10-figure", "figure formats changed")]
     assert reproduce(**quiet).ok
     assert sorted(p.name for p in (project / "figures").iterdir()) == ["fig99_nb.png", "fig99_nb.svg"]
+
+
+# ---------------------------------------------------------------------------------------
+# The warm parent of the fork engine (issue 18, item 2)
+# ---------------------------------------------------------------------------------------
+
+
+def test_warm_parent_imports_no_seaborn_and_no_papermill():
+    """seaborn (with scipy.stats) is used by no notebook; papermill's import scans every entry point."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom digimotor import pipeline\npipeline._warm_up()\n"
+            "print(*[m in sys.modules for m in ('seaborn', 'scipy.stats', 'papermill', 'pandas', "
+            "'matplotlib.backends.backend_svg', 'nbconvert')])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env=os.environ.copy(), timeout=180).stdout
+    assert out.split() == ["False", "False", "False", "True", "True", "True"]
+
+
+def test_notebooks_are_read_as_papermill_reads_them():
+    from papermill.iorw import load_notebook_node
+
+    from digimotor.pipeline import _load_notebook
+
+    notebooks = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    assert notebooks
+    for path in notebooks:
+        assert _load_notebook(path) == load_notebook_node(str(path)), path.name
