@@ -67,8 +67,11 @@ def pytest_args(rest: list[str]) -> list[str]:
                  for a in args)
     if chosen or workers == "0":
         return args
-    has_xdist = subprocess.call([str(PYTHON), "-c", "import xdist"], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL) == 0
+    try:
+        has_xdist = subprocess.call([str(PYTHON), "-c", "import xdist"], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL) == 0
+    except OSError:
+        has_xdist = False
     return ["-n", workers, *args] if has_xdist else args
 
 
