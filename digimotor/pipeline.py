@@ -617,6 +617,7 @@ class _Job:
     path: Path
     parameters: dict[str, Any]
     reason: str
+    last: float = 0.0  # seconds of the notebook's last run (0: unknown)
     pid: int = 0
     pipe: int = -1
     start: float = 0.0
@@ -1053,10 +1054,13 @@ def reproduce(
             if not reason and bool(previous.get("show_code")) != show_code:
                 reason = "re-render (show code changed)"
             if reason:
-                plan.append(_Job(path, values[name], reason))
+                plan.append(_Job(path, values[name], reason, last=_last_seconds(previous)))
                 records[name] = {"parts": parts}
             else:
                 cached.append(_result_from_record(name, previous, page))
+        # longest first (by the last run's time; stable, so notebook order without one): with
+        # more notebooks than workers, a long notebook started last would run on alone
+        plan.sort(key=lambda job: -job.last)
         if dry_run:
             for job in plan:
                 echo(f"would run {job.path.stem}: {job.reason}")
@@ -1137,6 +1141,11 @@ def _record(res: NotebookResult, show_code: bool) -> dict[str, Any]:
     return {"status": res.status, "seconds": res.seconds, "error": res.error, "cell": res.cell,
             "cell_id": res.cell_id, "parameters": res.parameters, "manifest": res.manifest,
             "show_code": show_code}
+
+
+def _last_seconds(record: Mapping[str, Any] | None) -> float:
+    seconds = (record or {}).get("seconds")
+    return float(seconds) if isinstance(seconds, int | float) and not isinstance(seconds, bool) else 0.0
 
 
 def _result_from_record(name: str, record: Mapping[str, Any], page: Path) -> NotebookResult:

@@ -230,3 +230,24 @@ def test_notebooks_are_read_as_papermill_reads_them():
     assert notebooks
     for path in notebooks:
         assert _load_notebook(path) == load_notebook_node(str(path)), path.name
+
+
+@pytest.mark.slow
+def test_the_longest_notebook_of_the_last_run_starts_first(project):
+    import nbformat
+
+    from digimotor.pipeline import reproduce
+
+    for path in (project / "notebooks").glob("[0-9][0-9]-*"):
+        path.unlink()
+    for name, code in (("10-quick", "x = 1"), ("11-slow", "import time\ntime.sleep(1.5)")):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb.cells = [nbformat.v4.new_markdown_cell(f"# {name} · test"), nbformat.v4.new_code_cell(code)]
+        nbformat.write(nb, str(project / "notebooks" / f"{name}.ipynb"))
+        (project / "notebooks" / f"{name}.params.yml").write_text("{}\n", encoding="utf-8")
+    quiet = {"echo": lambda _m: None}
+    assert reproduce(dry_run=True, **quiet).planned == [("10-quick", "never run"), ("11-slow", "never run")]
+    first = reproduce(**quiet)
+    assert first.ok and [r.name for r in first.results] == ["10-quick", "11-slow"]  # results keep notebook order
+    assert reproduce(force=True, dry_run=True, **quiet).planned == [("11-slow", "forced"), ("10-quick", "forced")]
