@@ -3,11 +3,16 @@
 
     python3 tasks.py reproduce [ARGS...]   set up .venv, then `digimotor reproduce ARGS`
     python3 tasks.py test [PYTEST ARGS...] set up .venv, then ruff and the test suite
+    python3 tasks.py test --fast [ARGS...] the same without the slow tests (-m "not slow")
     python3 tasks.py lab                   set up .venv, then open JupyterLab in it
 
 Only the Python standard library is used here, so this runs on a fresh machine with
 Python 3.11+ and access to the package registries. The virtual environment lives in
 ``.venv/`` (override with DIGIMOTOR_VENV) and is reinstalled only when pyproject.toml changes.
+
+The tests run on every core with pytest-xdist (``-n auto``; the workers share one run of the
+notebooks, see tests/conftest.py); DIGIMOTOR_TEST_WORKERS=N sets the number of workers (0: no
+xdist), and an explicit ``-n``/``--dist``/``-p no:xdist`` among the pytest arguments wins.
 """
 
 from __future__ import annotations
@@ -52,6 +57,24 @@ def ensure_environment() -> None:
     STAMP.write_text(wanted)
 
 
+def pytest_args(rest: list[str]) -> list[str]:
+    """The pytest command line: ``--fast`` deselects the slow tests; xdist unless told otherwise."""
+    args = [a for a in rest if a != "--fast"]
+    if len(args) != len(rest):
+        args = ["-m", "not slow", *args]
+    workers = os.environ.get("DIGIMOTOR_TEST_WORKERS", "auto").strip() or "auto"
+    chosen = any(a.startswith(("-n", "--numprocesses", "--dist")) or a in ("no:xdist", "-pno:xdist")
+                 for a in args)
+    if chosen or workers == "0":
+        return args
+    try:
+        has_xdist = subprocess.call([str(PYTHON), "-c", "import xdist"], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL) == 0
+    except OSError:
+        has_xdist = False
+    return ["-n", workers, *args] if has_xdist else args
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(__doc__)
@@ -69,7 +92,7 @@ def main(argv: list[str]) -> int:
     if code != 0:
         say("ruff found problems (see above)")
         return code
-    return run(PYTHON, "-m", "pytest", *rest)
+    return run(PYTHON, "-m", "pytest", *pytest_args(rest))
 
 
 if __name__ == "__main__":

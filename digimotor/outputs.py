@@ -9,16 +9,19 @@ give byte-identical files.
 from __future__ import annotations
 
 import html
+import io
 import json
+import os
 import re
 import string
-from collections.abc import Mapping
+import weakref
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .atomic import atomic_path, write_text
 from .config import DATA_KINDS, figures_dir, processed_dir
-from .errors import DigimotorError
+from .errors import DigimotorError, ParameterError
 from .metrics.suppression import SUPPRESSED as _SUPPRESSED
 from .numbers import round_half_up
 
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from IPython.display import Markdown
     from matplotlib.figure import Figure
+    from matplotlib.transforms import Bbox
 
 _NAME = re.compile(r"(fig\d{2}[a-z]?|tab\d{2}|[a-z]+)_[a-z0-9_]+")  # always with fullmatch
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -96,19 +100,195 @@ def write_table(frame: pd.DataFrame, name: str, *, kind: str) -> Path:
     return target
 
 
-def save_figure(fig: Figure, name: str) -> list[Path]:
-    """Save ``fig`` as ``figures/<name>.png`` and ``.svg`` without timestamps; return the paths."""
+#: Figure formats :func:`save_figure` writes, in this order, unless told otherwise.
+FIGURE_FORMATS = ("png", "svg")
+#: ``digimotor reproduce --formats`` passes its choice to the notebooks in this variable.
+ENV_FIGURE_FORMATS = "DIGIMOTOR_FIGURE_FORMATS"
+_SAVE_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
+
+
+def figure_formats(value: str | Sequence[str] | None = None) -> tuple[str, ...]:
+    """The figure formats to write: ``value`` (``"png,svg"`` or a list), else the run's choice.
+
+    Without ``value`` the ``DIGIMOTOR_FIGURE_FORMATS`` variable (set by ``digimotor reproduce
+    --formats``) decides, else both formats. Raises :class:`ParameterError` for an unknown or
+    empty choice.
+    """
+    if value is None:
+        value = os.environ.get(ENV_FIGURE_FORMATS) or ",".join(FIGURE_FORMATS)
+    items = value.split(",") if isinstance(value, str) else list(value)
+    chosen = [str(item).strip().lower() for item in items if str(item).strip()]
+    unknown = [item for item in chosen if item not in FIGURE_FORMATS]
+    if unknown or not chosen:
+        raise ParameterError(
+            f"figure formats must be one or more of {', '.join(FIGURE_FORMATS)} (comma-separated), "
+            f"not '{','.join(items) if not isinstance(value, str) else value}'"
+        )
+    return tuple(dict.fromkeys(chosen))
+
+
+def save_figure(fig: Figure, name: str, formats: str | Sequence[str] | None = None) -> list[Path]:
+    """Save ``fig`` as ``figures/<name>.png`` and ``.svg`` without timestamps; return the paths.
+
+    The figure is laid out once: one Agg draw at the save resolution runs its layout engine
+    (constrained layout for the package's figures) and rasterises it, and the PNG is written
+    from that image; the layout is then held fixed while the SVG is rendered. No
+    tight-bounding-box pass: the saved area is the figure, widened only where a figure-level
+    text or legend sticks out of it. ``formats`` (default: :func:`figure_formats`) limits what
+    is written: no work for a format nobody asked for.
+    """
+    import matplotlib as mpl
+
     check_output_name(name)
+    chosen = figure_formats(formats)
+    engine = fig.get_layout_engine()
     paths = []
-    for ext, metadata in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
-        target = figures_dir() / f"{name}.{ext}"
-        with atomic_path(target) as tmp:
-            fig.savefig(tmp, format=ext, metadata=metadata)
-        paths.append(target)
+    png = None
+    with mpl.rc_context({"savefig.bbox": "standard"}):
+        image, dpi = _draw_agg(fig, rasterise="png" in chosen)
+        try:
+            if engine is not None:
+                # no engine while saving: even a placeholder engine makes savefig draw twice
+                with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+                    fig.set_layout_engine(None)
+            _snap_positions(fig)
+            area = _area_outside(fig)
+            for ext in chosen:
+                target = figures_dir() / f"{name}.{ext}"
+                with atomic_path(target) as tmp:
+                    if ext == "png":
+                        if area is None:
+                            png = _png_bytes(image, dpi)
+                        else:
+                            buffer = io.BytesIO()
+                            fig.savefig(buffer, format="png", metadata=_SAVE_METADATA[ext], bbox_inches=area)
+                            png = buffer.getvalue()
+                        Path(tmp).write_bytes(png)
+                    else:
+                        fig.savefig(tmp, format=ext, metadata=_SAVE_METADATA[ext], bbox_inches=area)
+                paths.append(target)
+        finally:
+            if engine is not None:
+                fig.set_layout_engine(engine)
+    if png is not None:
+        # the figure is now as drawn: a page that shows it can use this image (saved_png)
+        fig.stale = False
+        _SAVED_PNG[fig] = (png, dpi)
     from .manifest import record
 
     record("figure", name=name, paths=[f"figures/{p.name}" for p in paths])
     return paths
+
+
+#: The PNG that save_figure wrote for each figure (bytes, dpi), while the figure lives.
+_SAVED_PNG: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def saved_png(fig: Figure) -> tuple[str, dict[str, int]] | None:
+    """The image :func:`save_figure` wrote for ``fig`` if the figure has not changed since.
+
+    Returned as IPython's PNG formatter returns a figure (base64 text) with the size to show
+    it at, the figure's own dpi (``(data, {"width": …, "height": …})``), so that a notebook
+    page shows the saved image instead of drawing the figure once more; ``None`` when the
+    figure was not saved as PNG or was changed after (then it is drawn as usual).
+    """
+    from binascii import b2a_base64
+
+    from PIL import Image
+
+    saved = _SAVED_PNG.get(fig)
+    if saved is None or fig.stale:
+        return None
+    data, dpi = saved
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+    scale = fig.dpi / dpi
+    return b2a_base64(data, newline=False).decode("ascii"), {"width": int(width * scale),
+                                                              "height": int(height * scale)}
+
+
+def _png_bytes(image, dpi: float) -> bytes:
+    """``image`` (RGBA array) as PNG bytes: RGB when it is opaque, no text chunks."""
+    from PIL import Image
+
+    height, width = image.shape[:2]
+    picture = Image.frombuffer("RGBA", (width, height), image, "raw", "RGBA", 0, 1)
+    if (image[..., 3] == 255).all():
+        picture = picture.convert("RGB")
+    buffer = io.BytesIO()
+    # zlib level 3: a third faster than the default 6 for about 5 % more bytes
+    picture.save(buffer, format="png", dpi=(dpi, dpi), compress_level=3)
+    return buffer.getvalue()
+
+
+def _draw_agg(fig: Figure, rasterise: bool = True):
+    """Lay ``fig`` out, and draw it, once on an Agg canvas at the save resolution.
+
+    Returns ``(RGBA array, dpi)``; with ``rasterise=False`` only the layout engine runs, with
+    the same renderer and resolution (so an SVG saved alone is laid out exactly as one saved
+    with its PNG), and the array is None.
+    """
+    import matplotlib as mpl
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    dpi = mpl.rcParams["savefig.dpi"]
+    dpi = fig.dpi if dpi == "figure" else float(dpi)
+    canvas, screen_dpi = fig.canvas, fig.dpi
+    try:
+        fig.dpi = dpi
+        agg = FigureCanvasAgg(fig)
+        if rasterise:
+            agg.draw()
+            return np.array(agg.buffer_rgba()), dpi
+        engine = fig.get_layout_engine()
+        if engine is not None:
+            engine.execute(fig)  # measures with agg's renderer at this dpi, as agg.draw() does
+        return None, dpi
+    finally:
+        fig.dpi = screen_dpi
+        fig.set_canvas(canvas)
+
+
+def _snap_positions(fig: Figure) -> None:
+    """Round the laid-out axes positions to 1e-10 of the figure.
+
+    The layout solver's last bits vary from process to process; the SVG names each clip path
+    by a hash of its exact rectangle, so unrounded positions would make SVGs differ between
+    two runs on the same inputs.
+    """
+    for ax in fig.axes:
+        in_layout = ax.get_in_layout()
+        ax.set_position([round(v, 10) for v in ax.get_position(original=True).bounds], which="both")
+        ax.set_in_layout(in_layout)
+
+
+def _area_outside(fig: Figure) -> Bbox | None:
+    """The area to save (inches) when a figure-level text or legend sticks out; else None.
+
+    Axes and their decorations are inside the figure after constrained layout, so only the
+    figure's own texts and legends are measured; where they stick out, the area takes them in
+    with ``savefig.pad_inches`` of margin.
+    """
+    import matplotlib as mpl
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.transforms import Bbox
+
+    width, height = fig.get_size_inches()
+    artists = [a for a in [*fig.texts, *fig.legends]
+               if a.get_visible() and (not hasattr(a, "get_text") or a.get_text())]
+    if not artists:
+        return None
+    # measured with a renderer at the figure's own dpi (a text keeps the renderer it was last
+    # drawn with, here the save-resolution one, and would mix the two scales)
+    renderer = RendererAgg(max(1, int(width * fig.dpi)), max(1, int(height * fig.dpi)), fig.dpi)
+    extents = [artist.get_window_extent(renderer).get_points() / fig.dpi for artist in artists]
+    (x0, y0), (x1, y1) = Bbox.union([Bbox.from_bounds(0, 0, width, height), *map(Bbox, extents)]).get_points()
+    if x0 >= 0 and y0 >= 0 and x1 <= width and y1 <= height:
+        return None
+    pad = float(mpl.rcParams["savefig.pad_inches"])
+    return Bbox([[x0 - pad if x0 < 0 else 0, y0 - pad if y0 < 0 else 0],
+                 [x1 + pad if x1 > width else width, y1 + pad if y1 > height else height]])
 
 
 def record_claims(part: str, values: Mapping[str, float]) -> Path:

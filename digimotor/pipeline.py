@@ -54,10 +54,12 @@ ENGINES = ("fork", "kernel")
 LOCK_NAME = ".reproduce.lock"
 #: Modules the warm parent imports once before forking workers.
 WARM_MODULES = (
-    "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "IPython",
+    "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "IPython",
     "IPython.core.interactiveshell", "IPython.display", "matplotlib_inline.backend_inline",
-    "nbformat", "nbconvert", "papermill.iorw", "papermill.parameterize", "yaml",
+    "nbformat", "nbconvert", "yaml", "PIL.PngImagePlugin", "matplotlib.backends.backend_svg",
 )
+#: Cache-key part for the figure formats (a run with fewer formats leaves files unwritten).
+_FORMATS_PART = "figures"
 
 
 @dataclass
@@ -189,8 +191,12 @@ def _input_checksums(manifest: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def cache_parts(path: Path, parameters: Mapping[str, Any], previous: Mapping[str, Any] | None,
-                package: str, claims: str) -> dict[str, Any]:
-    """What a notebook's cache key is made of (compared part by part to explain a re-run)."""
+                package: str, claims: str, formats: str | None = None) -> dict[str, Any]:
+    """What a notebook's cache key is made of (compared part by part to explain a re-run).
+
+    ``formats`` are the figure formats of the run (default ``png,svg``).
+    """
+    from .outputs import FIGURE_FORMATS
     from .params import schema_path
 
     schema = schema_path(path)
@@ -201,6 +207,7 @@ def cache_parts(path: Path, parameters: Mapping[str, Any], previous: Mapping[str
         "inputs": _input_checksums((previous or {}).get("manifest", [])),
         "claims": claims,
         "package": package,
+        _FORMATS_PART: formats or ",".join(FIGURE_FORMATS),
     }
 
 
@@ -217,9 +224,9 @@ def _why(parts: Mapping[str, Any], previous: Mapping[str, Any] | None, page: Pat
     old = previous.get("parts", {})
     labels = {"notebook": "notebook changed", "schema": "parameter schema changed",
               "parameters": "parameters changed", "claims": "claims registry changed",
-              "package": "digimotor package changed"}
+              "package": "digimotor package changed", _FORMATS_PART: "figure formats changed"}
     for part, text in labels.items():
-        if old.get(part) != parts[part]:
+        if old.get(part) != parts.get(part):
             return text
     changed = [p for p, s in parts["inputs"].items() if old.get("inputs", {}).get(p) != s]
     if changed:
@@ -334,12 +341,11 @@ def prepare_notebook(path: Path, parameters: Mapping[str, Any]):
     data, never code. As with papermill, a cell is injected only when there are values.
     """
     from nbformat.v4 import new_code_cell
-    from papermill.iorw import load_notebook_node
 
     from .errors import ParameterError
     from .params import injected_source
 
-    nb = load_notebook_node(str(path))
+    nb = _load_notebook(path)
     if parameters:
         nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
         tagged = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])]
@@ -353,6 +359,39 @@ def prepare_notebook(path: Path, parameters: Mapping[str, Any]):
         nb.metadata.papermill["parameters"] = dict(parameters)
     nb.metadata["title"] = notebook_title(path)
     return nb
+
+
+def _load_notebook(path: Path):
+    """Read ``path`` as papermill's ``load_notebook_node`` does, without importing papermill.
+
+    Importing papermill scans every installed package's entry points (about a second in
+    each cold process); the fork engine needs only this: the notebook upgraded to nbformat 4
+    with papermill's metadata (notebook and cells) filled in.
+    """
+    import nbformat
+
+    nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+    upgraded = nbformat.v4.upgrade(nb)
+    if upgraded is not None:
+        nb = upgraded
+    if "papermill" not in nb.metadata:
+        nb.metadata["papermill"] = {"default_parameters": {}, "parameters": {}, "environment_variables": {},
+                                    "version": _papermill_version()}
+    for cell in nb.cells:
+        if "tags" not in cell.metadata:
+            cell.metadata["tags"] = []
+        if "papermill" not in cell.metadata:
+            cell.metadata["papermill"] = {}
+    return nb
+
+
+def _papermill_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("papermill")
+    except PackageNotFoundError:  # pragma: no cover - papermill is a dependency
+        return ""
 
 
 def strip_volatile(nb) -> None:
@@ -466,7 +505,23 @@ def _make_shell(capture: _Capture):
     # as in a Jupyter kernel: every rich format (HTML, Markdown, PNG …), not only text/plain
     shell.display_formatter.active_types = list(shell.display_formatter.format_types)
     shell.enable_matplotlib("inline")
+    _show_saved_figures(shell)
     return shell
+
+
+def _show_saved_figures(shell) -> None:
+    """A figure that :func:`digimotor.outputs.save_figure` saved is shown as that PNG.
+
+    The page then shows the image written to ``figures/`` (at the figure's size) instead of
+    drawing the figure once more; a figure not saved, or changed since, is drawn as before.
+    """
+    from matplotlib.figure import Figure
+
+    from .outputs import saved_png
+
+    formatter = shell.display_formatter.formatters["image/png"]
+    drawn = formatter.lookup_by_type(Figure)
+    formatter.for_type(Figure, lambda fig: saved_png(fig) or drawn(fig))
 
 
 def execute_in_process(nb, progress: Callable[[int, int, int], None] | None = None) -> tuple[int | None, str | None, str]:
@@ -538,6 +593,7 @@ class _Job:
     path: Path
     parameters: dict[str, Any]
     reason: str
+    last: float = 0.0  # seconds of the notebook's last run (0: unknown)
     pid: int = 0
     pipe: int = -1
     start: float = 0.0
@@ -574,6 +630,29 @@ def _warm_up() -> None:
 
     site.exporter(False)
     site.exporter(True)
+    _warm_figure()
+
+
+def _warm_figure() -> None:
+    """Draw and save one small styled figure, so that no worker loads fonts or backends itself."""
+    import io
+
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    from .plots.style import apply_style
+
+    with mpl.rc_context():
+        apply_style()
+        fig = Figure(figsize=(2, 1.5), layout="constrained")
+        ax = fig.subplots()
+        ax.plot([0, 1], [1, 0], label="Åmål")
+        ax.set_title("Vänersborg")
+        ax.set_xlabel("Färgelanda")
+        ax.legend()
+        fig.text(0, 0, "−1 234", fontsize=8)
+        for fmt in ("png", "svg"):
+            fig.savefig(io.BytesIO(), format=fmt)
 
 
 def _worker(job: _Job, staging: Path, engine: str, show_code: bool, context: dict[str, Any], write) -> dict[str, Any]:
@@ -873,6 +952,7 @@ def reproduce(
     engine: str = "fork",
     live: bool = False,
     wait: bool = True,
+    formats: str | Sequence[str] | None = None,
 ) -> RunResult:
     """Run the notebooks that need it and build ``build/site/``.
 
@@ -902,6 +982,9 @@ def reproduce(
     wait
         If another run holds the lock, wait for it (default, with a message); if False, stop
         with an error that names the other run's process.
+    formats
+        Figure formats the notebooks write (``"png,svg"``, the default, or one of them); a
+        notebook whose last run wrote other formats runs again.
 
     Raises
     ------
@@ -910,11 +993,13 @@ def reproduce(
         another run in progress. After the run: ``build/`` cannot be written (nothing half
         written is left behind).
     """
+    from .outputs import ENV_FIGURE_FORMATS, FIGURE_FORMATS, figure_formats
     from .params import read_params_file, resolve_parameters
 
     t0 = time.perf_counter()
     if engine not in ENGINES:
         raise DigimotorError(f"engine must be one of {', '.join(ENGINES)}, not '{engine}'")
+    chosen_formats = ",".join(figure_formats(FIGURE_FORMATS if formats is None else formats))
     if engine == "fork" and not hasattr(os, "fork"):
         engine = "kernel"
     os.environ[ENV_ROOT] = str(project_root())
@@ -939,16 +1024,19 @@ def reproduce(
         for path in notebooks:
             name = path.stem
             previous = _read_cache(name)
-            parts = cache_parts(path, values[name], previous, package, claims_sum)
+            parts = cache_parts(path, values[name], previous, package, claims_sum, chosen_formats)
             page = build_dir() / "site" / f"{name}.html"
             reason = "forced" if force else _why(parts, previous, page, show_code)
             if not reason and bool(previous.get("show_code")) != show_code:
                 reason = "re-render (show code changed)"
             if reason:
-                plan.append(_Job(path, values[name], reason))
+                plan.append(_Job(path, values[name], reason, last=_last_seconds(previous)))
                 records[name] = {"parts": parts}
             else:
                 cached.append(_result_from_record(name, previous, page))
+        # longest first (by the last run's time; stable, so notebook order without one): with
+        # more notebooks than workers, a long notebook started last would run on alone
+        plan.sort(key=lambda job: -job.last)
         if dry_run:
             for job in plan:
                 echo(f"would run {job.path.stem}: {job.reason}")
@@ -977,7 +1065,15 @@ def reproduce(
                 for job in plan:
                     echo(f"queued    {job.path.stem}: {job.reason}") if not live else None
                 progress = Progress(plan, echo, live)
-                outcome = _run_jobs(plan, staging, engine, n_jobs, show_code, context, progress)
+                before = os.environ.get(ENV_FIGURE_FORMATS)
+                os.environ[ENV_FIGURE_FORMATS] = chosen_formats  # read by outputs.save_figure
+                try:
+                    outcome = _run_jobs(plan, staging, engine, n_jobs, show_code, context, progress)
+                finally:
+                    if before is None:
+                        os.environ.pop(ENV_FIGURE_FORMATS, None)
+                    else:
+                        os.environ[ENV_FIGURE_FORMATS] = before
             else:
                 outcome = {}
             fresh = []
@@ -1021,6 +1117,11 @@ def _record(res: NotebookResult, show_code: bool) -> dict[str, Any]:
     return {"status": res.status, "seconds": res.seconds, "error": res.error, "cell": res.cell,
             "cell_id": res.cell_id, "parameters": res.parameters, "manifest": res.manifest,
             "show_code": show_code}
+
+
+def _last_seconds(record: Mapping[str, Any] | None) -> float:
+    seconds = (record or {}).get("seconds")
+    return float(seconds) if isinstance(seconds, int | float) and not isinstance(seconds, bool) else 0.0
 
 
 def _result_from_record(name: str, record: Mapping[str, Any], page: Path) -> NotebookResult:

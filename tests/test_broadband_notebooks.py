@@ -25,8 +25,9 @@ def test_figure8_with_a_later_projection_edition_says_so(project):
     assert table[-1].startswith("100,100-,") and table[-1].endswith(",public")
 
 
-def test_figure8_offline_default_is_2020(project):
-    result = reproduce(only=["01-demography"], echo=lambda _m: None)
+def test_figure8_offline_default_is_2020(default_run):
+    project = default_run.root
+    result = default_run.only("01-demography")
     assert result.ok, result.results[0].error
     html = (project / "build/site/01-demography.html").read_text(encoding="utf-8")
     assert "kräver hämtade eller importerade" in html and "Västra Götalands län, 2020" in html

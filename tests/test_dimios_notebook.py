@@ -18,8 +18,10 @@ def _run(parameters):
     return result
 
 
-def test_published_default_outputs(project):
-    _run({})
+def test_published_default_outputs(default_run):
+    project = default_run.root
+    result = default_run.only(NAME)  # the session's default run: what _run({}) would give
+    assert result.ok, result.results[0].error
     areas = pd.read_csv(project / "data/processed/fig09_dimios_areas.csv")
     assert areas["data_kind"].eq("published").all() and areas["mean"].tolist() == [3.4, 3.4, 3.3, 4.3, 4.5, 4.3]
     typology = pd.read_csv(project / "data/processed/fig11_dimios_typology.csv")

@@ -1,4 +1,8 @@
-"""Every notebook runs through the real pipeline (papermill + nbconvert) in a copy of the project."""
+"""Every notebook runs through the real pipeline (papermill + nbconvert) in a copy of the project.
+
+The default run of all notebooks happens once per session (``default_run`` in conftest.py);
+the tests here inspect it.
+"""
 
 import pytest
 
@@ -14,8 +18,9 @@ def _notebook_names():
 
 
 @pytest.mark.parametrize("name", _notebook_names())
-def test_notebook_runs_with_defaults(project, name):
-    result = reproduce(only=[name], echo=lambda _msg: None)
+def test_notebook_runs_with_defaults(default_run, name):
+    project = default_run.root
+    result = default_run.only(name)
     assert result.ok, result.results[0].error
     page = project / "build" / "site" / f"{name}.html"
     assert page.exists() and page.stat().st_size > 10_000
@@ -48,11 +53,16 @@ def test_unknown_notebook_name(project):
         discover_notebooks(["99-nothing"])
 
 
-def test_full_run_scorecard_has_no_differing_derived_claim(project):
-    """All notebooks in one parallel run; the scorecard built from what they recorded."""
+def test_full_run_scorecard_has_no_differing_derived_claim(default_run, project):
+    """All notebooks in one parallel run; the scorecard built from what they recorded.
+
+    The run is the session's ``default_run``; determinism is checked by a second full run on
+    the same inputs in this test's own copy of the project.
+    """
     import csv
 
-    result = reproduce(echo=lambda _msg: None)
+    result, shared = default_run.result, default_run.root
+    fresh, project = project, shared
     failed = {r.name: f"cell {r.cell}: {r.error}" for r in result.results if r.status != "done"}
     assert not failed, failed
     with open(project / "build" / "scorecard.csv", encoding="utf-8") as fh:
@@ -70,10 +80,11 @@ def test_full_run_scorecard_has_no_differing_derived_claim(project):
     # determinism: a second (forced) run on the same inputs gives byte-identical CSVs and SVGs
     products = sorted([*(project / "data" / "processed").rglob("*.csv"), *(project / "figures").glob("*.svg")])
     assert products
-    first = {p: p.read_bytes() for p in products}
+    first = {p.relative_to(project): p.read_bytes() for p in products}
+    project = fresh  # DIGIMOTOR_ROOT points here
     again = reproduce(force=True, echo=lambda _msg: None)
     assert again.ok
-    changed = [str(p.relative_to(project)) for p in products if p.read_bytes() != first[p]]
+    changed = [str(p) for p in first if (project / p).read_bytes() != first[p]]
     assert changed == []
 
 

@@ -138,12 +138,11 @@ window.addEventListener('load', () => {
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_site_in_a_real_browser(project, tmp_path):
+def test_site_in_a_real_browser(default_run, tmp_path):
     """Headless Chromium loads the index and a notebook page; every link and image resolves."""
     browser = require_chromium()
-    from digimotor.pipeline import reproduce
-
-    result = reproduce(only=["01-demography"], echo=lambda _m: None)
+    project = default_run.root  # the session's default run of every notebook
+    result = default_run.only("01-demography")
     assert result.ok, result.results[0].error
     site_dir = project / "build" / "site"
     checker = site_dir / "_check.html"

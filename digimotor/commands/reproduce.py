@@ -9,6 +9,7 @@ Examples:
   digimotor reproduce --only 01-demography -p lang=en
   digimotor reproduce --params my-region.yaml --jobs 2
   digimotor reproduce --dry-run
+  digimotor reproduce --formats png
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=("fork", "kernel"), default="fork",
                         help="fork: warm parent, a fresh process per notebook (default); "
                              "kernel: papermill with a fresh Jupyter kernel per notebook")
+    parser.add_argument("--formats", default="png,svg", metavar="png,svg",
+                        help="figure formats to write, comma-separated (default: png,svg)")
     parser.add_argument("--no-wait", dest="wait", action="store_false",
                         help="if another run holds this checkout's run lock, stop instead of waiting for it")
 
@@ -49,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         result = reproduce(
             only=args.only, parameters=parameters, show_code=args.show_code,
             params_file=args.params, jobs=args.jobs, force=args.force, dry_run=args.dry_run,
-            engine=args.engine, live=live, wait=args.wait,
+            engine=args.engine, live=live, wait=args.wait, formats=args.formats,
         )
     except RunTerminated as exc:
         print(f"digimotor reproduce: stopped by {exc.name}; the running notebooks were ended and the "

@@ -55,17 +55,52 @@ def label(key: str, lang: str, catalogue: Mapping[str, Mapping[str, str]] | None
     raise KeyError(f"no label '{key}'")
 
 
-def apply_style() -> None:
-    """Set the package's matplotlib/seaborn style (deterministic SVG output included)."""
-    import matplotlib as mpl
-    import seaborn as sns
+#: The seaborn theme the figures were designed with, ``sns.set_theme(context="notebook",
+#: style="whitegrid", font_scale=0.95)``, as plain rcParams: applying it needs no seaborn (whose
+#: import, with scipy.stats, costs seconds in every fresh process). ``image.cmap`` ("rocket",
+#: registered by seaborn) is left out: every image names its colormap.
+#: ``tests/test_figures_golden.py`` checks this against seaborn's own values.
+SEABORN_THEME: dict[str, object] = {
+    # sns.axes_style("whitegrid")
+    "figure.facecolor": "white", "axes.labelcolor": ".15", "xtick.direction": "out",
+    "ytick.direction": "out", "xtick.color": ".15", "ytick.color": ".15", "axes.axisbelow": True,
+    "grid.linestyle": "-", "text.color": ".15", "font.family": ["sans-serif"],
+    "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans", "sans-serif"],
+    "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True,
+    "xtick.top": False, "ytick.right": False, "axes.grid": True, "axes.facecolor": "white",
+    "axes.edgecolor": ".8", "grid.color": ".8", "axes.spines.left": True, "axes.spines.bottom": True,
+    "axes.spines.right": True, "axes.spines.top": True, "xtick.bottom": False, "ytick.left": False,
+    # sns.plotting_context("notebook", font_scale=0.95)
+    "axes.linewidth": 1.25, "grid.linewidth": 1, "lines.linewidth": 1.5, "lines.markersize": 6,
+    "patch.linewidth": 1, "xtick.major.width": 1.25, "ytick.major.width": 1.25,
+    "xtick.minor.width": 1, "ytick.minor.width": 1, "xtick.major.size": 6, "ytick.major.size": 6,
+    "xtick.minor.size": 4, "ytick.minor.size": 4, "font.size": 11.399999999999999,
+    "axes.labelsize": 11.399999999999999, "axes.titlesize": 11.399999999999999,
+    "xtick.labelsize": 10.45, "ytick.labelsize": 10.45, "legend.fontsize": 10.45,
+    "legend.title_fontsize": 11.399999999999999,
+}
+#: sns.color_palette("deep"): the default colour cycle.
+SEABORN_DEEP = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3",
+                "#8c8c8c", "#ccb974", "#64b5cd")
 
-    sns.set_theme(context="notebook", style="whitegrid", font_scale=0.95)
+
+def apply_style() -> None:
+    """Set the package's matplotlib style (deterministic SVG output included).
+
+    The theme is seaborn's "whitegrid"/"notebook" one (:data:`SEABORN_THEME`), set without
+    importing seaborn. Figures are laid out by constrained layout (no tight bounding box at
+    save time: :func:`digimotor.outputs.save_figure` lays a figure out once).
+    """
+    import matplotlib as mpl
+    from cycler import cycler
+
+    mpl.rcParams.update(SEABORN_THEME)
+    mpl.rcParams["axes.prop_cycle"] = cycler(color=list(SEABORN_DEEP))
     mpl.rcParams.update(
         {
             "figure.dpi": 100,
             "savefig.dpi": 150,
-            "savefig.bbox": "tight",
+            "savefig.bbox": "standard",
             "svg.hashsalt": "digimotor",
             "svg.fonttype": "none",
             "axes.titleweight": "bold",
@@ -102,8 +137,31 @@ def mark_kind(ax: Axes, kind: str, lang: str = "sv", source: str | None = None) 
     else:
         text = f"{label('source', lang)}: {source}" if source else ""
         text = (text + " – " if text else "") + label(f"kind.{kind}", lang)
-    fig.text(0.01, 0.0, text, fontsize=8, color=PALETTE["reference"], ha="left", va="top",
-             transform=fig.transFigure)
+    _note_under_axes(fig, text)
+
+
+#: Height (inches) of the strip kept under the axes for the data-kind note, and its margin.
+NOTE_STRIP, NOTE_MARGIN = 0.22, 0.04
+
+
+def _note_under_axes(fig: Figure, text: str) -> None:
+    """Write the note at the bottom of the figure, inside it.
+
+    A figure laid out by constrained layout keeps a strip of :data:`NOTE_STRIP` inches free
+    under its axes for the note, so the saved figure needs no tight bounding box. Other
+    figures get the note just under their bottom edge (the saved area then takes it in).
+    """
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    engine = fig.get_layout_engine()
+    style = {"fontsize": 8, "color": PALETTE["reference"], "ha": "left", "transform": fig.transFigure}
+    if isinstance(engine, ConstrainedLayoutEngine):
+        height = fig.get_figheight()
+        strip = NOTE_STRIP / height
+        engine.set(rect=(0, strip, 1, 1 - strip))
+        fig.text(0.01, NOTE_MARGIN / height, text, va="bottom", **style)
+    else:
+        fig.text(0.01, 0.0, text, va="top", **style)
 
 
 def number_formatter(lang: str, *, absolute: bool = False):

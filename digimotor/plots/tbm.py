@@ -103,9 +103,10 @@ def _pool_names(pools: pd.DataFrame, lang: str) -> dict[str, str]:
 
 
 def _pool_colours(categories: list[str]) -> dict[str, str]:
-    import seaborn as sns
+    import matplotlib as mpl
+    from matplotlib.colors import to_hex
 
-    colours = sns.color_palette("tab10", 10).as_hex()
+    colours = [to_hex(c) for c in mpl.colormaps["tab10"].colors]  # as seaborn's color_palette("tab10")
     return {pool: ("#9e9e9e" if pool == "unmapped" else colours[i % 10]) for i, pool in enumerate(categories)}
 
 

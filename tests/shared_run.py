@@ -1,0 +1,58 @@
+"""The study's notebooks run once with default parameters, for the tests that inspect such a run.
+
+``tests/conftest.py`` starts this script in the background as soon as a test session has
+selected a test that uses the ``default_run`` fixture (``python tests/shared_run.py BASE``),
+holding a file lock on ``BASE/.lock`` until it ends; the fixture waits for the lock and reads
+``BASE/result.json``. The run itself is an ordinary ``digimotor.pipeline.reproduce()`` in a
+fresh copy of the project at ``BASE/project``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+RESULT_FIELDS = ("name", "status", "seconds", "error", "cell", "cached", "reason", "cell_id")
+
+
+def copy_project(root: Path) -> Path:
+    """A fresh copy of the project's inputs and notebooks at ``root`` (no outputs)."""
+    for part in ("data/raw", "data/claims", "notebooks"):
+        shutil.copytree(REPO / part, root / part, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    (root / "data" / "processed").mkdir()
+    (root / "figures").mkdir()
+    return root
+
+
+def run_defaults(base: Path) -> None:
+    """Run every notebook with defaults in ``base/project``; record the outcome in ``base/result.json``.
+
+    Sets ``DIGIMOTOR_ROOT`` for the run and puts the previous value back afterwards.
+    """
+    from digimotor.pipeline import reproduce
+
+    record = base / "result.json"
+    before = os.environ.get("DIGIMOTOR_ROOT")
+    try:
+        shutil.rmtree(base / "project", ignore_errors=True)  # a run that was stopped half-way
+        root = copy_project(base / "project")
+        os.environ["DIGIMOTOR_ROOT"] = str(root)
+        result = reproduce(echo=lambda _msg: None)
+    except BaseException as exc:
+        record.write_text(json.dumps({"failed": f"{type(exc).__name__}: {exc}"}), encoding="utf-8")
+        raise
+    finally:
+        if before is None:
+            os.environ.pop("DIGIMOTOR_ROOT", None)
+        else:
+            os.environ["DIGIMOTOR_ROOT"] = before
+    results = [{f: getattr(r, f) for f in RESULT_FIELDS} for r in result.results]
+    record.write_text(json.dumps({"results": results, "seconds": result.seconds}), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    run_defaults(Path(sys.argv[1]))
