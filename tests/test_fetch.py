@@ -187,18 +187,20 @@ def test_v1_fallback_when_v2_is_gone(project):
     assert "after v2 failed" in calls["note"] and "HTTP 404" in calls["note"] and "2026/27" in calls["note"]
 
 
-def test_large_query_is_split(project):
-    def answer(method, url, body):
-        selection = {s["variableCode"]: s["valueCodes"] for s in body["selection"]}
-        ids = list(selection)
-        doc = {"version": "2.0", "class": "dataset", "label": "Folkmängd", "id": ids,
-               "size": [len(selection[i]) for i in ids], "role": {"time": ["Tid"]},
-               "extension": {"px": {"tableid": "TAB638"}},
-               "dimension": {i: {"category": {"index": {c: n for n, c in enumerate(selection[i])}}} for i in ids},
-               "value": [1] * cell_count(selection)}
-        return FakeResponse(200, json.dumps(doc).encode())
+def tab638_answer(method, url, body):
+    """A json-stat2 answer of TAB638 to whatever selection was asked for: 1 in every cell."""
+    selection = {s["variableCode"]: s["valueCodes"] for s in body["selection"]}
+    ids = list(selection)
+    doc = {"version": "2.0", "class": "dataset", "label": "Folkmängd", "id": ids,
+           "size": [len(selection[i]) for i in ids], "role": {"time": ["Tid"]},
+           "extension": {"px": {"tableid": "TAB638"}},
+           "dimension": {i: {"category": {"index": {c: n for n, c in enumerate(selection[i])}}} for i in ids},
+           "value": [1] * cell_count(selection)}
+    return FakeResponse(200, json.dumps(doc).encode())
 
-    made, session, _clock = client([config()] + [answer] * 40, limits=Limits(max_cells=1000))
+
+def test_large_query_is_split(project):
+    made, session, _clock = client([config()] + [tab638_answer] * 40, limits=Limits(max_cells=1000))
     target = fetch_dataset("population_by_age", region="Fyrbodal", years=[2019], client=made, name="split")
     bodies = [b for m, _u, b in session.calls if m == "POST"]
     assert len(bodies) > 1
@@ -375,17 +377,7 @@ def test_limits_are_read_from_config(project):
     small = json.loads((FIX / "scb_v2_config.json").read_text(encoding="utf-8"))
     small.update({"maxDataCells": 1000, "maxCallsPerTimeWindow": 20, "timeWindow": 10})
 
-    def answer(method, url, body):
-        selection = {s["variableCode"]: s["valueCodes"] for s in body["selection"]}
-        ids = list(selection)
-        doc = {"version": "2.0", "class": "dataset", "label": "Folkmängd", "id": ids,
-               "size": [len(selection[i]) for i in ids], "role": {"time": ["Tid"]},
-               "extension": {"px": {"tableid": "TAB638"}},
-               "dimension": {i: {"category": {"index": {c: n for n, c in enumerate(selection[i])}}} for i in ids},
-               "value": [1] * cell_count(selection)}
-        return FakeResponse(200, json.dumps(doc).encode())
-
-    made, session, _clock = client([FakeResponse(200, json.dumps(small).encode())] + [answer] * 40)
+    made, session, _clock = client([FakeResponse(200, json.dumps(small).encode())] + [tab638_answer] * 40)
     target = fetch_dataset("population_by_age", region="Fyrbodal", years=[2019], client=made, name="cfg")
     posts = [b for m, _u, b in session.calls if m == "POST"]
     assert len(posts) > 1

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from single_notebook import only_notebook
 
 from digimotor.checks import check_raw_data
 from digimotor.pipeline import reproduce
@@ -60,16 +61,7 @@ SLEEPER = ("import os, time\nfrom pathlib import Path\n"
 
 
 def _sleeping_project(project: Path, code: str = SLEEPER) -> None:
-    import nbformat
-
-    for path in (project / "notebooks").glob("[0-9][0-9]-*"):
-        path.unlink()
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    params = nbformat.v4.new_code_cell("n = 0")
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# 10-sleeps · test"), params, nbformat.v4.new_code_cell(code)]
-    nbformat.write(nb, str(project / "notebooks" / "10-sleeps.ipynb"))
+    only_notebook(project, "10-sleeps", "n = 0", code)
     (project / "notebooks" / "10-sleeps.params.yml").write_text("n: {type: int, default: 0}\n", encoding="utf-8")
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from single_notebook import only_notebook
 
 from digimotor.cli import main
 from digimotor.errors import ParameterError
@@ -46,14 +47,7 @@ ECHO = ("import json\nfrom pathlib import Path\n"
 @pytest.fixture
 def lab(project):
     """The project copy with one small notebook that writes the values it received."""
-    for path in (project / "notebooks").glob("[0-9][0-9]-*"):
-        path.unlink()
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    params = nbformat.v4.new_code_cell('text = "plain"\nitems = ["a"]\nshare = 0.5')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {NAME} · test"), params, nbformat.v4.new_code_cell(ECHO)]
-    nbformat.write(nb, str(project / "notebooks" / f"{NAME}.ipynb"))
+    only_notebook(project, NAME, 'text = "plain"\nitems = ["a"]\nshare = 0.5', ECHO)
     (project / "notebooks" / f"{NAME}.params.yml").write_text(SCHEMA, encoding="utf-8")
     return project
 
