@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import labels
 from .errors import ParameterError
 
 if TYPE_CHECKING:
@@ -49,39 +50,10 @@ WORKSHOP_HEADERS = {
     "en": {c: c for c in ("municipality_code", "capability", "score", "scale_min", "scale_max", "process",
                           "organisation", "policy", "technology", "information", "assessor", "date")},
 }
-GROUP_TEXT = {"department_head": {"sv": "förvaltningschef", "en": "department head"},
-              "it_chief": {"sv": "it-chef", "en": "it chief"}}
-DONT_KNOW_TEXT = {"sv": "vet ej", "en": "don't know"}
+GROUP_TEXT = labels.table("fieldwork_group_text")
+DONT_KNOW_TEXT = labels.by_lang("fieldwork_texts.dont_know_text")
 
-TEXT = {
-    "department_head_survey": {"sv": "Enkät till förvaltningschefer (rapportens figur 20–22)",
-                               "en": "Survey of department heads (the report's Figures 20–22)"},
-    "it_chief_survey": {"sv": "Enkät till IT-chefer (rapportens figur 23)",
-                        "en": "Survey of IT chiefs (the report's Figure 23)"},
-    "capability_workshop": {"sv": "Förmågeworkshop: bedömningsformulär", "en": "Capability workshop: scoring form"},
-    "kit": {"sv": "Fältarbete: formulär för att göra om studien", "en": "Fieldwork: forms to repeat the study"},
-    "survey.intro": {
-        "sv": "Kryssa ett svar per fråga. Svaren förs sedan in i svarsfilen (kolumnen svar) och läses in med "
-              "digimotor import survey.",
-        "en": "Tick one answer per question. The answers are then entered in the answer sheet (column answer) "
-              "and read in with digimotor import survey."},
-    "workshop.intro": {
-        "sv": "Bedöm varje förmåga på skalan 1–5 för vart och ett av förmågans fem element (figur 3) och ge en "
-              "samlad poäng. Skalans beskrivningar är projektets operationalisering, inte rapportens. Ta bort "
-              "rader för förmågor ni inte bedömer; läs in svarsfilen med digimotor import capabilities.",
-        "en": "Score each capability on 1–5 for each of its five elements (Figure 3) and give an overall score. "
-              "The rubric's wording is this project's operationalisation, not the report's. Delete the rows of "
-              "capabilities you do not assess; read the answer sheet in with digimotor import capabilities."},
-    "municipality": {"sv": "Kommun", "en": "Municipality"},
-    "respondent": {"sv": "Svarande (id, inget namn)", "en": "Respondent (id, no name)"},
-    "date": {"sv": "Datum", "en": "Date"},
-    "rubric": {"sv": "Bedömningsskala per element (projektets operationalisering)",
-               "en": "Rubric per element (this project's operationalisation)"},
-    "overall": {"sv": "Samlad poäng", "en": "Overall score"},
-    "capability": {"sv": "Förmåga", "en": "Capability"},
-    "level": {"sv": "Nivå", "en": "Level"},
-    "note": {"sv": "Not", "en": "Note"},
-}
+TEXT = labels.table("fieldwork_text")
 
 
 def _t(key: str, lang: str) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import labels
 from ..config import DATA_KINDS
 from ..errors import DigimotorError
 
@@ -160,13 +161,7 @@ def _describe(rule: Mapping[str, Any], value: float, count: int | None, n: int, 
     return f"{what}; {'regeln' if lang == 'sv' else 'rule'} {limit}"
 
 
-_PREFIX = {
-    "holds": ("Gäller", "Holds"),
-    "no_longer_holds": ("Gäller inte längre", "No longer holds"),
-    "as_published": ("Som publicerat (rapportens egna siffror, ingen ny prövning)",
-                     "As published (the report's own numbers, no new test)"),
-    "not_tested_example": ("Inte prövad (exempeldata)", "Not tested (example data)"),
-}
+_PREFIX = labels.pairs("metrics_conclusions_prefix")
 
 
 def _row(rule: Mapping[str, Any], **values: Any) -> dict[str, Any]:

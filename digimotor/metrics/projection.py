@@ -24,15 +24,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .. import labels
 from ..errors import DigimotorError, ParameterError
 
 METHOD = "county_share_trend"
 METHODS = (METHOD, "county_share_constant")
 
-_LABELS = {
-    "sv": "modellerad prognos ({method}, SCB:s framskrivning utgåva {edition})",
-    "en": "modelled projection ({method}, SCB projection edition {edition})",
-}
+_LABELS = labels.by_lang("metrics_projection_texts.forecast_label")
 _METHOD_TEXT = {
     ("county_share_trend", "sv"): "kommunens andel av länet med trenden {first}–{last}",
     ("county_share_trend", "en"): "the municipality's share of its county on its {first}–{last} trend",

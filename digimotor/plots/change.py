@@ -8,23 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from .. import labels
 from .style import PALETTE, label, mark_kind, new_axes
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
-LABELS = {
-    "change.title": {"sv": "Förändring {before} → {after}: medel per kommun med {level} % KI (bootstrap)",
-                     "en": "Change {before} → {after}: mean per municipality with {level} % CI (bootstrap)"},
-    "change.axis": {"sv": "Förändring (efter − före)", "en": "Change (after − before)"},
-    "change.pairs": {"sv": "n = {n} kommuner i båda mätningarna", "en": "n = {n} municipalities in both measurements"},
-    "change.p": {"sv": "Wilcoxon p = {p}", "en": "Wilcoxon p = {p}"},
-    "transition.title": {"sv": "Byte av typ {before} → {after} (antal kommuner)",
-                         "en": "Type transitions {before} → {after} (number of municipalities)"},
-    "transition.from": {"sv": "Typ {before}", "en": "Type {before}"},
-    "transition.to": {"sv": "Typ {after}", "en": "Type {after}"},
-}
+LABELS = labels.table("plots_change")
 
 
 def _p_text(p: float, lang: str) -> str:

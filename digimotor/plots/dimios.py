@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import labels
 from ..sources.dimios import AREAS, DIMENSIONS
 from .style import PALETTE, label, mark_kind, new_axes
 
@@ -11,38 +12,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
-LABELS = {
-    "fig10.title": {"sv": "Digital mognad per område (DiMiOS)", "en": "Digital maturity per area (DiMiOS)"},
-    "fig11.title": {"sv": "Digital förmåga × digitalt arv (DiMiOS)", "en": "Digital capability × digital legacy (DiMiOS)"},
-    "ci.title": {"sv": "Medelvärde per område med {level} % konfidensintervall (bootstrap)",
-                 "en": "Mean per area with {level} % confidence interval (bootstrap)"},
-    "fig13.title": {"sv": "Etablerat arbetssätt där ledningen beslutar i informationssäkerhetsfrågor",
-                    "en": "Established practice: management decides on information security"},
-    "lowest": {"sv": "Lägsta", "en": "Lowest"},
-    "highest": {"sv": "Högsta", "en": "Highest"},
-    "mean": {"sv": "Snitt {region}", "en": "Mean {region}"},
-    "national": {"sv": "Digital mognad i Sverige 2020: {pct:g} % (statusrapport; ingen områdesprofil i rapporten, ritas inte)",
-                 "en": "Digital maturity in Sweden 2020: {pct:g} % (status report; no area profile in the report, not drawn)"},
-    "capability": {"sv": "Digital förmåga", "en": "Digital capability"},
-    "legacy": {"sv": "Digitalt arv (högre = möjliggörande)", "en": "Digital legacy (higher = enabling)"},
-    "type.A": {"sv": "Typ A: begränsande arv, låg förmåga", "en": "Type A: constraining legacy, low capability"},
-    "type.B": {"sv": "Typ B: möjliggörande arv, låg förmåga", "en": "Type B: enabling legacy, low capability"},
-    "type.C": {"sv": "Typ C: begränsande arv, hög förmåga", "en": "Type C: constraining legacy, high capability"},
-    "type.D": {"sv": "Typ D: möjliggörande arv, hög förmåga", "en": "Type D: enabling legacy, high capability"},
-    "split": {"sv": "delningspunkt {split:g}", "en": "split {split:g}"},
-    "average": {"sv": "Snitt {region}", "en": "Mean {region}"},
-    "units": {"sv": "Kommuner (kryss: {level} % KI)", "en": "Municipalities (cross: {level} % CI)"},
-    "few": {"sv": "färre än {n} svarande", "en": "fewer than {n} respondents"},
-    "dimios_average": {"sv": "DiMiOS-snittet ligger enligt rapporten i typ A (position ej publicerad)",
-                       "en": "The DiMiOS average lies in type A per the report (position not published)"},
-    "no_units": {"sv": "Kommunernas positioner är inte publicerade", "en": "Municipalities' positions are not published"},
-    "score": {"sv": "Poäng (1–6)", "en": "Score (1–6)"},
-    "yes": {"sv": "Ja", "en": "Yes"},
-    "no": {"sv": "Nej", "en": "No"},
-    "municipalities": {"sv": "Antal kommuner", "en": "Number of municipalities"},
-    "area": {"sv": "Område", "en": "Area"},
-    "dimension": {"sv": "Dimension", "en": "Dimension"},
-}
+LABELS = labels.table("plots_dimios")
 _LANG_INDEX = {"sv": 0, "en": 1}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import labels
 from .style import PALETTE, label, mark_kind, new_axes
 
 if TYPE_CHECKING:
@@ -11,60 +12,7 @@ if TYPE_CHECKING:
     from IPython.display import Markdown
     from matplotlib.axes import Axes
 
-LABELS = {
-    "fig15.title": {"sv": "Kostnadsområdenas andel av IT-kostnaden – spridning mellan organisationerna",
-                    "en": "Cost pools' share of IT cost – spread across organisations"},
-    "fig16.title": {"sv": "Fördelning av IT-kostnaderna (alla deltagande organisationer)",
-                    "en": "Distribution of IT costs (all participating organisations)"},
-    "fig17.title": {"sv": "Fördelning av IT-kostnader per organisation",
-                    "en": "Distribution of IT costs per organisation"},
-    "fig18.title": {"sv": "Fördelning av kostnad inom IT:s arbetsområden",
-                    "en": "Distribution of cost across IT work areas"},
-    "fig19.title": {"sv": "Andel central IT-kostnad av kommunens totala kostnad",
-                    "en": "Central-IT cost as a share of the municipalities' total cost"},
-    "share_of_it_cost": {"sv": "Andel av IT-kostnaden (%)", "en": "Share of IT cost (%)"},
-    "share_of_total_cost": {"sv": "Andel av total kostnad (%)", "en": "Share of total cost (%)"},
-    "organisation": {"sv": "IT-organisation", "en": "IT organisation"},
-    "participants": {"sv": "Deltagande organisationer", "en": "Participating organisations"},
-    "all": {"sv": "Alla", "en": "All"},
-    "run": {"sv": "drift", "en": "run"},
-    "develop": {"sv": "utveckling", "en": "develop"},
-    "unassigned": {"sv": "utan arbetsområde", "en": "no work area"},
-    "unmapped": {"sv": "Ej mappat konto", "en": "Unmapped account"},
-    "mean_line": {"sv": "Medelvärde organisationerna {value}", "en": "Mean of the organisations {value}"},
-    "research_line": {"sv": "Publicerat: kommuner enligt forskning strax under {value}",
-                      "en": "Published: municipalities according to research just under {value}"},
-    "banks_note": {"sv": "Publicerat: banker ungefär {value} (utanför skalan)",
-                   "en": "Published: banks about {value} (off the scale)"},
-    "no_comparison": {"sv": "Jämförelseserierna (Försäkringskassan, internationell jämförelse) finns bara i "
-                            "rapportens bild och visas inte",
-                      "en": "The comparison series (Försäkringskassan, international) exist only in the report's "
-                            "image and are not shown"},
-    "serves": {"sv": "{n} kommuner", "en": "{n} municipalities"},
-    "cap.pools": {"sv": "TBM:s kostnadsområden (digimotor/reference/tbm_cost_pools.csv)",
-                  "en": "TBM cost pools (digimotor/reference/tbm_cost_pools.csv)"},
-    "cap.areas": {"sv": "IT:s arbetsområden (rapporten s. 48–49)", "en": "IT work areas (report p. 48–49)"},
-    "cap.control": {"sv": "Kontrollsummor per organisation", "en": "Control totals per organisation"},
-    "cap.unmapped": {"sv": "Konton utan kostnadsområde: {n}", "en": "Accounts without a cost pool: {n}"},
-    "cap.fig15": {"sv": "Figur 15 · kostnadsområdenas andel, spridning mellan organisationerna",
-                  "en": "Figure 15 · spread of cost-pool shares across organisations"},
-    "cap.varying": {"sv": "Kostnadsområden som varierar mest (kvartilavstånd): {pools}",
-                    "en": "Pools varying most (interquartile range): {pools}"},
-    "cap.fig18": {"sv": "Figur 18 · drift och utveckling", "en": "Figure 18 · run vs develop"},
-    "cap.fig19": {"sv": "Figur 19 · andel central IT-kostnad per IT-organisation",
-                  "en": "Figure 19 · central-IT share per IT organisation"},
-    "cap.definition": {"sv": "**Varning:** den totala kostnaden för {orgs} har inte rapportens definition (resultat "
-                             "och avskrivningskostnad): de andelarna är inte jämförbara med figur 19.",
-                       "en": "**Warning:** the total cost of {orgs} is not the report's definition (result and "
-                             "depreciation): those shares are not comparable with Figure 19."},
-    "cap.below": {"sv": "Antal organisationer under varje tolkning av ”snittet”",
-                  "en": "Organisations below each reading of 'snittet'"},
-    "cap.by_municipality": {"sv": "Per kommun (delad organisation fördelad efter {allocation_key})",
-                            "en": "Per municipality (shared organisation allocated by {allocation_key})"},
-    "cap.correlation": {"sv": "Spearmans rangkorrelation med storlek ({size})",
-                        "en": "Spearman correlation with size ({size})"},
-    "cap.levels": {"sv": "Referensnivåer (rapporten s. 47–49)", "en": "Reference levels (report p. 47–49)"},
-}
+LABELS = labels.table("plots_tbm")
 
 
 def combined_kind(*kinds: str) -> str:

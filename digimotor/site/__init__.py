@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import claims
+from .. import claims, labels
 from ..atomic import write_text
 from ..config import project_root
 
@@ -27,85 +27,9 @@ TEMPLATE_DIR = SITE_DIR / "nbconvert"
 TITLE = "Digital motor Fyrbodal – reproduktion"
 _EXPORTERS: dict[bool, Any] = {}
 
-LABELS: dict[str, dict[str, str]] = {
-    "home": {"sv": "Översikt", "en": "Overview"},
-    "method": {"sv": "Metod: gör om studien", "en": "Method: repeat the study"},
-    "synthetic": {
-        "sv": "Sidan använder SYNTETISKA EXEMPELDATA: siffrorna visar metoden, de är inte studiens "
-              "resultat och beskriver inga verkliga kommuner.",
-        "en": "This page uses SYNTHETIC EXAMPLE DATA: the numbers show the method; they are not the "
-              "study's results and describe no real municipality.",
-    },
-    "failed": {"sv": "Notebooken misslyckades", "en": "The notebook failed"},
-    "failed.cell": {"sv": "i cell", "en": "in cell"},
-    "failed.goto": {"sv": "gå till cellen", "en": "go to the cell"},
-    "kinds": {"sv": "Datatyper på sidan", "en": "Data kinds on this page"},
-    "runcard": {"sv": "Körkort", "en": "Run card"},
-    "commit": {"sv": "Git-version", "en": "Git commit"},
-    "version": {"sv": "digimotor-version", "en": "digimotor version"},
-    "notebook": {"sv": "Notebook", "en": "Notebook"},
-    "status": {"sv": "Status", "en": "Status"},
-    "seconds": {"sv": "Körtid (s)", "en": "Runtime (s)"},
-    "params": {"sv": "Parametrar", "en": "Parameters"},
-    "inputs": {"sv": "Indata och kontrollsummor", "en": "Inputs and checksums"},
-    "file": {"sv": "Fil", "en": "File"},
-    "kind": {"sv": "Datatyp", "en": "Data kind"},
-    "used_by": {"sv": "Används av", "en": "Used by"},
-    "findings": {"sv": "Studiens huvudslutsatser", "en": "The study's key findings"},
-    "exhibits": {"sv": "Reproducerade figurer och tabeller", "en": "Reproduced figures and tables"},
-    "exhibit": {"sv": "Exhibit", "en": "Exhibit"},
-    "page": {"sv": "Sida", "en": "Page"},
-    "files": {"sv": "Filer", "en": "Files"},
-    "scorecard": {"sv": "Jämförelse med rapporten (påståenden)", "en": "Comparison with the report (claims)"},
-    "not_run": {"sv": "inte körd", "en": "not run"},
-    "cached": {"sv": "oförändrad (cache)", "en": "unchanged (cached)"},
-    "done": {"sv": "klar", "en": "done"},
-    "failed.status": {"sv": "MISSLYCKADES", "en": "FAILED"},
-    "none": {"sv": "inga", "en": "none"},
-    "parts": {"sv": "Påståenden per del av studien", "en": "Claims per part of the study"},
-    "part": {"sv": "del", "en": "part"},
-    "part.broadband": {"sv": "Bredband", "en": "Broadband"},
-    "part.capabilities": {"sv": "Förmågekarta och scenarier", "en": "Capability map and scenarios"},
-    "part.context": {"sv": "Inledning och omvärld", "en": "Introduction and outlook"},
-    "part.demography": {"sv": "Demografi", "en": "Demography"},
-    "part.dimios": {"sv": "Digital mognad (DiMiOS)", "en": "Digital maturity (DiMiOS)"},
-    "part.survey": {"sv": "Enkäter och strategidokument", "en": "Surveys and strategy documents"},
-    "part.tbm": {"sv": "IT-ekonomi (TBM)", "en": "IT economics (TBM)"},
-    "defaults": {"sv": "standardvärden", "en": "defaults"},
-    "retest": {"sv": "Slutsatserna prövade på körningens data", "en": "The conclusions re-tested on the run's data"},
-    "retest.region": {"sv": "Studiens slutsatser prövade på", "en": "The study's conclusions re-tested on"},
-    "retest.instead": {
-        "sv": "Förstudiens fem slutsatser gäller Fyrbodal. För den här regionen visas i stället vad de "
-              "registrerade reglerna (digimotor/reference/conclusions.yml) säger om körningens data.",
-        "en": "The pre-study's five conclusions are Fyrbodal's. For this region the page shows instead what "
-              "the registered rules (digimotor/reference/conclusions.yml) say about the run's data.",
-    },
-    "retest.intro": {
-        "sv": "Varje slutsats prövas med en regel som bestämdes i förväg. En dom kräver offentliga data eller "
-              "användarens: på syntetiska indata är den ”inte prövad”, på rapportens transkriberade "
-              "indata ”som publicerat”.",
-        "en": "Each conclusion is held against a rule fixed in advance. A verdict needs public or user data: on "
-              "synthetic inputs it reads “not tested”, on the report's transcribed inputs “as "
-              "published”.",
-    },
-    "conclusion": {"sv": "Slutsats", "en": "Conclusion"},
-    "verdict": {"sv": "Dom", "en": "Verdict"},
-    "value": {"sv": "Värde", "en": "Value"},
-    "rule": {"sv": "Regel", "en": "Rule"},
-    "explanation": {"sv": "Förklaring", "en": "Explanation"},
-    "verdict.holds": {"sv": "gäller", "en": "holds"},
-    "verdict.no_longer_holds": {"sv": "gäller inte längre", "en": "no longer holds"},
-    "verdict.as_published": {"sv": "som publicerat", "en": "as published"},
-    "verdict.not_tested_example": {"sv": "inte prövad (exempeldata)", "en": "not tested (example data)"},
-    "verdict.cannot_tell": {"sv": "kan inte avgöras", "en": "cannot tell"},
-}
+LABELS: dict[str, dict[str, str]] = labels.table("site")
 
-KIND_LABELS = {
-    "published": {"sv": "publicerad (ur rapporten)", "en": "published (from the report)"},
-    "public": {"sv": "offentlig statistik", "en": "public statistics"},
-    "synthetic": {"sv": "syntetisk (exempeldata)", "en": "synthetic (example data)"},
-    "user": {"sv": "användarens data", "en": "user data"},
-}
+KIND_LABELS = labels.table("site_kind_labels")
 
 #: Scorecard groups, in the order shown: (html key, outcome(s), label sv, label en), one per
 #: outcome of the claims registry (``claims.OUTCOMES``), so no status is ever left out of the site.
