@@ -247,7 +247,7 @@ def kit_index_html(lang: str = "sv") -> str:
     }
     items = "".join(
         f"<li><strong>{html.escape(_t(form, lang))}</strong>: <a href=\"{form}.html\">{form}.html</a> "
-        f"({'utskrift' if lang == 'sv' else 'print'}), <code>{form}.xlsx</code> / <code>{form}.csv</code> → "
+        f"({labels.label('fieldwork_inline.print', lang)}), <code>{form}.xlsx</code> / <code>{form}.csv</code> → "
         f"<code>digimotor import {dataset} {form}.xlsx --name …</code></li>\n"
         for form, dataset in files.items())
     if lang == "sv":
@@ -290,8 +290,8 @@ def _write_xlsx(target: Path, sheet: pd.DataFrame, form: str, lang: str) -> None
 
     book = Workbook()
     ws = book.active
-    ws.title = ("svar" if lang == "sv" else "answers") if form in SURVEY_GROUP else (
-        "bedömning" if lang == "sv" else "scores")
+    ws.title = labels.label("fieldwork_inline.answers", lang) if form in SURVEY_GROUP else (
+        labels.label("fieldwork_inline.scores", lang))
     ws.append(list(sheet.columns))
     for row in sheet.itertuples(index=False):
         ws.append([None if value == "" else value for value in row])
@@ -315,7 +315,7 @@ def _write_xlsx(target: Path, sheet: pd.DataFrame, form: str, lang: str) -> None
             rule.add(f"{ws.cell(row=2, column=col).coordinate}:{ws.cell(row=len(sheet) + 1, column=col).coordinate}")
     for k, column in enumerate(columns, start=1):
         ws.column_dimensions[ws.cell(row=1, column=k).column_letter].width = min(60, max(10, len(column) + 4))
-    doc = book.create_sheet("rubric" if form == "capability_workshop" else ("frågor" if lang == "sv" else "questions"))
+    doc = book.create_sheet("rubric" if form == "capability_workshop" else labels.label("fieldwork_inline.questions", lang))
     table = questions_table(lang)
     table = table[table["form"] == form][["question_id", "question", "position", "option", "answer_text", "basis"]]
     doc.append([f"info_{c}" for c in table.columns])  # prefixed: never taken for the answer sheet's header

@@ -148,17 +148,13 @@ def _describe(rule: Mapping[str, Any], value: float, count: int | None, n: int, 
     limit = f"{rule['relation']} {_num(float(rule['threshold']), 1, lang)} %"
     measure = rule["measure"]
     if measure == "declining_share":
-        what = (f"{count} av {n} kommuner minskar ({_num(value, 1, lang)} %)" if lang == "sv"
-                else f"{count} of {n} municipalities decline ({_num(value, 1, lang)} %)")
+        what = labels.label("metrics_conclusions.declining_share", lang, count=count, n=n,
+                            value=_num(value, 1, lang))
     elif measure == "run_share":
-        what = (f"driften är {_num(value, 1, lang)} % av IT-kostnaden med arbetsområde ({n} IT-organisationer)"
-                if lang == "sv" else
-                f"run is {_num(value, 1, lang)} % of the IT cost with a work area ({n} IT organisations)")
+        what = labels.label("metrics_conclusions.run_share", lang, n=n, value=_num(value, 1, lang))
     else:
-        what = (f"central IT är i medel {_num(value, 2, lang)} % av driftskostnaden ({n} IT-organisationer)"
-                if lang == "sv" else
-                f"central IT is on average {_num(value, 2, lang)} % of operating cost ({n} IT organisations)")
-    return f"{what}; {'regeln' if lang == 'sv' else 'rule'} {limit}"
+        what = labels.label("metrics_conclusions.central_it_share", lang, n=n, value=_num(value, 2, lang))
+    return f"{what}; {labels.label('metrics_conclusions_inline.rule', lang)} {limit}"
 
 
 _PREFIX = labels.pairs("metrics_conclusions_prefix")

@@ -149,7 +149,7 @@ def population_forecast_from_projection(
     frame["population"] = frame["population"].astype("Int64")
     modelled = sorted(methods_used - {"projection"})
     label = (forecast_label(modelled[0], edition, first, base_year, lang) if modelled
-             else ("SCB:s framskrivning utgåva " if lang == "sv" else "SCB projection edition ") + edition)
+             else labels.label("metrics_projection_inline.scb_projection_edition", lang) + edition)
     frame.attrs["forecast"] = {"method": modelled[0] if modelled else "projection", "edition": edition,
                                "trend_years": [first, base_year], "label": label, "modelled": bool(modelled)}
     return frame

@@ -243,7 +243,7 @@ def table_labels(lang: str) -> dict[str, str]:
 def profile_names(lang: str) -> dict[str, str]:
     """Display names of Figure 9's three profiles (``lowest``, ``highest``, ``mean``)."""
     return {"lowest": label("lowest", lang, LABELS), "highest": label("highest", lang, LABELS),
-            "mean": "Snitt" if lang == "sv" else "Mean"}
+            "mean": labels.label("plots_dimios_inline.mean", lang)}
 
 
 def for_display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -35,7 +35,7 @@ def _option_label(question_id: str, option: str, lang: str) -> str:
     if option == DONT_KNOW or option in question.options:
         return question.label(option, lang)
     low, high = option.split("-", 1)
-    joiner = " eller " if lang == "sv" else " or "
+    joiner = labels.label("plots_survey_inline.or", lang)
     return question.label(low, lang) + joiner + question.label(high, lang).lower()
 
 
@@ -195,7 +195,7 @@ def survey_figure(
             text = "{} {} {}".format(_option_label(item["question_id"], item["answer_option"], lang),
                                      item["relation"], _fmt(float(item["share_pct"]), lang))
             notes.setdefault(item["question_id"], []).append(
-                text + (" (enligt texten)" if lang == "sv" else " (per the text)"))
+                text + labels.label("plots_survey_inline.per_the_text", lang))
         fig, axes = plt.subplots(len(questions), 1, figsize=(11, 1.35 * len(questions) + 0.9),
                                  layout="constrained", squeeze=False, sharex=True)
         axes = list(axes[:, 0])

@@ -274,9 +274,9 @@ def _copy_exhibit_files(site_dir: Path, summaries) -> dict[str, list[str]]:
 def _exhibit_label(name: str, lang: str) -> str:
     prefix = name.split("_", 1)[0]
     if prefix.startswith("fig") and prefix[3:5].isdigit():
-        return ("Figur " if lang == "sv" else "Figure ") + str(int(prefix[3:5])) + prefix[5:]
+        return labels.label("site_inline.figure", lang) + str(int(prefix[3:5])) + prefix[5:]
     if prefix.startswith("tab") and prefix[3:5].isdigit():  # a table of notebook NN, not a report exhibit
-        return ("Tabell, notebook " if lang == "sv" else "Table, notebook ") + prefix[3:5]
+        return labels.label("site_inline.table_notebook", lang) + prefix[3:5]
     return name
 
 
