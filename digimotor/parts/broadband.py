@@ -11,7 +11,7 @@ from IPython.display import display
 
 from digimotor import outputs
 from digimotor.claims import broadband as broadband_claims
-from digimotor.labels import text
+from digimotor.labels import label, text
 from digimotor.metrics import broadband
 from digimotor.metrics import broadband_facts as facts_metrics
 from digimotor.parts import Page, compare_with_report, prose, show_figure
@@ -97,7 +97,7 @@ class NotebookPage(Page):
             broadband_plots.table_labels(self.lang, self.columns),
             lang=self.lang,
             decimals={c: 1 for c in self.columns},
-            caption=f"Figur 14 · {self.year}",
+            caption=label("parts_broadband.figur_14_year", self.lang, year=self.year),
             kind=self.kind,
         )
 

@@ -11,7 +11,7 @@ from IPython.display import display
 
 from digimotor import outputs
 from digimotor.claims import capabilities as capability_claims
-from digimotor.labels import text
+from digimotor.labels import label, text
 from digimotor.metrics import capabilities as capability_metrics
 from digimotor.parts import Page, compare_with_report, prose, show_figure
 from digimotor.plots import capabilities as capability_plots
@@ -65,7 +65,7 @@ class NotebookPage(Page):
                 ["capability_id", "capability", "group", "lists", "seed_lines", "aliases"],
             ),
             lang=self.lang,
-            caption=f"{len(self.catalogue)} förmågor",
+            caption=label("parts_capabilities.n_formagor", self.lang, n=len(self.catalogue)),
             kind=self.catalogue.attrs["provenance"]["kind"],
         )
 
@@ -85,7 +85,7 @@ class NotebookPage(Page):
                 self.lang, ["element", "question", "seed_lines", "status"]
             ),
             lang=self.lang,
-            caption="Figur 3",
+            caption=text("parts_capabilities.figur_3", self.lang),
             kind="published",
         )
 
@@ -166,7 +166,12 @@ class NotebookPage(Page):
                 self.lang, ["list", "rank", "published", "computed", "same"]
             ),
             lang=self.lang,
-            caption=f"{int(self.comparison['same'].sum())} av {len(self.comparison)} på samma plats",
+            caption=label(
+                "parts_capabilities.same_av_n_pa_samma",
+                self.lang,
+                same=int(self.comparison["same"].sum()),
+                n=len(self.comparison),
+            ),
             kind=self.kind,
         )
 

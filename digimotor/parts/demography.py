@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from digimotor import outputs
 from digimotor.claims import demography as demography_claims
-from digimotor.labels import text
+from digimotor.labels import label, text
 from digimotor.metrics import demography
 from digimotor.metrics import population as population_structure
 from digimotor.metrics import projection as projection_bridge
@@ -99,7 +99,13 @@ class NotebookPage(Page):
             demography_plots.table_labels(self.lang, self.base_year, self.target_year),
             lang=self.lang,
             decimals={"change_pct": 1},
-            caption=f"Figur 7 · {self.selected.name} {self.base_year}–{self.target_year}"
+            caption=label(
+                "parts_demography.figure7_caption",
+                self.lang,
+                region=self.selected.name,
+                base_year=self.base_year,
+                target_year=self.target_year,
+            )
             + (f" · {self.forecast_note}" if self.forecast_note else ""),
             kind=self.kind,
         )
@@ -161,9 +167,13 @@ class NotebookPage(Page):
         )
         show_figure(self.ax.figure, "fig08_population_pyramid")
         prose(
-            "**{region}, {year}:** {total:,} inhabitants ({women:,} women, {men:,} men), kind **{kind}**"
-            + ("; projection edition **{vintage}**" if self.vintage else "")
-            + "\n\n*{note}*",
+            text("parts_demography.region_year_total_inhabitants_women", self.lang)
+            + (
+                text("parts_demography.projection_edition_vintage", self.lang)
+                if self.vintage
+                else ""
+            )
+            + text("parts_demography.note", self.lang),
             region=region_name(self.pyramid_region),
             year=self.pyramid_year,
             total=int(self.pyramid["total"].sum()),

@@ -147,7 +147,7 @@ class NotebookPage(Page):
                     },
                     lang=self.lang,
                     kind="published",
-                    caption="Digital motor Fyrbodal (2021), rad 1617–1620",
+                    caption=text("parts_dimios.digital_motor_fyrbodal_2021_rad", self.lang),
                 )
             )
         else:
@@ -216,7 +216,9 @@ class NotebookPage(Page):
             lang=self.lang,
             decimals={"lowest": 1, "highest": 1, "mean": 1},
             kind=self.kind,
-            caption="Figur 9 · " + self.place + (" " + self.period if self.period else ""),
+            caption=text("parts_dimios.figur_9", self.lang)
+            + self.place
+            + (" " + self.period if self.period else ""),
         )
 
     def dimensions_and_type(self):
@@ -250,9 +252,9 @@ class NotebookPage(Page):
             claims.load_claims("dimios").set_index("claim_id").loc["text.fyrbodal.maturity_pct"]
         )
         prose(
-            "**Average ({region}):** capability {capability:.2f}, legacy {legacy:.2f} → **type {dimios_type}** (split {split:g}); maturity level {level:.1f} % with `{formula}` (the other formula: {other:.1f} %)."
+            text("parts_dimios.average_region_capability_capability_2f", self.lang)
             + (
-                "\n\nThe report's own level is **unreadable** in the OCR text (status *{status}*): “{raw_text}”. It is not used to choose a formula."
+                text("parts_dimios.the_reports_own_level_is", self.lang)
                 if self.report_region
                 else ""
             ),
@@ -526,7 +528,7 @@ class NotebookPage(Page):
                     lang=self.lang,
                     decimals={"mean": 1, "sd": 1},
                     kind="published",
-                    caption="Digital motor Fyrbodal (2021), rad 1735–1755",
+                    caption=text("parts_dimios.digital_motor_fyrbodal_2021_rad_2", self.lang),
                 )
             )
         else:
@@ -546,7 +548,7 @@ class NotebookPage(Page):
                     {k: self.labels[k] for k in ("description", "value", "unit", "raw_text")},
                     lang=self.lang,
                     kind="published",
-                    caption="Digital motor Fyrbodal (2021), rad 1820–1866",
+                    caption=text("parts_dimios.digital_motor_fyrbodal_2021_rad_3", self.lang),
                 )
             )
             self.established = dimios_sources.fact(self.facts, "infosec_established_count")

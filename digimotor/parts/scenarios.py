@@ -119,7 +119,7 @@ class NotebookPage(Page):
                 ["scenario", "scenario_name", "definition", "sou_path", "path_basis", "seed_lines"],
             ),
             lang=self.lang,
-            caption="Sammanfattningen, rekommendation",
+            caption=text("parts_scenarios.sammanfattningen_rekommendation", self.lang),
             kind="published",
         )
 
@@ -145,7 +145,7 @@ class NotebookPage(Page):
             ),
             scenario_plots.table_labels(self.lang, ["path", "statement", "text", "placement"]),
             lang=self.lang,
-            caption="Figur 5 · SOU 2020:8",
+            caption=text("parts_scenarios.figur_5_sou_2020_8", self.lang),
             kind="published",
         )
 
@@ -165,7 +165,7 @@ class NotebookPage(Page):
             ),
             scenario_plots.table_labels(self.lang, ["step", "name", "description", "status"]),
             lang=self.lang,
-            caption="Figur 2 · Länsstyrelsen (2017)",
+            caption=text("parts_scenarios.figur_2_lansstyrelsen_2017", self.lang),
             kind="published",
         )
 
@@ -209,7 +209,7 @@ class NotebookPage(Page):
                 ],
             ),
             lang=self.lang,
-            caption="Befintlig samverkan (rapporten, avsnitt 3.1.2)",
+            caption=text("parts_scenarios.befintlig_samverkan_rapporten_avsnitt_3", self.lang),
             kind="published",
         )
 
@@ -277,7 +277,7 @@ class NotebookPage(Page):
             ),
             lang=self.lang,
             decimals={"mean": 2},
-            caption="all columns (participants, spread, partners) in data/processed/scenarios_table.csv",
+            caption=text("parts_scenarios.all_columns_participants_spread_partners", self.lang),
             kind=self.kind,
         )
 
@@ -365,7 +365,12 @@ class NotebookPage(Page):
                 scenario_plots.table_labels(self.lang, ["parameter", "low", "high"]),
                 lang=self.lang,
                 decimals={"low": 2, "high": 2},
-                caption=f"{self.sweep_settings} inställningar, seed {self.sweep_seed}",
+                caption=label(
+                    "parts_scenarios.sweep_settings_installningar_seed_sweep",
+                    self.lang,
+                    sweep_settings=self.sweep_settings,
+                    sweep_seed=self.sweep_seed,
+                ),
                 kind=self.kind,
             )
         )
@@ -424,7 +429,7 @@ class NotebookPage(Page):
             lang=self.lang,
             decimals={"base_share": 2, "modal_share": 2},
             kind=self.kind,
-            caption="scenarios_robustness.csv: andel per scenario (share_<kod>) för varje förmåga",
+            caption=text("parts_scenarios.scenarios_robustness_csv_andel_per", self.lang),
         )
 
     def robust_pairs(self):
@@ -442,7 +447,7 @@ class NotebookPage(Page):
             lang=self.lang,
             decimals={"share": 2},
             kind=self.kind,
-            caption="alla par som bildas i någon inställning: scenarios_robustness_pairs.csv",
+            caption=text("parts_scenarios.alla_par_som_bildas_i", self.lang),
         )
 
     def plan_assumptions_table(self):

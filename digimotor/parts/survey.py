@@ -278,7 +278,7 @@ class NotebookPage(Page):
                         "mean_change": label("parts_survey.mean_change", self.lang),
                         "ci_low": label("parts_survey.ci_low", self.lang),
                         "ci_high": label("parts_survey.ci_high", self.lang),
-                        "wilcoxon_p": "Wilcoxon p",
+                        "wilcoxon_p": text("parts_survey.wilcoxon_p", self.lang),
                     },
                     lang=self.lang,
                     decimals={"mean_change": 2, "ci_low": 2, "ci_high": 2, "wilcoxon_p": 3},
