@@ -50,6 +50,7 @@ def compare_with_report(
     counts: bool = True,
     styled: bool = False,
     check: bool = True,
+    lang: str = "sv",
 ) -> Any:
     """The closing section of a page: the claims of ``part`` beside the values ``produced``.
 
@@ -60,12 +61,13 @@ def compare_with_report(
     from IPython.display import display
 
     from digimotor import claims, outputs
+    from digimotor.labels import label
 
     if record:
         outputs.record_claims(part, produced)
     card = claims.scorecard(produced=produced, parts=[part])
     if counts:
-        display(card["outcome"].value_counts().to_frame("claims"))
+        display(card["outcome"].value_counts().to_frame(label("parts.claims", lang)))
     shown = card[list(columns)]
     display(
         shown.style.hide(axis="index").format(precision=2, na_rep="–", escape="html")

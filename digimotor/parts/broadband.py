@@ -197,4 +197,6 @@ class NotebookPage(Page):
         self.produced = (
             broadband_claims.claim_values(self.summary) if self.kind == "synthetic" else {}
         )
-        self.card = compare_with_report("broadband", self.produced, COMPARISON_COLUMNS, check=False)
+        self.card = compare_with_report(
+            "broadband", self.produced, COMPARISON_COLUMNS, check=False, lang=self.lang
+        )

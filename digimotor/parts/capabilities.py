@@ -240,4 +240,6 @@ class NotebookPage(Page):
 
     def compare_with_report(self):
         self.produced = capability_claims.claim_values(self.ranking)
-        self.card = compare_with_report("capabilities", self.produced, COMPARISON_COLUMNS)
+        self.card = compare_with_report(
+            "capabilities", self.produced, COMPARISON_COLUMNS, lang=self.lang
+        )

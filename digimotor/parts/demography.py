@@ -193,6 +193,8 @@ class NotebookPage(Page):
         )
         if self.study_setting:
             self.produced = demography_claims.claim_values(self.change, self.selected.name)
-            self.card = compare_with_report("demography", self.produced, COMPARISON_COLUMNS)
+            self.card = compare_with_report(
+                "demography", self.produced, COMPARISON_COLUMNS, lang=self.lang
+            )
         else:
             prose(text("parts_demography.not_the_studys_setting_no", self.lang))

@@ -117,7 +117,7 @@ class NotebookPage(Page):
                 place=self.place,
                 period=self.period,
                 n=len(self.scores),
-                missing=", ".join(self.missing) or "none",
+                missing=", ".join(self.missing) or text("parts.none", self.lang),
                 outside=len(self.scope.outside),
             )
         if self.microdata and self.current.carried:
@@ -500,11 +500,11 @@ class NotebookPage(Page):
                 only_before=", ".join(
                     self.unpaired.loc[self.unpaired["present_in"] == "before", "municipality"]
                 )
-                or "none",
+                or text("parts.none", self.lang),
                 only_after=", ".join(
                     self.unpaired.loc[self.unpaired["present_in"] == "after", "municipality"]
                 )
-                or "none",
+                or text("parts.none", self.lang),
             )
             self.ax = change_plots.transition_matrix(
                 self.exhibit["transitions"],
@@ -583,7 +583,7 @@ class NotebookPage(Page):
                     )
                 )
             self.card = compare_with_report(
-                "dimios", self.produced, COMPARISON_COLUMNS, styled=True
+                "dimios", self.produced, COMPARISON_COLUMNS, styled=True, lang=self.lang
             )
         else:
             prose(

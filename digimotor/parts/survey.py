@@ -156,7 +156,7 @@ class NotebookPage(Page):
                 period=self.current.label() or "–",
                 n=self.answers["municipality_code"].nunique(),
                 missing=", ".join(self.scope.missing(self.answers["municipality_code"].unique()))
-                or "none",
+                or text("parts.none", self.lang),
                 outside=len(self.scope.outside),
             )
         self.threshold = suppression.threshold_note(self.min_respondents, self.lang)
@@ -321,11 +321,11 @@ class NotebookPage(Page):
                 only_before=", ".join(
                     self.unpaired.loc[self.unpaired["present_in"] == "before", "municipality"]
                 )
-                or "none",
+                or text("parts.none", self.lang),
                 only_after=", ".join(
                     self.unpaired.loc[self.unpaired["present_in"] == "after", "municipality"]
                 )
-                or "none",
+                or text("parts.none", self.lang),
             )
         else:
             prose(text("parts_survey.set_compare_year_answers_from", self.lang))
@@ -421,6 +421,8 @@ class NotebookPage(Page):
     def compare_with_report(self):
         if self.report_region:
             self.produced = survey_claims.claim_values(self.facts, self.shares)
-            self.card = compare_with_report("survey", self.produced, COMPARISON_COLUMNS)
+            self.card = compare_with_report(
+                "survey", self.produced, COMPARISON_COLUMNS, lang=self.lang
+            )
         else:
             prose(text("parts_survey.no_comparison_with_the_report", self.lang), place=self.place)

@@ -345,4 +345,4 @@ class NotebookPage(Page):
     def compare_with_report(self):
         self.produced = tbm_claims.derive()
         self.produced.update(tbm_claims.claim_values(self.shares, self.pool_shares))
-        self.card = compare_with_report("tbm", self.produced, COMPARISON_COLUMNS)
+        self.card = compare_with_report("tbm", self.produced, COMPARISON_COLUMNS, lang=self.lang)
