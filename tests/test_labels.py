@@ -53,3 +53,53 @@ def test_catalogue_is_cached_and_read_as_safe_yaml(tmp_path, monkeypatch):
     finally:
         monkeypatch.undo()
         labels.catalogue.cache_clear()
+
+
+def _two_language_notebook(lang=None):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# 99 · Prov", metadata={"tags": ["lang-sv"]}),
+                nbformat.v4.new_markdown_cell("# 99 · Trial", metadata={"tags": ["lang-en"]}),
+                nbformat.v4.new_markdown_cell("Fyrbodal 2021"),
+                nbformat.v4.new_code_cell("x = 1")]
+    if lang:
+        nb.metadata["papermill"] = {"parameters": {"lang": lang}}
+    return nb
+
+
+def test_a_page_keeps_the_cells_of_its_language():
+    nb = _two_language_notebook()
+    assert [c.source for c in labels.in_language(nb, "sv").cells] == ["# 99 · Prov", "Fyrbodal 2021", "x = 1"]
+    assert [c.source for c in labels.in_language(nb, "en").cells] == ["# 99 · Trial", "Fyrbodal 2021", "x = 1"]
+    assert len(nb.cells) == 4  # the notebook itself is untouched
+    assert labels.page_language(nb) == "sv"
+    assert labels.page_language(_two_language_notebook("en")) == "en"
+
+
+def test_the_site_renders_a_notebook_in_its_own_language(tmp_path):
+    from digimotor import site
+
+    context = {"notebooks": [("99-trial", "99 · Prov")]}
+    for lang, kept, dropped, home in (("sv", "Prov", "Trial", "Översikt"), ("en", "Trial", "Prov", "Overview")):
+        target = tmp_path / f"{lang}.html"
+        site.render_notebook(_two_language_notebook(lang), target, name="99-trial", show_code=False, manifest=[],
+                             failure=None, context=context)
+        page = target.read_text(encoding="utf-8")
+        main = page[page.index("<main>"):page.index("</main>")]
+        assert f"99 · {kept}" in main and f"99 · {dropped}" not in main and "Fyrbodal 2021" in main
+        assert home in page
+
+
+def test_page_prose_differs_between_the_languages():
+    """The texts the pages write (prose, captions, headers) are translated, names and codes aside."""
+    import re
+
+    sv, en = labels.catalogue("sv"), labels.catalogue("en")
+    same = []
+    for section in (s for s in sv if s.startswith("parts")):
+        for key, text in sv[section].items():
+            words = re.sub(r"\{[^}]*\}|`[^`]*`|\*\*?|Fyrbodal|Digital motor|DiMiOS|TBM|SOU|OCR|Wilcoxon|Mellerud|Definition", "", text)
+            if re.search(r"[A-Za-zÅÄÖåäö]{3,}", words) and text == en[section][key]:
+                same.append(f"{section}.{key}")
+    assert same == [], same

@@ -86,3 +86,28 @@ def missing_keys() -> dict[str, list[str]]:
 def by_lang(key: str) -> dict[str, str]:
     """One text in every language: ``{"sv": text, "en": text}``."""
     return {lang: text(key, lang) for lang in LANGS}
+
+
+#: Tag of a notebook markdown cell written in one language: ``lang-sv`` or ``lang-en``.
+LANG_TAG = "lang-{lang}"
+
+
+def page_language(nb: Any, default: str = "sv") -> str:
+    """The language of an executed notebook: its ``lang`` parameter as run, else ``default``."""
+    papermill = nb.metadata.get("papermill", {}) if hasattr(nb, "metadata") else {}
+    lang = (papermill.get("parameters") or {}).get("lang") or default
+    return lang if lang in LANGS else default
+
+
+def in_language(nb: Any, lang: str) -> Any:
+    """A copy of notebook ``nb`` without the cells tagged for another language.
+
+    A markdown cell tagged ``lang-sv`` is kept on Swedish pages only, one tagged ``lang-en`` on
+    English pages only; cells without such a tag are kept on both.
+    """
+    import copy
+
+    other = {LANG_TAG.format(lang=code) for code in LANGS if code != _check(lang)}
+    copied = copy.copy(nb)
+    copied.cells = [cell for cell in nb.cells if not other & set(cell.get("metadata", {}).get("tags", []))]
+    return copied

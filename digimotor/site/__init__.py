@@ -113,8 +113,14 @@ def kinds_line(kinds: Sequence[str], lang: str = "sv") -> str:
 
 
 def render_notebook(nb, target: Path, *, name: str, show_code: bool, manifest: Sequence[Mapping[str, Any]],
-                    failure: Mapping[str, Any] | None, context: Mapping[str, Any], lang: str = "sv") -> Path:
-    """Render an executed notebook to ``target`` with navigation and banners (written atomically)."""
+                    failure: Mapping[str, Any] | None, context: Mapping[str, Any], lang: str | None = None) -> Path:
+    """Render an executed notebook to ``target`` with navigation and banners (written atomically).
+
+    The page is in ``lang``, by default the notebook's own ``lang`` parameter (Swedish without
+    one): markdown cells tagged for the other language are left out (:func:`labels.in_language`).
+    """
+    lang = lang or labels.page_language(nb)
+    nb = labels.in_language(nb, lang)
     kinds = page_kinds(manifest)
     header = [nav(context, name, lang)]
     if "synthetic" in kinds:
