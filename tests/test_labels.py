@@ -88,7 +88,7 @@ def test_the_site_renders_a_notebook_in_its_own_language(tmp_path):
         page = target.read_text(encoding="utf-8")
         main = page[page.index("<main>"):page.index("</main>")]
         assert f"99 · {kept}" in main and f"99 · {dropped}" not in main and "Fyrbodal 2021" in main
-        assert home in page
+        assert home in page and f'lang="{lang}"' in page
 
 
 def test_page_prose_differs_between_the_languages():

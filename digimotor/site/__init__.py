@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 SITE_DIR = Path(__file__).resolve().parent
 TEMPLATE_DIR = SITE_DIR / "nbconvert"
 TITLE = "Digital motor Fyrbodal – reproduktion"
-_EXPORTERS: dict[bool, Any] = {}
+_EXPORTERS: dict[tuple[bool, str], Any] = {}
 
 LABELS: dict[str, dict[str, str]] = labels.table("site")
 
@@ -53,23 +53,23 @@ def esc(value: object) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def exporter(show_code: bool):
-    """nbconvert's HTML exporter with digimotor's template (one instance per process and mode).
+def exporter(show_code: bool, lang: str = "sv"):
+    """nbconvert's HTML exporter with digimotor's template (one instance per process, mode and language).
 
     Markdown cells and the HTML, Markdown and SVG outputs pass through :func:`.sanitize.clean`
     (``sanitize_html``; JavaScript outputs are dropped), so no cell can put a script on a page.
     """
-    if show_code not in _EXPORTERS:
+    if (show_code, lang) not in _EXPORTERS:
         from nbconvert import HTMLExporter
 
         from .sanitize import clean
 
-        _EXPORTERS[show_code] = HTMLExporter(
+        _EXPORTERS[show_code, lang] = HTMLExporter(
             extra_template_basedirs=[str(TEMPLATE_DIR)], template_name="digimotor",
             exclude_input=not show_code, exclude_input_prompt=not show_code, exclude_output_prompt=True,
-            language_code="sv", sanitize_html=True, filters={"clean_html": clean},
+            language_code=lang, sanitize_html=True, filters={"clean_html": clean},
         )
-    return _EXPORTERS[show_code]
+    return _EXPORTERS[show_code, lang]
 
 
 def page_kinds(manifest: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -131,7 +131,7 @@ def render_notebook(nb, target: Path, *, name: str, show_code: bool, manifest: S
     footer = f'<footer class="dm-footer">{nav(context, name, lang)}</footer>'
     resources = {"digimotor": {"header": "\n".join(header), "footer": footer},
                  "metadata": {"name": nb.metadata.get("title", name)}}
-    body, _ = exporter(show_code).from_notebook_node(nb, resources=resources)
+    body, _ = exporter(show_code, lang).from_notebook_node(nb, resources=resources)
     return write_text(target, body)
 
 
