@@ -92,6 +92,10 @@ class Page:
             raise TypeError(f"{self.NOTEBOOK}: missing parameters {missing}, unknown {unknown}")
         for name in self.PARAMETERS:
             setattr(self, name, parameters[name])
+        from digimotor.plots.style import apply_style, check_lang
+
+        check_lang(parameters.get("lang", "sv"))
+        apply_style()
         self.setup()
 
     def setup(self) -> None:

@@ -1,9 +1,4 @@
-"""Notebook ``notebooks/02-broadband.ipynb`` as a page: Broadband coverage, Figure 14.
-
-One method per code cell of the notebook, in the notebook's order; the constructor takes the
-notebook's parameters and runs its first cell (checks, data, the data banner). The branching on
-language and on the data at hand lives here, so that the notebook's cells are one call each.
-"""
+"""The page of ``notebooks/02-broadband.ipynb``: Broadband coverage, Figure 14 (see :mod:`digimotor.parts`)."""
 
 from __future__ import annotations
 
@@ -17,7 +12,6 @@ from digimotor.metrics import broadband_facts as facts_metrics
 from digimotor.parts import Page, compare_with_report, prose, show_figure
 from digimotor.plots import broadband as broadband_plots
 from digimotor.plots import broadband_facts as facts_plots
-from digimotor.plots.style import apply_style, check_lang
 from digimotor.regions import resolve_region
 from digimotor.sources.pts import (
     load_broadband,
@@ -27,19 +21,13 @@ from digimotor.sources.pts import (
 )
 
 #: The scorecard's columns shown in the closing comparison.
-COMPARISON_COLUMNS = (
-    "claim_id",
-    "seed_line",
-    "published_value",
-    "relation",
-    "computed_value",
-    "outcome",
-    "note",
+COMPARISON_COLUMNS = tuple(
+    "claim_id seed_line published_value relation computed_value outcome note".split()
 )
 
 
 class NotebookPage(Page):
-    """The page of ``02-broadband``: build it with the notebook's parameters, then call each section."""
+    """``02-broadband``: ``NotebookPage(**parameters)``, then one method per code cell."""
 
     NOTEBOOK = "02-broadband"
     PARAMETERS = tuple(
@@ -47,8 +35,6 @@ class NotebookPage(Page):
     )
 
     def setup(self):
-        check_lang(self.lang)
-        apply_style()
         self.coverage_data = load_broadband(self.source)
         self.provenance = self.coverage_data.attrs["provenance"]
         self.kind = self.provenance["kind"]

@@ -1,9 +1,4 @@
-"""Notebook ``notebooks/05-capability-map.ipynb`` as a page: Capability map (summary, Figure 3).
-
-One method per code cell of the notebook, in the notebook's order; the constructor takes the
-notebook's parameters and runs its first cell (checks, data, the data banner). The branching on
-language and on the data at hand lives here, so that the notebook's cells are one call each.
-"""
+"""The page of ``notebooks/05-capability-map.ipynb``: Capability map (summary, Figure 3) (see :mod:`digimotor.parts`)."""
 
 from __future__ import annotations
 
@@ -15,23 +10,20 @@ from digimotor.labels import label, text
 from digimotor.metrics import capabilities as capability_metrics
 from digimotor.parts import Page, compare_with_report, prose, show_figure
 from digimotor.plots import capabilities as capability_plots
-from digimotor.plots.style import apply_style, check_lang
 from digimotor.regions import display_name
 from digimotor.sources import capabilities as capability_sources
 
 #: The scorecard's columns shown in the closing comparison.
-COMPARISON_COLUMNS = ("claim_id", "seed_line", "published_value", "computed_value", "outcome")
+COMPARISON_COLUMNS = tuple("claim_id seed_line published_value computed_value outcome".split())
 
 
 class NotebookPage(Page):
-    """The page of ``05-capability-map``: build it with the notebook's parameters, then call each section."""
+    """``05-capability-map``: ``NotebookPage(**parameters)``, then one method per code cell."""
 
     NOTEBOOK = "05-capability-map"
     PARAMETERS = tuple("source catalogue_source top_k profile_k lang".split())
 
     def setup(self):
-        check_lang(self.lang)
-        apply_style()
         self.catalogue = capability_sources.load_capability_catalogue(self.catalogue_source)
         self.rankings = capability_sources.load_capability_rankings()
         self.elements = capability_sources.load_capability_elements()

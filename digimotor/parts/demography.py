@@ -1,9 +1,4 @@
-"""Notebook ``notebooks/01-demography.ipynb`` as a page: Population forecast, Figures 6–8.
-
-One method per code cell of the notebook, in the notebook's order; the constructor takes the
-notebook's parameters and runs its first cell (checks, data, the data banner). The branching on
-language and on the data at hand lives here, so that the notebook's cells are one call each.
-"""
+"""The page of ``notebooks/01-demography.ipynb``: Population forecast, Figures 6–8 (see :mod:`digimotor.parts`)."""
 
 from __future__ import annotations
 
@@ -15,7 +10,6 @@ from digimotor.metrics import population as population_structure
 from digimotor.metrics import projection as projection_bridge
 from digimotor.parts import Page, compare_with_report, prose, show_figure
 from digimotor.plots import demography as demography_plots
-from digimotor.plots.style import apply_style, check_lang
 from digimotor.regions import resolve_region
 from digimotor.sources.published import load_population_forecast
 from digimotor.sources.scb import (
@@ -26,19 +20,13 @@ from digimotor.sources.scb import (
 )
 
 #: The scorecard's columns shown in the closing comparison.
-COMPARISON_COLUMNS = (
-    "claim_id",
-    "exhibit",
-    "seed_line",
-    "published_value",
-    "computed_value",
-    "outcome",
-    "raw_text",
+COMPARISON_COLUMNS = tuple(
+    "claim_id exhibit seed_line published_value computed_value outcome raw_text".split()
 )
 
 
 class NotebookPage(Page):
-    """The page of ``01-demography``: build it with the notebook's parameters, then call each section."""
+    """``01-demography``: ``NotebookPage(**parameters)``, then one method per code cell."""
 
     NOTEBOOK = "01-demography"
     PARAMETERS = tuple(
@@ -47,8 +35,6 @@ class NotebookPage(Page):
     )
 
     def setup(self):
-        check_lang(self.lang)
-        apply_style()
         self.selected = resolve_region(self.region)
         self.population = load_population_forecast(self.source)
         self.provenance = self.population.attrs["provenance"]

@@ -1,9 +1,4 @@
-"""Notebook ``notebooks/03-dimios-maturity.ipynb`` as a page: DiMiOS digital maturity, Figures 9–13.
-
-One method per code cell of the notebook, in the notebook's order; the constructor takes the
-notebook's parameters and runs its first cell (checks, data, the data banner). The branching on
-language and on the data at hand lives here, so that the notebook's cells are one call each.
-"""
+"""The page of ``notebooks/03-dimios-maturity.ipynb``: DiMiOS digital maturity, Figures 9–13 (see :mod:`digimotor.parts`)."""
 
 from __future__ import annotations
 
@@ -17,25 +12,17 @@ from digimotor.metrics import dimios, measurement, suppression
 from digimotor.parts import Page, compare_with_report, prose, show_figure
 from digimotor.plots import change as change_plots
 from digimotor.plots import dimios as dimios_plots
-from digimotor.plots.style import apply_style, check_lang
 from digimotor.regions import display_name
 from digimotor.sources import dimios as dimios_sources
 
 #: The scorecard's columns shown in the closing comparison.
-COMPARISON_COLUMNS = (
-    "claim_id",
-    "exhibit",
-    "seed_line",
-    "published_value",
-    "relation",
-    "computed_value",
-    "outcome",
-    "raw_text",
+COMPARISON_COLUMNS = tuple(
+    "claim_id exhibit seed_line published_value relation computed_value outcome raw_text".split()
 )
 
 
 class NotebookPage(Page):
-    """The page of ``03-dimios-maturity``: build it with the notebook's parameters, then call each section."""
+    """``03-dimios-maturity``: ``NotebookPage(**parameters)``, then one method per code cell."""
 
     NOTEBOOK = "03-dimios-maturity"
     PARAMETERS = tuple(
@@ -44,11 +31,9 @@ class NotebookPage(Page):
     )
 
     def setup(self):
-        check_lang(self.lang)
         dimios.check_split(self.split)
         suppression.check_min_respondents(self.min_respondents)
         measurement.check_comparison(self.year, self.compare_year, self.earlier_years)
-        apply_style()
         self.labels = dimios_plots.table_labels(self.lang)
         self.facts = dimios_sources.load_dimios_facts("published")
         self.statements = dimios_sources.load_dimios_statements("published")

@@ -1,9 +1,4 @@
-"""Notebook ``notebooks/06-scenarios.ipynb`` as a page: Collaboration scenarios, Figures 2 and 5, the plan.
-
-One method per code cell of the notebook, in the notebook's order; the constructor takes the
-notebook's parameters and runs its first cell (checks, data, the data banner). The branching on
-language and on the data at hand lives here, so that the notebook's cells are one call each.
-"""
+"""The page of ``notebooks/06-scenarios.ipynb``: Collaboration scenarios, Figures 2 and 5, the plan (see :mod:`digimotor.parts`)."""
 
 from __future__ import annotations
 
@@ -19,14 +14,13 @@ from digimotor.parts import Page, prose, show_figure
 from digimotor.plots import capabilities as capability_plots
 from digimotor.plots import plan as plan_plots
 from digimotor.plots import scenarios as scenario_plots
-from digimotor.plots.style import apply_style, check_lang
 from digimotor.regions import display_name
 from digimotor.sources import capabilities as capability_sources
 from digimotor.sources import plan as plan_sources
 
 
 class NotebookPage(Page):
-    """The page of ``06-scenarios``: build it with the notebook's parameters, then call each section."""
+    """``06-scenarios``: ``NotebookPage(**parameters)``, then one method per code cell."""
 
     NOTEBOOK = "06-scenarios"
     PARAMETERS = tuple(
@@ -38,8 +32,6 @@ class NotebookPage(Page):
     )
 
     def setup(self):
-        check_lang(self.lang)
-        apply_style()
         self.params = scenarios.ScenarioParameters(
             strong=self.strong,
             weak=self.weak,

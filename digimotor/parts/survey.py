@@ -1,9 +1,4 @@
-"""Notebook ``notebooks/07-survey-and-strategy.ipynb`` as a page: Surveys and strategy documents, Figures 20–23.
-
-One method per code cell of the notebook, in the notebook's order; the constructor takes the
-notebook's parameters and runs its first cell (checks, data, the data banner). The branching on
-language and on the data at hand lives here, so that the notebook's cells are one call each.
-"""
+"""The page of ``notebooks/07-survey-and-strategy.ipynb``: Surveys and strategy documents, Figures 20–23 (see :mod:`digimotor.parts`)."""
 
 from __future__ import annotations
 
@@ -16,25 +11,17 @@ from digimotor.metrics import measurement, strategy, suppression, survey
 from digimotor.parts import Page, compare_with_report, prose, show_figure
 from digimotor.plots import change as change_plots
 from digimotor.plots import survey as survey_plots
-from digimotor.plots.style import apply_style, check_lang
 from digimotor.sources import documents
 from digimotor.sources import survey as survey_source_module
 
 #: The scorecard's columns shown in the closing comparison.
-COMPARISON_COLUMNS = (
-    "claim_id",
-    "exhibit",
-    "seed_line",
-    "published_value",
-    "relation",
-    "computed_value",
-    "outcome",
-    "raw_text",
+COMPARISON_COLUMNS = tuple(
+    "claim_id exhibit seed_line published_value relation computed_value outcome raw_text".split()
 )
 
 
 class NotebookPage(Page):
-    """The page of ``07-survey-and-strategy``: build it with the notebook's parameters, then call each section."""
+    """``07-survey-and-strategy``: ``NotebookPage(**parameters)``, then one method per code cell."""
 
     NOTEBOOK = "07-survey-and-strategy"
     PARAMETERS = tuple(
@@ -43,10 +30,8 @@ class NotebookPage(Page):
     )
 
     def setup(self):
-        check_lang(self.lang)
         suppression.check_min_respondents(self.min_respondents)
         measurement.check_comparison(self.year, self.compare_year)
-        apply_style()
         self.shares = survey_source_module.load_survey_shares()
         self.facts = survey_source_module.load_strategy_facts()
         self.REPORT = "Digital motor Fyrbodal (2021)"

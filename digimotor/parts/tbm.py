@@ -1,9 +1,4 @@
-"""Notebook ``notebooks/04-tbm-cost.ipynb`` as a page: TBM IT costs, Figures 15–19.
-
-One method per code cell of the notebook, in the notebook's order; the constructor takes the
-notebook's parameters and runs its first cell (checks, data, the data banner). The branching on
-language and on the data at hand lives here, so that the notebook's cells are one call each.
-"""
+"""The page of ``notebooks/04-tbm-cost.ipynb``: TBM IT costs, Figures 15–19 (see :mod:`digimotor.parts`)."""
 
 from __future__ import annotations
 
@@ -15,25 +10,17 @@ from digimotor.labels import text
 from digimotor.metrics import kolada_costs, tbm
 from digimotor.parts import Page, compare_with_report, prose, show_figure
 from digimotor.plots import tbm as tbm_plots
-from digimotor.plots.style import apply_style, check_lang
 from digimotor.sources import tbm as tbm_sources
 from digimotor.sources.kolada import load_municipal_costs
 
 #: The scorecard's columns shown in the closing comparison.
-COMPARISON_COLUMNS = (
-    "claim_id",
-    "exhibit",
-    "seed_line",
-    "published_value",
-    "computed_value",
-    "status",
-    "outcome",
-    "raw_text",
+COMPARISON_COLUMNS = tuple(
+    "claim_id exhibit seed_line published_value computed_value status outcome raw_text".split()
 )
 
 
 class NotebookPage(Page):
-    """The page of ``04-tbm-cost``: build it with the notebook's parameters, then call each section."""
+    """``04-tbm-cost``: ``NotebookPage(**parameters)``, then one method per code cell."""
 
     NOTEBOOK = "04-tbm-cost"
     PARAMETERS = tuple(
@@ -42,8 +29,6 @@ class NotebookPage(Page):
     )
 
     def setup(self):
-        check_lang(self.lang)
-        apply_style()
         self.labels = tbm_plots.table_labels(self.lang)
         self.ledger = tbm_sources.load_tbm_ledger(self.source)
         self.total_cost = tbm_sources.load_municipal_total_cost(self.cost_source)
