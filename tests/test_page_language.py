@@ -15,7 +15,7 @@ from lxml import html
 from digimotor.pipeline import reproduce
 
 pytestmark = pytest.mark.slow
-NOTEBOOKS = ["01-demography", "03-dimios-maturity"]
+NOTEBOOKS = ["01-demography", "02-broadband", "03-dimios-maturity", "04-tbm-cost", "05-capability-map", "06-scenarios", "07-survey-and-strategy"]
 #: Words that are the same in both languages: names of places, methods and programs.
 NAMES = r"Fyrbodal|Västra Götalands?( län)?|Digital motor|DiMiOS|SCB|Kolada|PTS|TBM|OCR|Wilcoxon|scipy|Sverige|regionfakta\.com"
 
@@ -32,8 +32,8 @@ def paragraphs(page: str) -> dict[str, str]:
         if re.fullmatch(r"\d+ rows × \d+ columns", text):  # pandas' own footer under a long table
             continue
         words = re.sub(r"“[^”]*”|\"[^\"]*\"|" + NAMES, " ", text)  # quotations of the report, names
-        words = re.sub(r"[^A-Za-zÅÄÖåäöÉé]+", " ", words).strip()
-        if len(words) >= 12:
+        words = " ".join(re.findall(r"[A-Za-zÅÄÖåäöÉé]{4,}", re.sub(r"\S*_\S*", " ", words)))
+        if len(words.split()) >= 3:  # a formula or a list of codes is no prose
             found[words] = text
     return found
 
