@@ -1184,7 +1184,8 @@ def _publish(staging: Path, everything: Sequence[Path], by_name: Mapping[str, No
                 if record:
                     res = _result_from_record(path.stem, record, old_site / f"{path.stem}.html")
             summaries.append((path, res))
-        card = site.build_site(staging / "site", summaries, show_code=show_code)
+        card = site.build_site(staging / "site", summaries, show_code=show_code,
+                               titles={p.stem: notebook_title(p) for p in everything})
         card_csv = staging / "scorecard.csv"
         card_csv.write_text(card.to_csv(index=False, lineterminator="\n") if card is not None else "", encoding="utf-8")
         # cache records
