@@ -5,7 +5,7 @@ import pytest
 
 from digimotor.errors import ParameterError
 from digimotor.importer import import_file
-from digimotor.pipeline import reproduce
+from digimotor.run import reproduce
 from digimotor.sources.dimios import AREAS
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from digimotor.importer import import_file
-from digimotor.pipeline import reproduce
+from digimotor.run import reproduce
 from digimotor.sources.dimios import AREAS
 
 pytestmark = pytest.mark.slow

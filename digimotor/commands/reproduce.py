@@ -44,7 +44,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..params import parse_assignment
-    from ..pipeline import RunTerminated, reproduce
+    from ..run import RunTerminated, reproduce
 
     parameters = dict(parse_assignment(text) for text in args.param)
     live = sys.stdout.isatty() and os.environ.get("CI", "").lower() not in ("1", "true")

@@ -357,14 +357,21 @@ def _exhibit_label(name: str, lang: str) -> str:
 
 
 def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_code: bool = False,
-               lang: str = "sv") -> pd.DataFrame | None:
+               lang: str = "sv", titles: Mapping[str, str] | None = None) -> pd.DataFrame | None:
     """Write ``index.html``, ``method.html``, ``style.css``, ``scorecard.csv`` and ``files/`` into ``site_dir``.
 
-    ``summaries`` pairs every notebook with its :class:`~digimotor.pipeline.NotebookResult`
-    (or None if it has never run). Returns the claims scorecard.
+    ``summaries`` pairs every notebook with its :class:`~digimotor.run.NotebookResult`
+    (or None if it has never run). ``titles`` maps notebook names to their titles (the runner
+    reads them, :func:`digimotor.run.notebook_title`); a notebook without one is shown by its
+    name. Returns the claims scorecard.
     """
     from .. import __version__
     from ..params import load_schema
+
+    titles = dict(titles or {})
+
+    def _title(path: Path) -> str:
+        return titles.get(path.stem, path.stem)
 
     context = {"notebooks": [(p.stem, _title(p)) for p, _ in summaries]}
     shutil.copy2(SITE_DIR / "style.css", site_dir / "style.css")
@@ -481,12 +488,6 @@ för att stämma; de räknas inte som bevis.</p>
     method = (SITE_DIR / "method.html.part").read_text(encoding="utf-8")
     write_text(site_dir / "method.html", page(label("method", lang) + " · " + TITLE, method, context, "method", lang))
     return card
-
-
-def _title(path: Path) -> str:
-    from ..pipeline import notebook_title
-
-    return notebook_title(path)
 
 
 def page(title: str, body: str, context: Mapping[str, Any], current: str, lang: str = "sv") -> str:
