@@ -19,15 +19,22 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DigimotorError
-from ..sources.tbm import COST_POOLS, REPORT_TOTAL_COST_DEFINITION, WORK_AREAS, reconcile
+from ..model.tbm import (
+    COST_POOLS,
+    COST_POOLS_V5,
+    DEVELOP_AREAS,
+    REPORT_TOTAL_COST_DEFINITION,
+    RUN_AREAS,
+    TAXONOMIES,
+    WORK_AREAS,
+    account_key,
+    reconcile,
+)
 
 UNMAPPED = "unmapped"
 UNASSIGNED = "unassigned"
 #: The organisation name of the pooled rows; no IT organisation may be called so.
 POOLED = "all"
-#: Which work areas are "run" (upprätthålla driften) and which "develop" (report seed lines 2220–2221).
-RUN_AREAS = ("infrastructure", "end_user_services")
-DEVELOP_AREAS = ("application_operations", "steer_and_support")
 #: A central-IT share outside this range (percent of total cost) means a unit or scope error.
 PLAUSIBLE_SHARE_PCT = (0.05, 20.0)
 
@@ -43,7 +50,6 @@ class AccountConflictError(DigimotorError):
 def _placed(ledger: pd.DataFrame, mapping: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Per ledger row: the cost pool its account text maps to, and the one its number maps to."""
     from ..regions import fold
-    from ..sources.tbm_accounts import account_key
 
     texts = mapping[mapping["account_key"] != ""]
     lookup = dict(zip(texts["account_key"], texts["cost_pool"].astype(str), strict=True))
@@ -133,7 +139,6 @@ def assign_cost_pools(ledger: pd.DataFrame, mapping: pd.DataFrame, *, unmapped: 
     UnmappedAccountsError
         With ``unmapped="error"``, if unmapped rows exceed ``max_unmapped_pct``.
     """
-    from ..sources.tbm import COST_POOLS_V5, TAXONOMIES
     from ..sources.tbm_accounts import v4_to_v5
 
     if unmapped not in ("error", "separate"):
@@ -221,7 +226,7 @@ def assign_work_areas(ledger: pd.DataFrame, cost_centres: pd.DataFrame) -> pd.Da
 def reconcile_control_totals(ledger: pd.DataFrame) -> pd.DataFrame:
     """Per organisation and year: the ledger's sum beside its control total and the difference.
 
-    See :func:`digimotor.sources.tbm.reconcile` (the same rule the import applies).
+    See :func:`digimotor.model.tbm.reconcile` (the same rule the import applies).
     """
     return reconcile(ledger)
 

@@ -46,24 +46,22 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from ..datasets import Column, DatasetSpec, Problems, load, register
+from ..conform import Problems
+from ..model.capabilities import (
+    CRITICALITY_LEVELS,
+    DEFAULT_SCALE,
+    ELEMENTS,
+    GROUPS,
+    LISTS,
+    SAMTRAPPAN_STEP_IDS,
+    SOU_PATH_IDS,
+)
 from ..regions import fold
+from ..schema import Column, DatasetSpec
+from .registry import load, register
 
 if TYPE_CHECKING:
     import pandas as pd
-
-#: The five capability elements (Figure 3), in the report's order of mention (seed line 785).
-ELEMENTS = ("process", "organisation", "policy", "technology", "information")
-#: The report's lists of capabilities.
-LISTS = ("key", "strongest", "weakest", "action_plan", "technology_trend", "conclusions", "challenges", "text")
-#: Capability groups of the catalogue (the project's grouping; the report gives none).
-GROUPS = ("operations", "sourcing", "business", "governance", "competence", "security", "collaboration")
-CRITICALITY_LEVELS = ("low", "normal", "high")
-SAMTRAPPAN_STEP_IDS = ("talk", "shared_view", "coordination", "collaboration", "joint_action")
-SOU_PATH_IDS = ("collaboration", "asymmetric", "merger", "transfer")
-#: Default scale of a self-assessment score when a row does not declare one.
-DEFAULT_SCALE = (1, 5)
-
 
 def _register_published(name: str, title: str, description: str, columns: tuple[Column, ...],
                         key: tuple[str, ...]) -> DatasetSpec:
@@ -264,7 +262,7 @@ def _resolve_capability_column(frame: pd.DataFrame, problems: Problems, *, allow
     the file writes it and the closest catalogue names. With ``allow_empty`` an empty cell
     stays empty (it means "all capabilities").
     """
-    from ..sources.files import ROW
+    from ..schema import ROW
 
     source = str(frame.attrs.get("options", {}).get("catalogue") or "published")
     lookup, names = _catalogue_for_checks(source)
@@ -288,7 +286,7 @@ def _check_capabilities(frame: pd.DataFrame, file: str) -> None:
     """Normalise capability names to ids; check scores against the declared scale; no duplicates."""
     import math
 
-    from ..sources.files import ROW
+    from ..schema import ROW
 
     problems = Problems(file)
     _resolve_capability_column(frame, problems)
@@ -365,7 +363,7 @@ CAPABILITIES = register(
 
 
 def _check_criticality(frame: pd.DataFrame, file: str) -> None:
-    from ..sources.files import ROW
+    from ..schema import ROW
 
     problems = Problems(file)
     _resolve_capability_column(frame, problems)
@@ -398,7 +396,7 @@ CRITICALITY = register(
 
 
 def _check_willingness(frame: pd.DataFrame, file: str) -> None:
-    from ..sources.files import ROW
+    from ..schema import ROW
 
     problems = Problems(file)
     _resolve_capability_column(frame, problems, allow_empty=True)
@@ -439,7 +437,7 @@ WILLINGNESS = register(
 
 
 def _check_collaborations(frame: pd.DataFrame, file: str) -> None:
-    from ..sources.files import ROW
+    from ..schema import ROW
 
     problems = Problems(file)
     for column in ("name", "samtrappan_step", "sou_path", "status", "area"):

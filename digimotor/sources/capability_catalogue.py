@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..datasets import load
 from ..errors import InputFileError
 from .capabilities import _header, _key, _spellings, capability_lookup
+from .registry import load
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,7 +65,7 @@ def extend_catalogue(base: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
 
 def check_catalogue(frame: pd.DataFrame, file: str) -> None:
     """A study's catalogue: no spelling may name two capabilities (in it or with the report's)."""
-    from ..sources.files import ROW
+    from ..schema import ROW
 
     published = load("capability_catalogue", "published")
     for text, first, second in _clashes(extend_catalogue(published, frame)):

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import InputFileError, ParameterError
+from ..schema import ROW
 
-ROW = "__row__"
 _ENCODINGS = ("utf-8-sig", "cp1252")
 _DELIMITERS = ";,\t|"
 _MIB = 1024 * 1024

@@ -43,9 +43,11 @@ import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..datasets import Column, DatasetSpec, header_matcher, load, parse_number, register
+from ..conform import parse_number
 from ..errors import InputFileError
 from ..regions import fold
+from ..schema import Column, DatasetSpec, header_matcher
+from .registry import load, register
 
 if TYPE_CHECKING:
     import pandas as pd
