@@ -363,7 +363,7 @@ def fetch_dataset(
     from . import datasets
     from .config import build_dir, raw_dir
     from .provenance import write_snapshot
-    from .sources import kolada, scb
+    from .sources import kolada, pxweb, scb_readers
 
     if dataset not in DATASETS:
         raise DigimotorError(f"cannot fetch '{dataset}'", hint="fetchable: " + ", ".join(DATASETS))
@@ -393,10 +393,10 @@ def fetch_dataset(
     client = client or Client(cache_dir=build_dir() / "cache" / "http")
     producer, citation, extra = "", "", {}
     if dataset == "population_by_age" or (dataset == "population" and source in ("auto", "scb")):
-        selection = scb.population_selection(codes, chosen_years, by_age=dataset == "population_by_age")
-        long, calls = scb_long(client, v2_table=scb.TABLES["population"]["v2"],
-                               v1_path=scb.TABLES["population"]["v1"], selection=selection, base=scb_base)
-        convert = scb.population_from_long if dataset == "population" else scb.population_by_age_from_long
+        selection = pxweb.population_selection(codes, chosen_years, by_age=dataset == "population_by_age")
+        long, calls = scb_long(client, v2_table=pxweb.TABLES["population"]["v2"],
+                               v1_path=pxweb.TABLES["population"]["v1"], selection=selection, base=scb_base)
+        convert = scb_readers.population_from_long if dataset == "population" else scb_readers.population_by_age_from_long
         raw = convert(long, spec, calls["url"])
         producer = "Statistics Sweden (SCB)"
         citation = f"SCB Statistikdatabasen, table TAB638 (v1 BefolkningNy), BE0101N1, via {calls['api']}"
@@ -475,11 +475,11 @@ def _region_codes(dataset: str, region: str | list[str]) -> tuple[list[str], str
     """SCB codes to ask for: a county or the country itself for the age and projection tables,
     otherwise the municipalities of the region."""
     from .regions import resolve_region
-    from .sources import scb
+    from .sources import scb, scb_readers
 
     if dataset in ("population_by_age", "population_projection") and isinstance(region, str):
         try:
-            code = scb.region_code(region)
+            code = scb_readers.region_code(region)
         except ValueError:
             code = ""
         if len(code) == 2:
