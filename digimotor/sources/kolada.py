@@ -144,7 +144,7 @@ def read_kolada(path: Path, spec: DatasetSpec, **options: Any) -> pd.DataFrame:
         from ..schema import header_matcher
 
         return read_rows(path, is_header=header_matcher(spec), sheet=options.get("sheet"))
-    from .files import read_input_bytes
+    from .inputs import read_input_bytes
     from .jsonstat import load_json_bytes
 
     file = str(path)

@@ -95,7 +95,7 @@ def mapping_for(path: Path, mapping: dict | None = None) -> tuple[dict, str]:
         return _validated(mapping, "argument"), "argument"
     declared = path.with_name(path.name + MAPPING_SUFFIX)
     if declared.exists():
-        from .files import read_input_bytes
+        from .inputs import read_input_bytes
 
         try:
             loaded = yaml.safe_load(read_input_bytes(declared).decode("utf-8")) or {}
