@@ -12,7 +12,7 @@ from scipy.stats import rankdata
 
 from digimotor.errors import DigimotorError
 from digimotor.metrics import tbm
-from digimotor.model.tbm import COST_POOLS, RUN_AREAS, WORK_AREAS
+from digimotor.model.tbm import COST_POOLS, RUN_AREAS, UNMAPPED, WORK_AREAS
 from digimotor.sources.tbm import load_account_mapping
 
 MAPPING = load_account_mapping("default")
@@ -210,7 +210,7 @@ def test_unmapped_accounts_are_kept_apart_never_dropped(data, unknown):
     pooled = tbm.assign_cost_pools(messy, MAPPING, unmapped="separate")
     assert len(pooled) == len(messy) and pooled["amount_sek"].sum() == messy["amount_sek"].sum()
     listed = tbm.unmapped_accounts(messy, MAPPING)
-    in_pool = pooled.loc[pooled["cost_pool"] == tbm.UNMAPPED, "amount_sek"].sum()
+    in_pool = pooled.loc[pooled["cost_pool"] == UNMAPPED, "amount_sek"].sum()
     assert listed["amount_sek"].sum() == in_pool == extra["amount_sek"].sum()
     assert listed["rows"].sum() == len(extra)
     with pytest.raises(tbm.UnmappedAccountsError):

@@ -19,6 +19,7 @@ UNITS = {"kr": 1.0, "tkr": 1_000.0, "mnkr": 1_000_000.0}
 #: (every row may have been rounded by half a unit), and at least one unit.
 CONTROL_TOLERANCE_PER_ROW = 0.5
 
+#: TBM taxonomy v4 cost pools, in the report's order (Figure 16).
 COST_POOLS = (
     "internal_labour", "software", "hardware", "outside_services", "telecom",
     "facilities_power", "external_labour", "other", "internal_services",
@@ -29,6 +30,7 @@ COST_POOLS_V5 = (
     "data_center_facilities", "misc", "cross_charges",
 )
 TAXONOMIES = ("v4", "v5")
+#: The study's four IT work areas (Figure 17).
 WORK_AREAS = ("infrastructure", "end_user_services", "application_operations", "steer_and_support")
 #: The report's definition of a municipality's total cost (seed line 2267).
 REPORT_TOTAL_COST_DEFINITION = "result_and_depreciation"
@@ -36,6 +38,10 @@ TOTAL_COST_DEFINITIONS = (REPORT_TOTAL_COST_DEFINITION, "kolada_net_cost", "kola
 #: Which work areas are "run" (upprätthålla driften) and which "develop" (report seed lines 2220–2221).
 RUN_AREAS = ("infrastructure", "end_user_services")
 DEVELOP_AREAS = ("application_operations", "steer_and_support")
+#: The cost pool of a ledger line the account mapping does not place.
+UNMAPPED = "unmapped"
+#: The work area of a ledger line that names none and whose cost centre is not mapped.
+UNASSIGNED = "unassigned"
 
 _DIGITS = re.compile(r"\d{1,8}")
 
