@@ -37,7 +37,7 @@ def _import_seconds(doc: dict) -> tuple[float, int]:
 
 
 def main() -> None:
-    from digimotor.fetch import cell_count, split_selection
+    from digimotor.fetch_client import cell_count, split_selection
     from digimotor.regions import all_municipalities, resolve_region
 
     everything = [m.code for m in all_municipalities()]

@@ -1,6 +1,6 @@
 """The API calls behind ``digimotor fetch`` (:mod:`digimotor.fetch`): SCB PxWebApi 2 (v1 fallback) and Kolada v3.
 
-Each function takes a :class:`digimotor.fetch.Client` (rate limit, retries, cache) and returns parsed
+Each function takes a :class:`digimotor.fetch_client.Client` (rate limit, retries, cache) and returns parsed
 answers; :func:`digimotor.fetch.fetch_dataset` validates and stores them.
 """
 
@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .fetch import Client, FetchError, split_selection
+from .fetch_client import Client, FetchError, split_selection
 
 if TYPE_CHECKING:
     import pandas as pd
