@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputFileError
+from ..model.broadband import AREA_TEXTS, PREMISES_TEXTS
 from ..regions import fold
-from .pts import AREA_TEXTS, PREMISES_TEXTS
 
 if TYPE_CHECKING:
     import pandas as pd
