@@ -256,22 +256,24 @@ def _is_note_row(row: Any, ids: list[str], year_cols: list[str]) -> bool:
     return False
 
 
-def _safe_age(value: object) -> object:
+def _as_written_unless(parse, value: object, otherwise=lambda value: value) -> object:
+    """``parse(value)``, or the cell as written (``otherwise(value)``) when it cannot be parsed;
+    an empty cell stays empty."""
     if value is None or str(value).strip() == "":
         return value
     try:
-        return age_label(value)
+        return parse(value)
     except ValueError:
-        return value if str(value).strip().casefold() != "totalt" else "total"
+        return otherwise(value)
+
+
+def _safe_age(value: object) -> object:
+    return _as_written_unless(age_label, value,
+                              lambda text: text if str(text).strip().casefold() != "totalt" else "total")
 
 
 def _safe_region(value: object) -> object:
-    if value is None or str(value).strip() == "":
-        return value
-    try:
-        return region_code(value)
-    except ValueError:
-        return value
+    return _as_written_unless(region_code, value)
 
 
 def _without(spec: DatasetSpec, names: set[str]) -> DatasetSpec:
