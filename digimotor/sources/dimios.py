@@ -42,7 +42,7 @@ _AREA_ALLOWED = (
 def _score_reader(path, spec: DatasetSpec, sheet: str | None = None, **_options):
     """Read the raw cells and check the score column first, naming the allowed values.
 
-    :func:`~digimotor.datasets.conform` reports a non-number without saying what is
+    :func:`~digimotor.conform.conform` reports a non-number without saying what is
     allowed; for a survey score the message should say "1–6".
     """
     from ..schema import ROW, header_matcher
