@@ -10,8 +10,9 @@ json-stat2 ``.json``, PxWeb v1 ``json``, CSV with title lines and XLSX) and fetc
   (the edition, e.g. ``2020`` for SCB's first regional projection 2020–2070). A later edition
   is never presented as the study's 2030 forecast: notebooks show the vintage.
 
-The readers (:mod:`digimotor.sources.scb_readers`) turn every format into the raw cells that :func:`digimotor.conform.conform`
-validates: SCB codes for regions, ``women``/``men`` for sex, ``0-4``/``37``/``100-`` for age.
+The readers (:mod:`digimotor.sources.scb_readers`) turn every format into the raw cells that
+:func:`digimotor.conform.conform` validates: SCB codes for regions, ``women``/``men`` for sex,
+``0-4``/``37``/``100-`` for age.
 The PxWeb queries (v2 first, v1 as fallback) used by ``fetch`` are :mod:`digimotor.sources.pxweb`.
 """
 
