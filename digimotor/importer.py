@@ -181,7 +181,7 @@ def _original_sha256(file: str | Path) -> str:
     """SHA-256 of the user's file, read through the same checks as the import (never a pipe)."""
     import hashlib
 
-    from .sources.files import open_input
+    from .sources.inputs import open_input
 
     digest = hashlib.sha256()
     with open_input(file) as fh:

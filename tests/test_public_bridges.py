@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from digimotor.errors import DigimotorError
-from digimotor.fetch import Client, fetch_dataset
+from digimotor.fetch import fetch_dataset
+from digimotor.fetch_client import Client
 from digimotor.importer import import_file
 from digimotor.metrics import kolada_costs, projection
 from digimotor.regions import resolve_region

@@ -173,7 +173,7 @@ def element_profile(assessment: pd.DataFrame) -> pd.DataFrame:
     """
     import pandas as pd
 
-    from ..sources.capabilities import ELEMENTS
+    from ..model.capabilities import ELEMENTS
 
     rows = []
     low = assessment["scale_min"].astype("float64")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import DigimotorError, ParameterError
-from ..sources.scb import age_bounds
+from ..model.population import age_bounds
 
 
 def pyramid_table(by_age: pd.DataFrame, region_code: str, year: int, *, width: int = 5) -> pd.DataFrame:

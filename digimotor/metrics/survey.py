@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import DigimotorError
-from ..sources.survey import DONT_KNOW, QUESTIONS
+from ..model.survey import DONT_KNOW, QUESTIONS
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..sources.dimios import AREAS, DIMENSIONS
+from ..model.dimios import AREAS, DIMENSIONS
 from .style import PALETTE, label, mark_kind, new_axes
 
 if TYPE_CHECKING:

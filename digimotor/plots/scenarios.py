@@ -250,7 +250,7 @@ def sweep_shares(
     """
     from matplotlib.patches import Patch
 
-    from ..metrics.scenarios import SCENARIO_CODES
+    from ..model.scenarios import SCENARIO_CODES
 
     ordered = capabilities.sort_values(["base_share", "capability"], ascending=[True, True], kind="stable")
     ordered = ordered.reset_index(drop=True)

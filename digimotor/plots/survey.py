@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..metrics.suppression import SUPPRESSED, note
 from ..metrics.survey import UNSTATED, diverging_layout
-from ..sources.survey import DONT_KNOW, QUESTIONS
+from ..model.survey import DONT_KNOW, QUESTIONS
 from .style import PALETTE, check_lang, label, mark_kind, new_axes, number_formatter
 
 if TYPE_CHECKING:
