@@ -446,10 +446,16 @@ def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_co
     card = scorecard(summaries)
     if card is not None:
         write_text(site_dir / "scorecard.csv", card.to_csv(index=False, lineterminator="\n"))
+    from ..study import study_title
+
+    title = study_title() or TITLE  # a study folder's site is titled for its study
+    intro = (f"Den här webbplatsen visar studien <em>{esc(title)}</em>, gjord med Python-paketet "
+             "<code>digimotor</code> efter metoden i en förstudie från 2021" if title != TITLE else
+             "Den här webbplatsen räknar om förstudien <em>Digital motor Fyrbodal</em> (Fyrbodals kommunalförbund,\n"
+             "2021) med Python-paketet <code>digimotor</code>")
     body = f"""
-<header class="dm-hero"><h1>{esc(TITLE)}</h1>
-<p>Den här webbplatsen räknar om förstudien <em>Digital motor Fyrbodal</em> (Fyrbodals kommunalförbund,
-2021) med Python-paketet <code>digimotor</code>. Varje tabell och figur säger vilken sorts siffror den
+<header class="dm-hero"><h1>{esc(title)}</h1>
+<p>{intro}. Varje tabell och figur säger vilken sorts siffror den
 visar: <strong>publicerade</strong> (ur rapporten), <strong>offentliga</strong> (t.ex. SCB, PTS),
 <strong>syntetiska</strong> (exempeldata, inte studiens resultat) eller <strong>användarens</strong>.
 Koden är dold; kör <code>digimotor reproduce --show-code</code> för att visa den.
@@ -477,9 +483,9 @@ för att stämma; de räknas inte som bevis.</p>
 <table class="dm-table"><thead><tr><th>{label("file", lang)}</th><th>{label("kind", lang)}</th><th>sha256</th>
 <th>{label("used_by", lang)}</th></tr></thead><tbody>{input_rows}</tbody></table></section>
 """
-    write_text(site_dir / "index.html", page(TITLE, body, context, "index", lang))
+    write_text(site_dir / "index.html", page(title, body, context, "index", lang))
     method = (SITE_DIR / "method.html.part").read_text(encoding="utf-8")
-    write_text(site_dir / "method.html", page(label("method", lang) + " · " + TITLE, method, context, "method", lang))
+    write_text(site_dir / "method.html", page(label("method", lang) + " · " + title, method, context, "method", lang))
     return card
 
 
