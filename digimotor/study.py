@@ -113,6 +113,7 @@ class Plan:
     run: list[str] = field(default_factory=list)
     per_notebook: dict[str, dict[str, Any]] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    skipped_sv: dict[str, str] = field(default_factory=dict)  # the same reasons, for the pages
     imported: list[Path] = field(default_factory=list)
 
 
@@ -552,10 +553,12 @@ def prepare(study: Study, *, do_import: bool = True) -> Plan:
         used = {p: d for p, d in part.items() if d in study.datasets and p in schemas[name].parameters}
         if not used:
             plan.skipped[name] = "not part of this study (none of its datasets is in study.yml)"
+            plan.skipped_sv[name] = "delen ingår inte i studien (ingen av dess datamängder finns i study.yml)"
             continue
         empty = [d for d in used.values() if not ready.get(d)]
         if empty:
-            plan.skipped[name] = ("optional dataset(s) left empty: " + ", ".join(sorted(set(empty))))
+            plan.skipped[name] = "optional dataset(s) left empty: " + ", ".join(sorted(set(empty)))
+            plan.skipped_sv[name] = "valfri datamängd lämnades tom: " + ", ".join(sorted(set(empty)))
             continue
         values: dict[str, Any] = {}
         defaults = schemas[name].defaults()
@@ -602,11 +605,11 @@ def _skip_pages(plan: Plan) -> None:
     pages = build / "site"
     context = {"notebooks": [(p.stem, notebook_title(p)) for p in discover_notebooks()]}
     titles = dict(context["notebooks"])
-    for name, reason in plan.skipped.items():
+    for name, reason in plan.skipped_sv.items():
         (build / "cache" / f"{name}.json").unlink(missing_ok=True)  # an earlier run's result is not this study's
         body = (f"<h1>{html.escape(titles.get(name, name))}</h1>"
                 f'<div class="dm-banner"><p><strong>Inte körd i studien {html.escape(plan.study.title)}</strong> '
-                f"(not run in this study): {html.escape(reason)}.</p>"
+                f"({html.escape(plan.skipped[name])}): {html.escape(reason)}.</p>"
                 "<p>Delen hoppas över; inga exempeldata och inga data från den ursprungliga förstudien används i "
                 "stället. Fyll i mallen i <code>templates/</code> och kör <code>digimotor reproduce --study "
                 f"{html.escape(STUDY_FILE)}</code> igen.</p></div>")

@@ -275,8 +275,8 @@ def test_two_measurement_dimios_study_from_init_to_site(tmp_path, capsys):
     assert "Orsa" in pages[f"{DIMIOS}.html"] and "Gagnef" in pages[f"{DIMIOS}.html"]
     skipped = pages["07-survey-and-strategy.html"]
     assert "Inte körd i studien Digital motor Dalarnas län 2021–2024" in skipped
-    assert "optional dataset(s) left empty: survey" in skipped
-    assert "not part of this study" in pages["01-demography.html"]
+    assert "valfri datamängd lämnades tom: survey" in skipped and "inga exempeldata" in skipped
+    assert "delen ingår inte i studien" in pages["01-demography.html"]
     assert not (folder / "data" / "processed" / "fig20_survey_published_shares.csv").exists()
     assert (folder / "figures" / "dimios_change.png").is_file()
     assert _tree_digest(REPO / "data") == before  # the repository's data/ is unchanged
