@@ -548,7 +548,7 @@ def prepare(study: Study, *, do_import: bool = True) -> Plan:
                     problems.append(f"{where}: parameters.{notebook}.{key}: {exc}")
                     break
     # the plan: a notebook runs when every dataset it reads has data
-    for name, path in notebooks.items():
+    for name in notebooks:
         part = PARTS.get(name, {})
         used = {p: d for p, d in part.items() if d in study.datasets and p in schemas[name].parameters}
         if not used:

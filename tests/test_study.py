@@ -14,7 +14,6 @@ import yaml
 
 from digimotor import study as studies
 from digimotor.cli import main
-from digimotor.regions import resolve_region
 from digimotor.sources.dimios import AREAS
 
 REPO = Path(__file__).resolve().parents[1]
