@@ -34,7 +34,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..study import STUDY_FILE, init_study
+    from ..config import STUDY_FILE
+    from ..study import init_study
 
     region = args.region[0] if len(args.region) == 1 else args.region
     written = init_study(args.folder, region, args.years, datasets=args.datasets, required=args.required,
