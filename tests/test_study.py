@@ -284,3 +284,43 @@ def test_two_measurement_dimios_study_from_init_to_site(tmp_path, capsys):
     assert main(["reproduce", "--study", str(study)]) == 0
     out = capsys.readouterr().out
     assert "imported" not in out and "0 run, 1 cached, 0 failed" in out
+
+
+def test_a_further_input_of_a_notebook_must_be_the_studys_own(tmp_path, capsys):
+    """Notebook 01 also draws a population pyramid of the region's county: ``init`` adds that
+    dataset and the county; left empty it is an error before anything runs, and without it
+    the notebook's default (the original study's county) is not in the study folder either."""
+    folder = tmp_path / "dalarna"
+    assert main(["init", str(folder), "--region", "Dalarnas län", "--datasets", "population_forecast"]) == 0
+    study = folder / "study.yml"
+    data = yaml.safe_load(study.read_text(encoding="utf-8"))
+    assert set(data["datasets"]) == {"population_forecast", "population_by_age"}
+    assert data["parameters"] == {"01-demography": {"pyramid_region": "20"}}  # Dalarnas län
+    codes = pd.read_csv(folder / "municipalities.csv", sep=";", dtype=str)["municipality_code"]
+    lines = ["kommunkod;år;folkmängd"] + [f"{c};{y};{10000 + i * 100 + y - 2019}" for i, c in enumerate(codes)
+                                          for y in (2019, 2030)]
+    (folder / "templates" / "population_forecast.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["reproduce", "--study", str(study), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert (f"{study}: datasets.population_by_age: empty (templates/population_by_age.xlsx, "
+            "templates/population_by_age.csv), but 01-demography reads it (parameter pyramid_source)") in err
+
+    _edit(study, lambda data: data["datasets"].pop("population_by_age"))
+    assert main(["reproduce", "--study", str(study), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert (f"{study}: parameters.01-demography.pyramid_source: no snapshot 'vg-2020-regionfakta' of dataset "
+            "population_by_age in the study's data/raw/") in err
+
+    pyramid = ["region_code;year;age;sex;population"] + [
+        f"20;2019;{age}-{age + 4};{sex};{1000 + age}" for age in range(0, 100, 5) for sex in ("men", "women")]
+    (folder / "templates" / "population_by_age.csv").write_text("\n".join(pyramid) + "\n", encoding="utf-8")
+    _edit(study, lambda data: data["datasets"].update(population_by_age={
+        "snapshot": "dalarna-2019", "file": "templates/population_by_age.csv"}))
+    loaded = studies.load_study(study)
+    with studies.rooted(loaded):
+        plan = studies.prepare(loaded)
+    assert plan.per_notebook["01-demography"] == {"source": "dalarna", "region": "Dalarnas län",
+                                                  "pyramid_region": "20", "pyramid_source": "dalarna-2019"}
+    assert plan.run == ["01-demography"]
+    assert (folder / "data" / "raw" / "user" / "population_forecast" / "dalarna.csv").is_file()
+    assert (folder / "data" / "raw" / "user" / "population_by_age" / "dalarna-2019.csv").is_file()

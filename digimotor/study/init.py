@@ -10,6 +10,9 @@ from ..config import CHECKOUT_DIR, STUDY_FILE
 from ..errors import DigimotorError
 from .file import FORMAT, NAME_COLUMN, PARTS, PER_MUNICIPALITY, TEMPLATES
 
+#: Dataset of a part -> further datasets its notebook reads (their templates come with it).
+FURTHER = {"population_forecast": ("population_by_age",)}
+
 # ---------------------------------------------------------------------------------------
 # init
 # ---------------------------------------------------------------------------------------
@@ -51,6 +54,9 @@ def init_study(folder: str | Path, region: str | Sequence[str], years: Sequence[
     resolved = resolve_region(spec)
     years = sorted({int(y) for y in years})
     wanted = list(dict.fromkeys(datasets or [d for part in PARTS.values() for d in part.values()]))
+    for main, further in FURTHER.items():  # a part's further inputs come with it
+        if main in wanted:
+            wanted += [d for d in further if d not in wanted]
     for dataset in wanted:
         registry.get(dataset)  # unknown -> error naming the datasets
     for dataset in required:
@@ -95,6 +101,11 @@ def init_study(folder: str | Path, region: str | Sequence[str], years: Sequence[
             values["year"] = years[-1]
         if len(years) > 1 and "compare_year" in defaults:
             values["compare_year"] = years[0]
+        counties = {municipality(code).county_code for code in resolved.codes}
+        if "pyramid_region" in defaults and len(counties) == 1:  # the region's county
+            values["pyramid_region"] = counties.pop()
+            if years and "pyramid_year" in defaults:
+                values["pyramid_year"] = years[-1]
         values = {k: v for k, v in values.items() if defaults.get(k) != v}
         if values:
             parameters[notebook] = values

@@ -112,21 +112,28 @@ def _data_years(dataset: str, snapshot: str) -> set[int] | None:
     return found or None
 
 
-def _copy_published(root: Path) -> None:
-    """The report's transcribed tables (kind *published*) in the study's ``data/raw/published/``.
+#: Folders of the checkout's ``data/raw/`` a study folder gets a copy of: the report's transcribed
+#: tables and public data that hold for every Swedish region (the national broadband goals).
+SHARED_RAW = ("published", "public/broadband_goals")
 
-    Notebooks read them for the comparison with the report, which they show only for the
-    report's own region; a study never runs on them in place of its own data.
+
+def _copy_shared(root: Path) -> None:
+    """The report's transcribed tables (kind *published*) and the national public reference data
+    (:data:`SHARED_RAW`) in the study's ``data/raw/``.
+
+    Notebooks read the report's tables for the comparison with the report, which they show only
+    for the report's own region; a study never runs on them in place of its own data.
     """
-    source = CHECKOUT_DIR / "data" / "raw" / "published"
-    target = root / "data" / "raw" / "published"
-    if not source.is_dir() or source.resolve() == target.resolve():
-        return
-    target.mkdir(parents=True, exist_ok=True)
-    for path in sorted(source.iterdir()):
-        if path.is_file() and (not (target / path.name).exists()
-                               or (target / path.name).read_bytes() != path.read_bytes()):
-            shutil.copy2(path, target / path.name)
+    for folder in SHARED_RAW:
+        source = CHECKOUT_DIR / "data" / "raw" / folder
+        target = root / "data" / "raw" / folder
+        if not source.is_dir() or source.resolve() == target.resolve():
+            continue
+        target.mkdir(parents=True, exist_ok=True)
+        for path in sorted(source.iterdir()):
+            if path.is_file() and (not (target / path.name).exists()
+                                   or (target / path.name).read_bytes() != path.read_bytes()):
+                shutil.copy2(path, target / path.name)
 
 
 def prepare(study: Study, *, do_import: bool = True) -> Plan:
@@ -152,7 +159,7 @@ def prepare(study: Study, *, do_import: bool = True) -> Plan:
     schemas = {name: load_schema(path) for name, path in notebooks.items()}
     plan = Plan(study)
     if do_import and not (study.root / "notebooks").is_dir():  # a study folder, not a checkout
-        _copy_published(study.root)
+        _copy_shared(study.root)
     # datasets: snapshot present, or a filled template to import
     ready: dict[str, bool] = {}
     for entry in study.datasets.values():
@@ -235,6 +242,23 @@ def prepare(study: Study, *, do_import: bool = True) -> Plan:
                         problems.append(f"{where}: parameters.{name}.{key}: {year} is not in the data of {dataset} "
                                         f"(snapshot '{study.datasets[dataset].snapshot}' holds "
                                         f"{', '.join(map(str, sorted(found)))})")
+        for param, declared in schemas[name].parameters.items():  # the notebook's other inputs
+            if declared.type != "source" or param in used:
+                continue
+            other = study.datasets.get(declared.dataset or "")
+            if other is not None and ready.get(other.name) and param not in study.parameters.get(name, {}):
+                values[param] = other.snapshot  # a further dataset the study lists
+            value = values.get(param, declared.default)
+            if other is not None and not ready.get(other.name) and param not in study.parameters.get(name, {}):
+                problems.append(f"{where}: datasets.{other.name}: empty ({', '.join(other.files) or 'no file named'}), "
+                                f"but {name} reads it (parameter {param}): fill it in")
+            elif value not in datasets.available_snapshots(declared.dataset or ""):
+                problems.append(
+                    f"{where}: parameters.{name}.{param}: no snapshot {value!r} of dataset {declared.dataset} in "
+                    f"the study's data/raw/ (the default is the original study's); add the dataset to study.yml "
+                    f"(datasets.{declared.dataset}: {{snapshot: NAME, file: FILE}}) or set this parameter")
+            elif values.get(param) == declared.default:
+                del values[param]
         plan.run.append(name)
         if values:
             plan.per_notebook[name] = values
@@ -284,7 +308,7 @@ def run_study(path: str | Path | None = None, *, echo: Callable[[str], Any] = pr
 
     study = load_study(path or DEFAULT_STUDY)
     with rooted(study):
-        plan = prepare(study, do_import=not options.get("dry_run"))
+        plan = prepare(study)  # a dry run imports too: the templates are checked, the run is only planned
         chosen = plan.run
         if only:
             chosen = [p.stem for p in pipeline.discover_notebooks(only)]
