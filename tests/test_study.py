@@ -324,3 +324,24 @@ def test_a_further_input_of_a_notebook_must_be_the_studys_own(tmp_path, capsys):
     assert plan.run == ["01-demography"]
     assert (folder / "data" / "raw" / "user" / "population_forecast" / "dalarna.csv").is_file()
     assert (folder / "data" / "raw" / "user" / "population_by_age" / "dalarna-2019.csv").is_file()
+
+
+def test_blank_prefilled_rows_are_left_out_and_the_study_folder_is_the_root(tmp_path, monkeypatch, capsys):
+    """A municipality without data keeps its pre-filled row blank: it is not imported. Inside
+    the study folder the commands work on the study."""
+    folder = tmp_path / "skaraborg"
+    assert main(["init", str(folder), "--region", "Skaraborg", "--years", "2024", "--datasets", "broadband"]) == 0
+    template = folder / "templates" / "broadband.csv"
+    frame = pd.read_csv(template, sep=";", dtype=str, encoding="utf-8-sig").fillna("")
+    filled = frame["kommunnamn"].isin(["Skövde", "Lidköping"])
+    frame.loc[filled, ["premises", "area", "share_pct"]] = ["households", "total", "91,5"]
+    frame.to_csv(template, sep=";", index=False, encoding="utf-8")
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("DIGIMOTOR_ROOT", raising=False)
+    assert main(["reproduce", "--dry-run"]) == 2  # this study: 02 reads further inputs the folder lacks
+    err = capsys.readouterr().err
+    assert "study.yml: parameters.02-broadband.facts_source: no snapshot 'vgr-pts-2019'" in err
+    imported = pd.read_csv(folder / "data" / "raw" / "user" / "broadband" / "skaraborg.csv", dtype=str)
+    assert sorted(imported["municipality_code"]) == ["1494", "1496"]  # Lidköping, Skövde; the rest blank
+    assert imported["share_pct"].astype(float).tolist() == [91.5, 91.5]
+    assert (folder / "data" / "raw" / "public" / "broadband_goals").is_dir()

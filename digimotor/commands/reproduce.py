@@ -12,7 +12,8 @@ Examples:
   digimotor reproduce --formats png
   digimotor reproduce --study skaraborg/study.yml      # a study folder made by `digimotor init`
 
-Without --study this is the Fyrbodal 2021 study (digimotor/reference/studies/fyrbodal-2021.yml).
+Without --study: inside a study folder (one with study.yml), that study; in the checkout, the
+Fyrbodal 2021 study (digimotor/reference/studies/fyrbodal-2021.yml).
 """
 
 from __future__ import annotations
@@ -57,9 +58,12 @@ def run(args: argparse.Namespace) -> int:
     live = sys.stdout.isatty() and os.environ.get("CI", "").lower() not in ("1", "true")
     options = dict(show_code=args.show_code, params_file=args.params, jobs=args.jobs, force=args.force,
                    dry_run=args.dry_run, engine=args.engine, live=live, wait=args.wait, formats=args.formats)
+    from ..config import study_file
+
+    study = args.study or study_file()  # inside a study folder, its study
     try:
-        if args.study:
-            result = run_study(args.study, only=args.only, parameters=parameters, **options)
+        if study:
+            result = run_study(study, only=args.only, parameters=parameters, **options)
         else:
             result = reproduce(only=args.only, parameters=parameters, **options)
     except StudyError as exc:  # every problem on its own line, before any notebook ran
