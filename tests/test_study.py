@@ -64,6 +64,21 @@ def _fill_dimios(path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _fill_survey(path: Path) -> None:
+    """Department heads answer one question; each municipality one point higher in 2024."""
+    columns = path.read_text(encoding="utf-8-sig").splitlines()[0].split(";")
+    lines = [";".join(columns)]
+    for town, (capability, _legacy, n_2021, n_2024) in TOWNS.items():
+        mean = 2 if capability < 3 else 3
+        for year, n, rise in ((2021, n_2021, 0), (2024, n_2024, 1)):
+            for k, spread in enumerate({3: (-1, 0, 1), 2: (-1, 1)}.get(n, ())):
+                row = {"municipality_code": town, "respondent_id": f"{town}-{year}-{k}",
+                       "respondent_group": "förvaltningschef", "question_id": "fig21_it_knows_ways_of_working",
+                       "answer": mean + rise + spread, "year": year}
+                lines.append(";".join(str(row.get(c, "")) for c in columns))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def _init(folder: Path, *extra: str) -> Path:
     assert main(["init", str(folder), "--region", "Dalarnas län", "--years", "2021", "2024",
                  "--datasets", "dimios", "survey", *extra]) == 0
@@ -284,6 +299,19 @@ def test_two_measurement_dimios_study_from_init_to_site(tmp_path, capsys):
     assert main(["reproduce", "--study", str(study)]) == 0
     out = capsys.readouterr().out
     assert "imported" not in out and "0 run, 1 cached, 0 failed" in out
+
+    # the optional survey filled in later: its part runs (DiMiOS comes from the cache)
+    _fill_survey(folder / "templates" / "survey.csv")
+    assert main(["reproduce", "--study", str(study)]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "imported data/raw/user/survey/dalarna.csv" in out and "1 run, 1 cached, 0 failed" in out
+    change = table("survey_change_summary").set_index("question_id").loc["fig21_it_knows_ways_of_working"]
+    assert change["n_pairs"] == 9 and (change["mean_change"], change["ci_low"], change["ci_high"]) == (1.0, 1.0, 1.0)
+    assert change["wilcoxon_p"] == pytest.approx(2 / 2**9)
+    survey_page = (site / "07-survey-and-strategy.html").read_text(encoding="utf-8")
+    assert "Inte körd" not in survey_page and "Fyrbodal" not in survey_page and "Dalarnas län" in survey_page
+    assert "Vansbro" in survey_page  # a municipality of the region without data is named
+    assert _tree_digest(REPO / "data") == before
 
 
 def test_a_further_input_of_a_notebook_must_be_the_studys_own(tmp_path, capsys):
