@@ -373,3 +373,21 @@ def test_blank_prefilled_rows_are_left_out_and_the_study_folder_is_the_root(tmp_
     assert sorted(imported["municipality_code"]) == ["1494", "1496"]  # Lidköping, Skövde; the rest blank
     assert imported["share_pct"].astype(float).tolist() == [91.5, 91.5]
     assert (folder / "data" / "raw" / "public" / "broadband_goals").is_dir()
+
+
+def test_command_line_values_win_over_the_studys(tmp_path, monkeypatch):
+    from digimotor import pipeline
+
+    study = _init(tmp_path / "dalarna")
+    _fill_dimios(tmp_path / "dalarna" / "templates" / "dimios.csv")
+    (tmp_path / "more.yml").write_text(f"all: {{lang: en}}\n{DIMIOS}: {{split: 3.0}}\n", encoding="utf-8")
+    calls = []
+    monkeypatch.setattr(pipeline, "reproduce", lambda **kw: calls.append(kw) or pipeline.RunResult())
+    studies.run_study(study, parameters={"compare_year": 0}, params_file=tmp_path / "more.yml", echo=lambda _m: None)
+    (call,) = calls
+    assert call["only"] == [DIMIOS] and call["params_file"] is None
+    assert call["per_notebook"] == {DIMIOS: {"source": "dalarna", "region": "Dalarnas län", "year": 2024,
+                                             "compare_year": 0, "lang": "en", "split": 3.0}}
+    (tmp_path / "bad.yml").write_text("all: {langue: en}\n", encoding="utf-8")
+    with pytest.raises(Exception, match="unknown parameter.*'langue'"):
+        studies.run_study(study, params_file=tmp_path / "bad.yml", echo=lambda _m: None)

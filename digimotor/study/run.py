@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import CHECKOUT_DIR, STUDY_FILE
-from ..errors import DigimotorError
+from ..errors import DigimotorError, ParameterError
 from .file import (
     DEFAULT_STUDY,
     MEASURED,
@@ -301,10 +301,11 @@ def run_study(path: str | Path | None = None, *, echo: Callable[[str], Any] = pr
     """Check, import and run a study; return the :class:`~digimotor.pipeline.RunResult`.
 
     ``path`` defaults to the Fyrbodal study (:data:`DEFAULT_STUDY`). ``parameters`` (``-p``)
-    apply on top of the study's values; ``only`` narrows the run to some of its notebooks.
-    Other options go to :func:`digimotor.pipeline.reproduce`.
+    and a ``params_file`` (``--params``) apply on top of the study's values; ``only`` narrows
+    the run to some of its notebooks. Other options go to :func:`digimotor.pipeline.reproduce`.
     """
     from .. import pipeline
+    from ..params import ALL_NOTEBOOKS, load_schema, read_params_file
 
     study = load_study(path or DEFAULT_STUDY)
     with rooted(study):
@@ -321,7 +322,27 @@ def run_study(path: str | Path | None = None, *, echo: Callable[[str], Any] = pr
             echo(f"skipped   {name}: {reason}")
         if plan.skipped and not options.get("dry_run"):
             _skip_pages(plan)
+        # the command line's values win over the study's: -p for every notebook that has the key,
+        # then --params (all, then per notebook)
+        per_notebook = {k: dict(v) for k, v in plan.per_notebook.items() if k in chosen}
+        given = read_params_file(options["params_file"]) if options.get("params_file") else {}
+        everywhere = {k: v for key in ALL_NOTEBOOKS for k, v in given.get(key, {}).items()}
+        for name in given:
+            if name not in chosen and name not in ALL_NOTEBOOKS:
+                per_notebook[name] = dict(given[name])  # the runner names the notebook not in this run
+        schemas = {name: load_schema(pipeline.discover_notebooks([name])[0]).parameters for name in chosen}
+        stray = [k for k in everywhere if not any(k in declared for declared in schemas.values())]
+        if stray:
+            raise ParameterError(f"{options['params_file']}: unknown parameter(s) {', '.join(map(repr, stray))} "
+                                 "under 'all' for the notebooks of this study")
+        for name in chosen:
+            declared = schemas[name]
+            extra = {k: v for k, v in (parameters or {}).items() if k in declared}
+            extra.update({k: v for k, v in everywhere.items() if k in declared})
+            extra.update(given.get(name, {}))
+            if extra:
+                per_notebook.setdefault(name, {}).update(extra)
         everything = len(chosen) == len(pipeline.discover_notebooks())
         return pipeline.reproduce(
             only=None if everything else chosen, parameters=parameters, echo=echo,
-            per_notebook={k: v for k, v in plan.per_notebook.items() if k in chosen}, **options)
+            per_notebook=per_notebook, **{**options, "params_file": None})
