@@ -194,6 +194,19 @@ def test_bad_study_gives_one_message_per_problem_naming_file_and_key(tmp_path, c
     assert not (tmp_path / "dalarna" / "build" / "cache").exists()  # nothing ran
 
 
+def test_a_study_file_reads_and_writes_only_inside_its_folder(tmp_path, capsys):
+    study = _init(tmp_path / "dalarna")
+    (tmp_path / "secret.csv").write_text("year;municipality_code;respondent;area;score\n", encoding="utf-8")
+    _edit(study, lambda data: (data.update(root=".."), data["datasets"]["dimios"].update(
+        file=["../secret.csv", "/etc/passwd", "templates/dimios.csv"])))
+    assert main(["reproduce", "--study", str(study)]) == 2
+    err = capsys.readouterr().err
+    assert f"{study}: root: '.' (the study file's folder, the default) or 'project'" in err
+    assert f"{study}: datasets.dimios.file: '../secret.csv' is not a path inside the study folder" in err
+    assert f"{study}: datasets.dimios.file: '/etc/passwd' is not a path inside the study folder" in err
+    assert not (tmp_path / "data").exists() and not (tmp_path / "dalarna" / "build").exists()
+
+
 def test_required_dataset_left_empty_and_bad_template_rows_are_errors(tmp_path, capsys):
     study = _init(tmp_path / "dalarna", "--required", "dimios", "survey")
     _fill_dimios(tmp_path / "dalarna" / "templates" / "dimios.csv")

@@ -103,6 +103,7 @@ def load_study(path: str | Path) -> Study:
     import yaml
 
     from .. import datasets
+    from ..manifest import safe_path
     from ..params import MAX_YAML_BYTES, load_yaml
 
     path = Path(path).expanduser()
@@ -131,13 +132,10 @@ def load_study(path: str | Path) -> Study:
     if raw.get("study", FORMAT) != FORMAT:
         problems.append(f"{where}: study: format {raw.get('study')!r} is not known (this digimotor reads {FORMAT})")
     root_value = raw.get("root", ".")
-    if root_value == "project":
-        root = project_root()
-    elif isinstance(root_value, str) and root_value:
-        root = (path.parent / root_value).resolve()
-    else:
-        problems.append(f"{where}: root: must be a folder relative to the study file, or 'project'")
-        root = path.parent.resolve()
+    root = project_root() if root_value == "project" else path.parent.resolve()
+    if root_value not in (".", "project"):  # a shared study file never writes outside its folder
+        problems.append(f"{where}: root: '.' (the study file's folder, the default) or 'project' (the checkout), "
+                        f"not {root_value!r}")
     region = raw.get("region", "Fyrbodal")
     if not (isinstance(region, str) or (isinstance(region, list) and region and all(isinstance(r, str) for r in region))):
         problems.append(f"{where}: region: a region name or a list of municipalities, not {region!r}")
@@ -178,6 +176,10 @@ def load_study(path: str | Path) -> Study:
         if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
             problems.append(f"{key}.file: a file name or a list of file names")
             files = []
+        for file in files:  # inside the study folder: a shared study file reads nothing else
+            if safe_path(file, path.parent.resolve(), ".") is None:
+                problems.append(f"{key}.file: {file!r} is not a path inside the study folder")
+        files = [f for f in files if safe_path(f, path.parent.resolve(), ".") is not None]
         required = value.get("required", False)
         if not isinstance(required, bool):
             problems.append(f"{key}.required: true or false, not {required!r}")
