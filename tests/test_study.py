@@ -404,3 +404,22 @@ def test_command_line_values_win_over_the_studys(tmp_path, monkeypatch):
     (tmp_path / "bad.yml").write_text("all: {langue: en}\n", encoding="utf-8")
     with pytest.raises(Exception, match="unknown parameter.*'langue'"):
         studies.run_study(study, params_file=tmp_path / "bad.yml", echo=lambda _m: None)
+
+
+def test_the_seeded_example_is_never_a_studys_input(tmp_path, capsys):
+    """Notebook 06 reads the existing collaborations; its default is the seeded example, which
+    a study never runs on: an error naming the parameter before anything runs."""
+    folder = tmp_path / "skaraborg"
+    assert main(["init", str(folder), "--region", "Skaraborg", "--datasets", "capabilities"]) == 0
+    study = folder / "study.yml"
+    assert yaml.safe_load(study.read_text(encoding="utf-8"))["parameters"] == {
+        "06-scenarios": {"willingness_source": "default"}}
+    lines = ["kommun;förmåga;poäng"] + [f"{town};Leverantörshantering;{score}"
+                                         for town, score in (("Skövde", 3), ("Lidköping", 4), ("Hjo", 2))]
+    (folder / "templates" / "capabilities.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["reproduce", "--study", str(study), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert f"{study}: parameters.06-scenarios.collaborations_source: 'synthetic' (the seeded example" in err
+    assert "willingness_source" not in err and "05-capability-map" not in err
+    assert main(["reproduce", "--study", str(study), "--dry-run", "--only", "05"]) == 0  # the map alone
+    assert "would run 05-capability-map" in capsys.readouterr().out

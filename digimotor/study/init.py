@@ -101,6 +101,8 @@ def init_study(folder: str | Path, region: str | Sequence[str], years: Sequence[
             values["year"] = years[-1]
         if len(years) > 1 and "compare_year" in defaults:
             values["compare_year"] = years[0]
+        if defaults.get("willingness_source") == "synthetic":  # 06: everyone willing, not the example's answers
+            values["willingness_source"] = "default"
         counties = {municipality(code).county_code for code in resolved.codes}
         if "pyramid_region" in defaults and len(counties) == 1:  # the region's county
             values["pyramid_region"] = counties.pop()

@@ -136,13 +136,14 @@ def _copy_shared(root: Path) -> None:
                 shutil.copy2(path, target / path.name)
 
 
-def prepare(study: Study, *, do_import: bool = True) -> Plan:
+def prepare(study: Study, *, do_import: bool = True, only: Sequence[str] | None = None) -> Plan:
     """Check the study and import its filled-in templates; return the run plan.
 
     Call inside :func:`rooted`. Every problem is collected, then raised together, before any
     notebook runs: an unknown region or municipality, a parameter a notebook does not have
     (or a bad value), a dataset without a snapshot, a required dataset left empty, a year
-    outside the data, a template that does not import (file, row, column).
+    outside the data, a template that does not import (file, row, column). With ``only``, the
+    other notebooks are neither planned nor checked.
     """
     from .. import datasets
     from ..params import load_schema
@@ -212,6 +213,8 @@ def prepare(study: Study, *, do_import: bool = True) -> Plan:
                     break
     # the plan: a notebook runs when every dataset it reads has data
     for name in notebooks:
+        if only is not None and name not in only:  # --only: the other parts are neither run nor checked
+            continue
         part = PARTS.get(name, {})
         used = {p: d for p, d in part.items() if d in study.datasets and p in schemas[name].parameters}
         if not used:
@@ -259,10 +262,16 @@ def prepare(study: Study, *, do_import: bool = True) -> Plan:
                     f"(datasets.{declared.dataset}: {{snapshot: NAME, file: FILE}}) or set this parameter")
             elif values.get(param) == declared.default:
                 del values[param]
+        own_data = all(study.datasets[d].snapshot not in ("published", "synthetic") for d in used.values())
+        for param, declared in schemas[name].parameters.items():  # the seeded example is no study's data
+            if (own_data and declared.type == "str" and param.endswith("source") and param not in used
+                    and values.get(param, declared.default) == "synthetic"):
+                problems.append(f"{where}: parameters.{name}.{param}: 'synthetic' (the seeded example under "
+                                f"pseudonyms) is not this study's data; set it: {declared.description}")
         plan.run.append(name)
         if values:
             plan.per_notebook[name] = values
-    if not plan.run and not problems:
+    if not plan.run and not problems and only is None:
         problems.append(f"{where}: datasets: nothing to run: every dataset is empty (fill in a template in "
                         f"{TEMPLATES}/)")
     if problems:
@@ -309,10 +318,11 @@ def run_study(path: str | Path | None = None, *, echo: Callable[[str], Any] = pr
 
     study = load_study(path or DEFAULT_STUDY)
     with rooted(study):
-        plan = prepare(study)  # a dry run imports too: the templates are checked, the run is only planned
+        wanted = [p.stem for p in pipeline.discover_notebooks(only)] if only else None
+        plan = prepare(study, only=wanted)  # a dry run imports too: the templates are checked, the run is only planned
         chosen = plan.run
-        if only:
-            chosen = [p.stem for p in pipeline.discover_notebooks(only)]
+        if wanted:
+            chosen = wanted
             skipped = [n for n in chosen if n in plan.skipped]
             if skipped:
                 raise StudyError([f"{study.where}: {n}: {plan.skipped[n]}" for n in skipped])
