@@ -41,7 +41,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "digimotor.plots", "digimotor.claims", "digimotor.synthetic",
         "digimotor.outputs", "digimotor.fieldwork",
     ),
-    "run/site": ("digimotor.run", "digimotor.params", "digimotor.site"),
+    "run/site": ("digimotor.run", "digimotor.params", "digimotor.site", "digimotor.study"),
     "commands": ("digimotor.commands", "digimotor.cli"),
 }
 
