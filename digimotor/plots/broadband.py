@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .style import PALETTE, label, mark_kind, new_axes
+from .style import PALETTE, label, many_units, mark_kind, new_axes, thin_unit_ticks
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,6 +74,9 @@ def coverage_bars(
     import numpy as np
 
     ax = new_axes(ax, figsize=(10, 5))
+    many = many_units(len(coverage))
+    if many:  # sorted, every k-th name labelled (issue 12)
+        coverage = coverage.sort_values("share_total_pct", ascending=False, kind="stable")
     x = np.arange(len(coverage))
     width = 0.4
     colour = PALETTE["synthetic"] if kind == "synthetic" else PALETTE["base"]
@@ -85,7 +88,10 @@ def coverage_bars(
     if national_goal is not None:
         ax.axhline(national_goal[1], color=PALETTE["reference"], linestyle=":", linewidth=1.2,
                    label=label("national_goal", lang, LABELS).format(year=national_goal[0], pct=national_goal[1]))
-    ax.set_xticks(x, coverage["municipality"], rotation=45, ha="right")
+    if many:
+        thin_unit_ticks(ax, list(coverage["municipality"]), lang=lang, by_value=True, rotation=60)
+    else:
+        ax.set_xticks(x, coverage["municipality"], rotation=45, ha="right")
     ax.set_ylim(0, 105)
     ax.set_ylabel(label("share", lang, LABELS).format(premises=label(premises, lang, LABELS)))
     ax.set_title(label("fig14.title", lang, LABELS).format(year=year))
