@@ -119,17 +119,20 @@ def _p(value: float, lang: str) -> str:
 
 
 def region_note(scope: Scope, region: str | Sequence[str], lang: str = "sv", *,
-                present: Iterable[str] | None = None):
+                present: Iterable[str] | None = None, year: int | None = None):
     """The page's sentence on the region: the municipalities without data (names, never codes) and
     how many outside it were left out, or, for pseudonyms, that the region does not apply.
 
-    ``present`` are the codes with data in the measurement shown (default: every code of
-    ``scope.frame``).
+    ``present`` are the codes with data in the measurement shown (default: the codes of
+    ``scope.frame``, of its rows in ``year`` when given).
     """
     place = measurement.region_label(region, lang=lang)
     if not scope.applies:
         return outputs.markdown(_text("region.synthetic", lang), region=place)
-    codes = list(scope.frame["municipality_code"].astype(str)) if present is None else [str(c) for c in present]
+    if present is None:
+        frame = scope.frame if year is None else scope.frame[scope.frame["year"] == year]
+        present = frame["municipality_code"]
+    codes = [str(c) for c in present]
     missing = scope.missing(codes)
     inside = set(codes) & set(scope.region.codes if scope.region else ())
     return outputs.markdown(_text("region.real", lang), region=place, n=len(inside),
@@ -258,7 +261,7 @@ def capabilities_change(assessment: pd.DataFrame, *, year: int, compare_year: in
     if not compare_year:
         return [outputs.markdown(_text("no_comparison", lang))]
     measurement.check_comparison(year, compare_year)
-    chosen = [capabilities.select_assessment(assessment, "Sverige", y, file=file, parameter=p)[1].frame
+    chosen = [capabilities.assessment_measurement(assessment, y, file=file, parameter=p).frame
               for y, p in ((compare_year, "compare_year"), (year, "year"))]
     exhibit = capabilities.capability_change(*chosen, n_boot=n_boot, seed=seed, confidence=confidence)
     unpaired = exhibit["unpaired"]

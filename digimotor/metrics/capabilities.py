@@ -214,14 +214,22 @@ def select_assessment(assessment: pd.DataFrame, region: str | Sequence[str], yea
     ``year`` = 0 raise :class:`~digimotor.errors.ParameterError` naming the years found. The
     returned frame has the input's columns.
     """
-    from .measurement import region_scope, select_measurement
+    from .measurement import region_scope
 
-    framed = assessment.assign(_year=assessment_years(assessment))
-    scope = region_scope(framed, region)
-    chosen = select_measurement(scope.frame, year, column="_year", file=file, parameter=parameter)
+    scope = region_scope(assessment, region)
+    return scope, assessment_measurement(scope.frame, year, file=file, parameter=parameter)
+
+
+def assessment_measurement(assessment: pd.DataFrame, year: int = 0, *, file: str = "",
+                           parameter: str = "year") -> Measurement:
+    """The assessments of one measurement (the year of ``date``), with the input's columns; the
+    rules of :func:`digimotor.metrics.measurement.select_measurement`."""
+    from .measurement import select_measurement
+
+    chosen = select_measurement(assessment.assign(_year=assessment_years(assessment)), year, column="_year",
+                                file=file, parameter=parameter)
     chosen.frame = chosen.frame.drop(columns="_year")
-    scope.frame = scope.frame.drop(columns="_year")
-    return scope, chosen
+    return chosen
 
 
 def capability_change(before: pd.DataFrame, after: pd.DataFrame, *, n_boot: int = 2000, seed: int = 2021,
