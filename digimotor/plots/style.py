@@ -215,7 +215,8 @@ def thin_unit_ticks(ax: Axes, names: list[str], *, axis: str = "x", lang: str = 
     text = label(key, lang, UNIT_LABELS).format(
         n=n, k=step, order=label("units.sorted", lang, UNIT_LABELS) if by_value else "")
     if axis == "x":
-        ax.set_xticks(positions, shown, rotation=rotation, ha="right" if rotation else "center", fontsize=fontsize)
+        ax.set_xticks(positions, shown, rotation=rotation, ha="right" if 0 < rotation < 90 else "center",
+                      fontsize=fontsize)
         ax.set_xlabel(" · ".join(t for t in (ax.get_xlabel(), text) if t))
     else:
         ax.set_yticks(positions, shown, fontsize=fontsize)

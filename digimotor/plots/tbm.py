@@ -214,7 +214,7 @@ def cost_pool_stacked(pool_shares: pd.DataFrame, pools: pd.DataFrame, *, kind: s
     ax.set_ylabel(label("share_of_it_cost", lang, LABELS))
     ax.set_ylim(0, 100)
     if many_units(len(wide)):  # every k-th organisation labelled (issue 12)
-        thin_unit_ticks(ax, [str(o) for o in wide.index], lang=lang, organisations=True, rotation=60)
+        thin_unit_ticks(ax, [str(o) for o in wide.index], lang=lang, organisations=True, rotation=90)
     else:
         ax.tick_params(axis="x", rotation=45)
     ax.set_title(label("fig17.title", lang, LABELS))
@@ -260,7 +260,7 @@ def work_area_bars(work_areas: pd.DataFrame, catalogue: pd.DataFrame, *, kind: s
     ax.set_ylabel(label("share_of_it_cost", lang, LABELS))
     ax.set_ylim(0, 100)
     if many_units(len(order)):  # every k-th organisation labelled (issue 12)
-        thin_unit_ticks(ax, ticks, lang=lang, organisations=True, rotation=60)
+        thin_unit_ticks(ax, ticks, lang=lang, organisations=True, rotation=90)
     else:
         ax.tick_params(axis="x", rotation=45)
     ax.set_title(label("fig18.title", lang, LABELS))
@@ -311,7 +311,7 @@ def central_it_share_bars(shares: pd.DataFrame, reference_levels: pd.DataFrame |
     ax.set_ylabel(label("share_of_total_cost", lang, LABELS))
     if many:  # sorted by share, every k-th organisation labelled (issue 12)
         thin_unit_ticks(ax, [str(o) for o in frame["organisation"]], lang=lang, by_value=True, organisations=True,
-                        rotation=60)
+                        rotation=90)
     else:
         ax.tick_params(axis="x", rotation=45, labelsize=8)
     ax.set_title(label("fig19.title", lang, LABELS))
