@@ -111,3 +111,48 @@ def test_no_compare_year_writes_nothing(project):
                                              close_within_pp=5.0, codes=None, kind="user", source="x", lang="en")
     assert len(items) == 1 and "compare_year" in items[0].data
     assert not list((project / "data/processed").glob("broadband_change*"))
+
+
+@pytest.mark.slow
+def test_notebook_02_for_skaraborg_with_two_mappings(project, tmp_path):
+    from digimotor.importer import import_file
+    from digimotor.pipeline import reproduce
+
+    path = tmp_path / "pts_skaraborg.csv"
+    frame = _coverage().drop(columns="municipality")
+    frame["municipality_code"] = frame["municipality_code"].map(display_name)  # names, as a user writes them
+    frame.to_csv(path, index=False, sep=";")
+    import_file("broadband", path, name="skaraborg")
+    result = reproduce(only=["02-broadband"], parameters={"source": "skaraborg", "region": "Skaraborg", "year": 2021,
+                                                          "compare_year": 2019}, echo=lambda _msg: None)
+    assert result.ok, result.results[0].error
+    processed = project / "data/processed"
+    coverage = pd.read_csv(processed / "fig14_broadband_coverage.csv")
+    assert sorted(coverage["municipality"]) == sorted([*SHARES, ONLY_2021])  # 2021, Skaraborg only
+    summary = pd.read_csv(processed / "broadband_change_summary.csv").iloc[0]
+    assert (summary["n_pairs"], summary["mean_change"], summary["ci_low"], summary["ci_high"]) == (
+        7, pytest.approx(1.0), pytest.approx(1.0), pytest.approx(1.0))
+    unpaired = pd.read_csv(processed / "broadband_change_unpaired.csv")
+    assert unpaired[["municipality", "present_in"]].values.tolist() == [[ONLY_2019, "before"], [ONLY_2021, "after"]]
+    for name in ("fig14_broadband_coverage", "broadband_change"):
+        svg = (project / "figures" / f"{name}.svg").read_text(encoding="utf-8")
+        assert "Fyrbodal" not in svg and "Skövde" in svg
+    for table in ("fig14_broadband_coverage", "broadband_change_municipalities"):
+        assert "Fyrbodal" not in (processed / f"{table}.csv").read_text(encoding="utf-8")
+    html = (project / "build/site/02-broadband.html").read_text(encoding="utf-8")
+    assert "Gullspång" in html  # a Skaraborg municipality without data is named
+
+
+@pytest.mark.slow
+def test_notebook_02_with_two_mappings_and_no_year_names_them(project, tmp_path):
+    from digimotor.importer import import_file
+    from digimotor.pipeline import reproduce
+
+    path = tmp_path / "pts.csv"
+    _coverage().drop(columns="municipality").to_csv(path, index=False, sep=";")
+    import_file("broadband", path, name="two-years")
+    result = reproduce(only=["02-broadband"], parameters={"source": "two-years", "region": "Skaraborg", "year": 0},
+                       echo=lambda _msg: None)
+    assert not result.ok
+    error = result.results[0].error
+    assert "two-years" in error and "2019" in error and "2021" in error and "'year'" in error

@@ -103,3 +103,28 @@ def test_synthetic_source_is_not_filtered_by_region_and_says_so():
     scope, current = cm.select_assessment(data, "Skaraborg", 0)
     assert not scope.applies and len(current.frame) == len(data) and list(current.frame.columns) == list(data.columns)
     assert "does not apply" in repeat_exhibits.region_note(scope, "Skaraborg", "en").data
+
+
+@pytest.mark.slow
+def test_notebook_05_for_skaraborg_with_two_measurements(project, tmp_path):
+    from digimotor.importer import import_file
+    from digimotor.pipeline import reproduce
+
+    frame = _assessment().drop(columns="municipality_code").rename(columns={"municipality": "municipality_code"})
+    frame.to_csv(tmp_path / "formagor.csv", index=False, sep=";")
+    import_file("capabilities", tmp_path / "formagor.csv", name="skaraborg")
+    result = reproduce(only=["05-capability-map"], parameters={"source": "skaraborg", "region": "Skaraborg",
+                                                                "year": 2024, "compare_year": 2021},
+                       echo=lambda _msg: None)
+    assert result.ok, result.results[0].error
+    processed = project / "data/processed"
+    mapped = pd.read_csv(processed / "capabilities_map.csv")
+    assert sorted(set(mapped["municipality"])) == sorted([*BASE, ONLY_2024])  # 2024, Skaraborg only
+    table = pd.read_csv(processed / "capabilities_change_capabilities.csv").set_index("capability")
+    assert table.loc["user_support", ["n_pairs", "n_improved", "n_declined"]].tolist() == [7, 7, 0]
+    assert table.loc["user_support", "mean_change"] == pytest.approx(0.25)
+    assert table.loc["act_on_trends", ["n_improved", "n_declined"]].tolist() == [6, 1]
+    html = (project / "build/site/05-capability-map.html").read_text(encoding="utf-8")
+    assert "Töreboda" in html and "Gullspång" in html
+    svg = (project / "figures/capabilities_change.svg").read_text(encoding="utf-8")
+    assert "Fyrbodal" not in svg

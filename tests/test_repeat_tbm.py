@@ -94,3 +94,38 @@ def test_synthetic_source_is_not_filtered_by_region_and_says_so():
     scope = tbm_change.region_ledger(ledger, "Skaraborg")
     assert not scope.applies and len(scope.frame) == len(ledger)
     assert "does not apply" in repeat_exhibits.region_note(scope, "Skaraborg", "en").data
+
+
+@pytest.mark.slow
+def test_notebook_04_for_skaraborg_with_two_years(project, tmp_path):
+    from digimotor.importer import import_file
+    from digimotor.pipeline import reproduce
+
+    ledger, costs = _frames()
+    rows = []
+    for row in ledger.itertuples(index=False):
+        names = ";".join(display_name(c) for c in row.municipalities.split(";"))
+        rows.append({"organisation": row.organisation, "municipalities": names, "year": row.year,
+                     "cost_pool": "hardware", "work_area": "infrastructure", "amount": row.amount_sek, "unit": "kr"})
+    pd.DataFrame(rows).to_csv(tmp_path / "ledger.csv", index=False, sep=";")
+    total = costs.assign(total_cost=costs["total_cost_sek"], unit="kr")[
+        ["municipality_code", "year", "total_cost", "unit", "definition", "population"]]
+    total.to_csv(tmp_path / "total.csv", index=False, sep=";")
+    import_file("tbm_ledger", tmp_path / "ledger.csv", name="skaraborg")
+    import_file("municipal_total_cost", tmp_path / "total.csv", name="skaraborg")
+    result = reproduce(only=["04-tbm-cost"], parameters={
+        "source": "skaraborg", "cost_source": "skaraborg", "region": "Skaraborg", "year": 2021, "compare_year": 2019},
+        echo=lambda _msg: None)
+    assert result.ok, result.results[0].error
+    processed = project / "data/processed"
+    shares = pd.read_csv(processed / "fig19_central_it_share.csv").set_index("organisation")["share_pct"]
+    assert "IT Uddevalla" not in shares.index and shares["IT Skövde"] == pytest.approx(3.0)
+    summary = pd.read_csv(processed / "tbm_change_summary.csv").iloc[0]
+    assert (summary["n_pairs"], summary["mean_change"], summary["ci_low"], summary["ci_high"]) == (
+        9, pytest.approx(1.0), pytest.approx(1.0), pytest.approx(1.0))
+    unpaired = pd.read_csv(processed / "tbm_change_unpaired.csv")
+    assert unpaired[["municipality", "present_in"]].values.tolist() == [["Töreboda", "before"]]
+    svg = (project / "figures/tbm_central_it_change.svg").read_text(encoding="utf-8")
+    assert "Skövde" in svg and "Fyrbodal" not in svg
+    html = (project / "build/site/04-tbm-cost.html").read_text(encoding="utf-8")
+    assert "Gullspång" in html  # a Skaraborg municipality without data is named
