@@ -132,6 +132,7 @@ def test_change_figure_and_typology_plane_with_290_municipalities():
                           "few_respondents": False})
     ax = dimios_plots.typology_plane((3.0, 3.0), units=units, kind="user")
     assert not [t for t in ax.texts if t.get_text() in set(NAMES)]  # no 290 overlapping name labels
+    assert "290 kommuner: namnen i tabellen" in ax.get_xlabel()
     plt.close(ax.figure)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..sources.dimios import AREAS, DIMENSIONS
-from .style import PALETTE, label, many_units, mark_kind, new_axes
+from .style import PALETTE, label, many_units, mark_kind, new_axes, unnamed_units_note
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -170,6 +170,8 @@ def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None =
     ax.set_xlim(1, 6)
     ax.set_ylim(1, 6)
     ax.set_xlabel(label("capability", lang, LABELS))
+    if units is not None and many_units(len(units)):  # points without their 290 names (issue 12)
+        ax.set_xlabel(label("capability", lang, LABELS) + " · " + unnamed_units_note(len(units), lang))
     ax.set_ylabel(label("legacy", lang, LABELS))
     ax.set_title(label("fig11.title", lang, LABELS))
     ax.legend(loc="lower right", fontsize=8, framealpha=0.9)

@@ -187,7 +187,13 @@ UNIT_LABELS = {
     "units.thinned_orgs": {"sv": "{n} organisationer{order}; vart {k}:e namn visas (alla i tabellen)",
                            "en": "{n} organisations{order}; every {k}th name shown (all in the table)"},
     "units.sorted": {"sv": ", sorterade efter värde", "en": ", sorted by value"},
+    "units.unnamed": {"sv": "{n} kommuner: namnen i tabellen", "en": "{n} municipalities: the names are in the table"},
 }
+
+
+def unnamed_units_note(n: int, lang: str = "sv") -> str:
+    """The axis-label note of a figure that draws more than :data:`MAX_LABELLED_UNITS` units unnamed."""
+    return label("units.unnamed", lang, UNIT_LABELS).format(n=n)
 
 
 def many_units(n: int) -> bool:
