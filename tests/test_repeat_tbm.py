@@ -129,3 +129,13 @@ def test_notebook_04_for_skaraborg_with_two_years(project, tmp_path):
     assert "Skövde" in svg and "Fyrbodal" not in svg
     html = (project / "build/site/04-tbm-cost.html").read_text(encoding="utf-8")
     assert "Gullspång" in html  # a Skaraborg municipality without data is named
+
+
+def test_the_page_shows_names_of_the_served_municipalities_never_codes():
+    from digimotor.plots import tbm as tbm_plots
+
+    ledger, costs = _frames()
+    shares = tbm.central_it_share(ledger, costs, 2019)
+    shown = tbm_plots.municipality_names(shares).set_index("organisation")["municipalities"]
+    codes = ";".join(resolve_municipality(t) for t in ("Hjo", "Tibro"))
+    assert shown["Norra IT"] == "Hjo;Tibro" and shares.set_index("organisation").loc["Norra IT", "municipalities"] == codes

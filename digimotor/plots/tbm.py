@@ -320,6 +320,15 @@ def central_it_share_bars(shares: pd.DataFrame, reference_levels: pd.DataFrame |
     return ax
 
 
+def municipality_names(shares: pd.DataFrame) -> pd.DataFrame:
+    """A copy of :func:`digimotor.metrics.tbm.central_it_share` whose ``municipalities`` are names
+    (";"-joined as in the table), never bare SCB codes, for the page; pseudonyms stay as they are."""
+    from ..regions import display_name
+
+    return shares.assign(municipalities=shares["municipalities"].astype(str).map(
+        lambda text: ";".join(display_name(code) for code in text.split(";") if code)))
+
+
 def with_names(frame: pd.DataFrame, catalogue: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
     """``frame`` with a display name column for its ``cost_pool`` (``cost_pool_name``) or
     ``work_area`` (``work_area_name``) from the taxonomy ``catalogue`` in ``lang``."""
