@@ -32,9 +32,11 @@ LABELS = {
         "en": "*The municipalities are pseudonyms (synthetic data): they belong to no region, so `region` = {region} "
               "does not apply.*"},
     "region.real": {
-        "sv": "**Region:** {region} · {n} kommuner med data; utan data: {missing}; utanför regionen, utelämnade: {outside}.",
-        "en": "**Region:** {region} · {n} municipalities with data; no data: {missing}; outside the region, left out: "
-              "{outside}."},
+        "sv": "**Region:** {region}{period} · {n} kommuner med data; utan data: {missing}; utanför regionen, "
+              "utelämnade: {outside}.",
+        "en": "**Region:** {region}{period} · {n} municipalities with data; no data: {missing}; outside the region, "
+              "left out: {outside}."},
+    "period": {"sv": " · mätning {period}", "en": " · measurement {period}"},
     "none": {"sv": "inga", "en": "none"},
     "no_comparison": {
         "sv": "*Sätt `compare_year` (en tidigare mätning i samma data) för att se förändringen mellan två mätningar.*",
@@ -119,12 +121,13 @@ def _p(value: float, lang: str) -> str:
 
 
 def region_note(scope: Scope, region: str | Sequence[str], lang: str = "sv", *,
-                present: Iterable[str] | None = None, year: int | None = None):
+                present: Iterable[str] | None = None, year: int | None = None, period: object = None):
     """The page's sentence on the region: the municipalities without data (names, never codes) and
     how many outside it were left out, or, for pseudonyms, that the region does not apply.
 
     ``present`` are the codes with data in the measurement shown (default: the codes of
-    ``scope.frame``, of its rows in ``year`` when given).
+    ``scope.frame``, of its rows in ``year`` when given); ``period`` (default ``year``) names
+    that measurement.
     """
     place = measurement.region_label(region, lang=lang)
     if not scope.applies:
@@ -135,7 +138,9 @@ def region_note(scope: Scope, region: str | Sequence[str], lang: str = "sv", *,
     codes = [str(c) for c in present]
     missing = scope.missing(codes)
     inside = set(codes) & set(scope.region.codes if scope.region else ())
+    period = year if period is None else period
     return outputs.markdown(_text("region.real", lang), region=place, n=len(inside),
+                            period=_text("period", lang).format(period=period) if period else "",
                             missing=", ".join(missing) or _text("none", lang), outside=len(scope.outside))
 
 
