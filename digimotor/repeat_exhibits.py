@@ -97,6 +97,11 @@ COLUMNS = {
 }
 
 
+#: The columns of an improved / declined summary shown on the page, and their decimals.
+_SUMMARY = ("n_pairs", "n_improved", "n_unchanged", "n_declined", "mean_change", "ci_low", "ci_high", "wilcoxon_p")
+_DECIMALS = {"mean_change": 2, "ci_low": 2, "ci_high": 2, "wilcoxon_p": 3}
+
+
 def headers(columns: Sequence[str], lang: str = "sv") -> dict[str, str]:
     """Headers in ``lang`` for ``columns`` (:data:`COLUMNS`; the column's own name otherwise)."""
     return {c: COLUMNS[c][lang] if c in COLUMNS else c for c in columns}
@@ -158,7 +163,7 @@ def show(items: Iterable[object]) -> None:
 
 
 def _change_items(exhibit: Mapping[str, pd.DataFrame], *, what: str, before: str, after: str, confidence: float,
-                  lang: str, kind: str) -> list[object]:
+                  lang: str) -> list[object]:
     """The sentence on the paired change, the per-municipality table and the one-measurement list."""
     summary = exhibit["summary"].iloc[0]
     unpaired = exhibit["unpaired"]
@@ -206,8 +211,7 @@ def broadband_change(coverage_data: pd.DataFrame, *, year: int, compare_year: in
                             _text("broadband.national", lang).format(pct=national_goal[1]): national_goal[1]},
         kind=kind, source=source, lang=lang)
     outputs.save_figure(ax.figure, "broadband_change")
-    return [*_change_items(exhibit, what=what, before=before, after=after, confidence=confidence, lang=lang,
-                           kind=kind),
+    return [*_change_items(exhibit, what=what, before=before, after=after, confidence=confidence, lang=lang),
             outputs.markdown(_text("broadband.goals", lang), regional=regional_goal[1],
                              met_before=int(summary["meeting_regional_before"]),
                              met_after=int(summary["meeting_regional_after"]), before=before, after=after,
@@ -242,8 +246,7 @@ def tbm_change(ledger: pd.DataFrame, total_cost: pd.DataFrame, *, year: int, com
     ax = change_plots.unit_change(_pairs_for_plot(exhibit["municipalities"], "share_before", "share_after"),
                                   what=what, before=before, after=after, kind=kind, source=source, lang=lang)
     outputs.save_figure(ax.figure, "tbm_central_it_change")
-    return [*_change_items(exhibit, what=what, before=before, after=after, confidence=confidence, lang=lang,
-                           kind=kind),
+    return [*_change_items(exhibit, what=what, before=before, after=after, confidence=confidence, lang=lang),
             ax.figure,
             outputs.present(exhibit["municipalities"], headers(
                 ["municipality", "organisation_after", "share_before", "share_after", "change_pp"], lang),
@@ -293,9 +296,6 @@ def capabilities_change(assessment: pd.DataFrame, *, year: int, compare_year: in
             outputs.present(exhibit["elements"], headers(["element", *_SUMMARY], lang), lang=lang, kind=kind,
                             decimals=_DECIMALS)]
 
-
-_SUMMARY = ("n_pairs", "n_improved", "n_unchanged", "n_declined", "mean_change", "ci_low", "ci_high", "wilcoxon_p")
-_DECIMALS = {"mean_change": 2, "ci_low": 2, "ci_high": 2, "wilcoxon_p": 3}
 
 
 def _whole_municipalities(chosen: Sequence[pd.DataFrame]) -> dict[str, list[str]]:

@@ -191,8 +191,6 @@ def change_against_goals(before: pd.DataFrame, after: pd.DataFrame, *, before_ye
         ≥ 6 pairs) and the counts meeting the regional goal / on track for the national one.
         ``unpaired``: municipalities in one mapping only (``municipality``, ``present_in``).
     """
-    import numpy as np
-
     from .change import paired_change, unpaired_table
 
     if not before_year < after_year:
@@ -222,4 +220,4 @@ def change_against_goals(before: pd.DataFrame, after: pd.DataFrame, *, before_ye
     }])
     unpaired = unpaired_table(result, names)
     rows["national_goal_year_at_pace"] = rows["national_goal_year_at_pace"].astype("float64").round(1)
-    return {"municipalities": rows.replace({np.inf: np.nan}), "summary": summary, "unpaired": unpaired}
+    return {"municipalities": rows, "summary": summary, "unpaired": unpaired}
