@@ -39,7 +39,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     ),
     "plots/claims/synthetic": (
         "digimotor.plots", "digimotor.claims", "digimotor.synthetic",
-        "digimotor.outputs", "digimotor.fieldwork",
+        "digimotor.outputs", "digimotor.fieldwork", "digimotor.repeat_exhibits",
     ),
     "run/site": ("digimotor.run", "digimotor.params", "digimotor.site", "digimotor.study"),
     "commands": ("digimotor.commands", "digimotor.cli"),
