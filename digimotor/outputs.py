@@ -47,12 +47,18 @@ def check_output_name(name: str) -> str:
     return name
 
 
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Protect text cells against spreadsheet formula injection.
+def formula_like(value: object) -> bool:
+    """Whether ``value`` is text a spreadsheet could run as a formula (``=``, ``+``, ``-``, ``@``,
+    tab or carriage return first, and not a number such as ``-2.5``)."""
+    return isinstance(value, str) and value.startswith(_FORMULA_START) and not _is_number(value)
 
-    A text cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
-    leading apostrophe, so Excel or LibreOffice shows it as text instead of running it.
-    Numbers are left alone.
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose formula-like text cells (:func:`formula_like`) start with ``'``.
+
+    For a spreadsheet that is handed text, not for the tidy CSVs (:func:`write_table` writes
+    every value as it is; the XLSX workbooks mark such cells as text instead,
+    :mod:`digimotor.exports.xlsx`). Numbers are left alone.
     """
     import pandas as pd
 
@@ -61,7 +67,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
         series = out[column]
         if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
             out[column] = series.map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) and not _is_number(v) else v
+                lambda v: "'" + v if formula_like(v) else v
             )
     return out
 
@@ -86,11 +92,16 @@ def write_table(frame: pd.DataFrame, name: str, *, kind: str) -> Path:
     kind
         ``published``, ``public``, ``synthetic`` or ``user``: written into every row, so that
         a table read without its page still says what kind of number it holds.
+
+    The CSV is the canonical machine output: every cell is written as it is, text that starts
+    with ``=`` included (a prefix would corrupt the data for every program that is not a
+    spreadsheet). The page's XLSX workbook (:mod:`digimotor.exports.xlsx`) is the file for
+    spreadsheets, and neutralises formula-like text there.
     """
     check_output_name(name)
     if kind not in DATA_KINDS:
         raise DigimotorError(f"kind must be one of {', '.join(DATA_KINDS)}, not '{kind}'")
-    table = neutralise_formulas(frame.drop(columns=["data_kind"], errors="ignore"))
+    table = frame.drop(columns=["data_kind"], errors="ignore")
     table["data_kind"] = kind
     target = processed_dir() / f"{name}.csv"
     write_text(target, table.to_csv(index=False, lineterminator="\n"))
