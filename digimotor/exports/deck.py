@@ -30,7 +30,8 @@ from . import (
 if TYPE_CHECKING:
     import pandas as pd
 
-SLIDE_INCHES = (13.333, 7.5)
+#: PowerPoint's widescreen slide, 13.33 × 7.5 in (16:9 exactly), in EMU.
+SLIDE_EMU = (12192000, 6858000)
 DECK_TEXT: dict[str, dict[str, str]] = {
     "conclusions": {"sv": "Studiens slutsatser prövade på körningens data",
                     "en": "The study's conclusions re-tested on the run's data"},
@@ -168,10 +169,9 @@ def write_deck(pages: Sequence[Page], target: Path, *, lang: str = "sv",
                verdicts: pd.DataFrame | None = None) -> Path:
     """Write the deck: a slide per figure of ``pages`` (in page order), then the conclusions slide."""
     from pptx import Presentation
-    from pptx.util import Inches
 
     deck = Presentation()
-    deck.slide_width, deck.slide_height = Inches(SLIDE_INCHES[0]), Inches(SLIDE_INCHES[1])
+    deck.slide_width, deck.slide_height = SLIDE_EMU
     props = deck.core_properties
     props.author = props.last_modified_by = "digimotor"
     props.title = "Digital motor Fyrbodal – reproduktion" if lang != "en" else "Digital motor Fyrbodal – reproduction"
