@@ -263,9 +263,10 @@ def _slide_png(fig: Figure, area: Bbox | None) -> bytes:
 def figure_meta(fig: Figure) -> dict[str, str]:
     """What a figure says about itself, for the manifest and the slide deck.
 
-    ``title`` (the figure's suptitle, else its first axes title), and the ``kind``, ``source``,
-    ``note`` and ``lang`` that :func:`digimotor.plots.style.mark_kind` wrote into it; absent
-    keys are left out.
+    ``title`` (the figure's suptitle, else its first axes title), ``suppressed`` (the figure's
+    note on suppressed units, :func:`digimotor.metrics.suppression.note`), and the ``kind``,
+    ``source``, ``note`` and ``lang`` that :func:`digimotor.plots.style.mark_kind` wrote into it;
+    absent keys are left out.
     """
     meta: dict[str, str] = {}
     try:
@@ -276,6 +277,9 @@ def figure_meta(fig: Figure) -> dict[str, str]:
         title = ""
     if title:
         meta["title"] = " ".join(title.split())
+    withheld = [t.get_text() for t in fig.texts if t.get_text().startswith(f"{_SUPPRESSED} = ")]
+    if withheld:  # the note of digimotor.metrics.suppression.note: this figure leaves units out
+        meta["suppressed"] = " ".join(withheld[0].split())
     marked = getattr(fig, "digimotor_mark", None)
     if isinstance(marked, Mapping):
         meta.update({k: str(v) for k, v in marked.items() if k in ("kind", "source", "note", "lang") and v})

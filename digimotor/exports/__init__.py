@@ -75,6 +75,7 @@ class FigureExhibit:
     source: str | None = None
     note: str | None = None
     error: str | None = None
+    suppressed: str | None = None  # the figure's own note on suppressed units
 
 
 @dataclass
@@ -150,7 +151,7 @@ def collect_pages(summaries: Sequence[tuple[Path, Any]], root: Path | None = Non
                 figures[entry["name"]] = FigureExhibit(
                     entry["name"], [root / p for p in entry["paths"] if (root / p).exists()],
                     title=str(entry.get("title") or ""), kind=entry.get("kind"), source=entry.get("source"),
-                    note=entry.get("note"), error=entry.get("error"))
+                    note=entry.get("note"), error=entry.get("error"), suppressed=entry.get("suppressed"))
             elif kind == "input" and entry not in page.inputs:
                 page.inputs.append(entry)
         page.tables, page.figures = list(tables.values()), list(figures.values())

@@ -1,8 +1,8 @@
 """The study as a slide deck (python-pptx): a slide per figure, then the conclusions slide.
 
 Each figure slide holds the figure's title, its image (the PNG of ``figures/``, else its slide
-PNG, else a placeholder that says why there is none), a source line and the data kind, and a
-line on suppressed values when the page has any. A figure that failed shows its placeholder
+PNG, else a placeholder that says why there is none), a source line and the data kind, and the
+figure's note on suppressed values when it leaves any out. A figure that failed shows its placeholder
 and the error. The conclusions slide lists the report's conclusions with their verdicts on the
 run's data (:mod:`digimotor.metrics.conclusions`, the index's section). Slides are 16:9
 (13.33 × 7.5 in).
@@ -105,23 +105,21 @@ def _page_kinds(page: Page, lang: str) -> str:
     return ", ".join(kind_label(k, lang) for k in page.kinds) or "–"
 
 
-def _page_suppression(page: Page, lang: str) -> str:
-    """One line on the page's suppressed values (tables with a ``suppressed`` flag), else ''."""
+def _suppression(page: Page, figure: FigureExhibit, lang: str) -> str:
+    """The figure's line on suppressed values: its own note, else that of the table of the same name."""
+    if figure.suppressed:
+        return figure.suppressed
     import pandas as pd
 
     from ..metrics.suppression import FLAG
     from .xlsx import read_table
 
-    counts = {}
     for table in page.tables:
-        if FLAG not in pd.read_csv(table.path, nrows=0).columns:
-            continue
-        frame = read_table(table.path)
-        if suppressed_rows(frame):
-            counts[table.name] = suppressed_rows(frame)
-    if not counts:
-        return ""
-    return suppression_note(sum(counts.values()), page.min_respondents, lang) + f" ({', '.join(counts)})"
+        if table.name == figure.name and FLAG in pd.read_csv(table.path, nrows=0).columns:
+            count = suppressed_rows(read_table(table.path))
+            if count:
+                return suppression_note(count, page.min_respondents, lang)
+    return ""
 
 
 def _conclusions_slide(deck, verdicts: pd.DataFrame | None, lang: str) -> None:
@@ -178,9 +176,8 @@ def write_deck(pages: Sequence[Page], target: Path, *, lang: str = "sv",
     props.created = props.modified = datetime(2021, 1, 1)
     props.revision = 1
     for page in pages:
-        suppressed = _page_suppression(page, lang) if page.figures else ""
         for figure in page.figures:
-            _figure_slide(deck, page, figure, suppressed, lang)
+            _figure_slide(deck, page, figure, _suppression(page, figure, lang), lang)
     _conclusions_slide(deck, verdicts, lang)
     buffer = io.BytesIO()
     deck.save(buffer)

@@ -244,6 +244,8 @@ def _sources_sheet(sheet, page: Page, names: dict[str, str], notes: dict[str, st
         kind = page.figure_kind(figure)
         files = ", ".join(p.name for p in figure.paths)
         note = f"{text('figure_failed', lang)}: {figure.error}" if figure.error else (figure.note or "")
+        if figure.suppressed:
+            note = f"{note}; {figure.suppressed}" if note else figure.suppressed
         exhibits.append((figure.name, _t("figure", lang), "–", files, kind, note))
     for name, what, sheet_name, files, kind, note in exhibits:
         row += 1
