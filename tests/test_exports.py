@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 
@@ -296,19 +296,33 @@ def test_a_figure_that_cannot_be_drawn_is_saved_as_a_placeholder(project, tmp_pa
     plt.close(fig)
 
 
-def test_a_failed_cell_shows_a_placeholder_not_a_half_drawn_figure(project):
-    from digimotor.pipeline import execute_in_process
+_FAILED_CELL = """
+import json, sys
+import nbformat
+from digimotor.pipeline import execute_in_process
+nb = nbformat.v4.new_notebook()
+nb.cells = [nbformat.v4.new_code_cell(
+    "import matplotlib.pyplot as plt\\nfig, ax = plt.subplots()\\nax.plot([1, 2])\\nraise RuntimeError('the data ran out')")]
+cell, _cell_id, error = execute_in_process(nb)
+images = [o["data"]["image/png"] for o in nb.cells[0].outputs if "image/png" in o.get("data", {})]
+print(json.dumps({"cell": cell, "error": error, "images": images}))
+"""
 
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [
-        nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2])\n"
-                                  "raise RuntimeError('the data ran out')"),
-    ]
-    cell, _cell_id, error = execute_in_process(nb)
-    assert cell == 1 and error == "RuntimeError: the data ran out"
-    images = [o["data"]["image/png"] for o in nb.cells[0].outputs if "image/png" in o.get("data", {})]
-    assert len(images) == 1
-    assert base64.b64decode(images[0]) == outputs.placeholder_png("RuntimeError: the data ran out")
+
+def test_a_failed_cell_shows_a_placeholder_not_a_half_drawn_figure(project):
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    # in a process of its own: the notebook shell is a singleton and switches pyplot to inline
+    proc = subprocess.run([sys.executable, "-c", _FAILED_CELL], capture_output=True, text=True, timeout=120,
+                          cwd=project, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["cell"] == 1 and result["error"] == "RuntimeError: the data ran out"
+    assert len(result["images"]) == 1
+    assert base64.b64decode(result["images"][0]) == outputs.placeholder_png("RuntimeError: the data ran out")
 
 
 def test_a_figure_that_raises_while_shown_is_a_placeholder():
