@@ -39,9 +39,9 @@ LAYERS: dict[str, tuple[str, ...]] = {
     ),
     "plots/claims/synthetic": (
         "digimotor.plots", "digimotor.claims", "digimotor.synthetic",
-        "digimotor.outputs", "digimotor.fieldwork", "digimotor.repeat_exhibits",
+        "digimotor.outputs", "digimotor.placeholder", "digimotor.fieldwork", "digimotor.repeat_exhibits",
     ),
-    "run/site": ("digimotor.run", "digimotor.params", "digimotor.site", "digimotor.study"),
+    "run/site": ("digimotor.run", "digimotor.params", "digimotor.site", "digimotor.study", "digimotor.exports"),
     "commands": ("digimotor.commands", "digimotor.cli"),
 }
 
@@ -51,6 +51,9 @@ LAYERS: dict[str, tuple[str, ...]] = {
 ALLOWED: set[tuple[str, str]] = {
     # site/__init__ <-> site.verdicts cycle (arch-run splits the site from the runner).
     ("digimotor.site.verdicts", "digimotor.site"),
+    # site <-> exports: the exports use the site's labels and escaping (to be split out).
+    ("digimotor.exports.pages", "digimotor.site"),
+    ("digimotor.exports.deck", "digimotor.site"),
 }
 
 

@@ -138,6 +138,8 @@ def mark_kind(ax: Axes, kind: str, lang: str = "sv", source: str | None = None) 
         text = f"{label('source', lang)}: {source}" if source else ""
         text = (text + " – " if text else "") + label(f"kind.{kind}", lang)
     _note_under_axes(fig, text)
+    # read by outputs.save_figure into the run manifest (the slide deck's source and kind lines)
+    fig.digimotor_mark = {"kind": kind, "source": source, "note": text, "lang": lang}
 
 
 #: Height (inches) of the strip kept under the axes for the data-kind note, and its margin.

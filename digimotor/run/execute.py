@@ -23,7 +23,7 @@ from ..config import build_dir
 from ..errors import ParameterError
 from ..manifest import ENV_MANIFEST
 from ..manifest import read as read_manifest
-from ..outputs import saved_png
+from ..outputs import shown_png
 from ..params import injected_source
 from . import pages
 from .discover import notebook_title
@@ -207,13 +207,15 @@ def _show_saved_figures(shell) -> None:
     """A figure that :func:`digimotor.outputs.save_figure` saved is shown as that PNG.
 
     The page then shows the image written to ``figures/`` (at the figure's size) instead of
-    drawing the figure once more; a figure not saved, or changed since, is drawn as before.
+    drawing the figure once more; a figure not saved, or changed since, is drawn as before. A
+    figure of a failed cell, or one that cannot be drawn, shows as a placeholder with the error
+    (:func:`digimotor.outputs.shown_png`).
     """
     from matplotlib.figure import Figure
 
     formatter = shell.display_formatter.formatters["image/png"]
     drawn = formatter.lookup_by_type(Figure)
-    formatter.for_type(Figure, lambda fig: saved_png(fig) or drawn(fig))
+    formatter.for_type(Figure, lambda fig: shown_png(fig, drawn, cell_failed=not shell.last_execution_succeeded))
 
 
 def execute_in_process(nb, progress: Callable[[int, int, int], None] | None = None) -> tuple[int | None, str | None, str]:

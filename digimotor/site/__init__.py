@@ -454,6 +454,9 @@ def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_co
     verdicts = conclusion_verdicts(summaries)
     if verdicts is not None:
         write_text(site_dir / "conclusions.csv", verdicts.to_csv(index=False, lineterminator="\n"))
+    from ..exports import write_site_exports
+
+    downloads = write_site_exports(site_dir, summaries, lang=lang, verdicts=verdicts, titles=titles)
     card = scorecard(summaries)
     if card is not None:
         write_text(site_dir / "scorecard.csv", card.to_csv(index=False, lineterminator="\n"))
@@ -477,7 +480,8 @@ Koden är dold; kör <code>digimotor reproduce --show-code</code> för att visa 
 {findings_section(verdicts, regions, lang)}
 <section><h2>{label("exhibits", lang)}</h2>
 <table class="dm-table"><thead><tr><th>{label("exhibit", lang)}</th><th>fil</th><th>{label("page", lang)}</th>
-<th>{label("files", lang)}</th><th>{label("kind", lang)}</th></tr></thead><tbody>{exhibits}</tbody></table></section>
+<th>{label("files", lang)}</th><th>{label("kind", lang)}</th></tr></thead><tbody>{exhibits}</tbody></table>
+{downloads}</section>
 <section><h2>{label("scorecard", lang)}</h2>
 <p>Bara <em>härledda</em> påståenden som stämmer är bevis för att studien är reproducerad: de är omräknade
 ur publicerade indata. Transkriberade värden läses bara tillbaka och kalibrerade syntetiska data är byggda
