@@ -60,10 +60,16 @@ def _parse(html: str) -> _Dom:
     return dom
 
 
+#: The one script the site's frame links (never cell output): digimotor/site/tables.js.
+SITE_SCRIPTS = ("tables.js", "../tables.js")
+
+
 def _active_content(html: str) -> list[str]:
     """Everything in ``html`` that could run a script or load a document: should be empty."""
     found = []
     for tag, attrs in _parse(html).tags:
+        if tag == "script" and set(attrs) <= {"src", "defer"} and attrs.get("src") in SITE_SCRIPTS:
+            continue  # the frame's own sorting and filtering script (digimotor/site/tables.js)
         if tag in ("script", "iframe", "object", "embed", "svg", "frame", "applet", "base", "form"):
             found.append(f"<{tag}>")
         for name, value in attrs.items():

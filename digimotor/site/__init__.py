@@ -26,6 +26,8 @@ SITE_DIR = Path(__file__).resolve().parent
 TEMPLATE_DIR = SITE_DIR / "nbconvert"
 TITLE = "Digital motor Fyrbodal – reproduktion"
 _EXPORTERS: dict[bool, Any] = {}
+#: Files of the package copied into the site's root (the frame of every page links them).
+ASSETS = ("style.css", "tables.js")
 
 LABELS: dict[str, dict[str, str]] = {
     "home": {"sv": "Översikt", "en": "Overview"},
@@ -348,12 +350,27 @@ def _copy_exhibit_files(site_dir: Path, summaries) -> dict[str, list[str]]:
 
 
 def _exhibit_label(name: str, lang: str) -> str:
-    prefix = name.split("_", 1)[0]
-    if prefix.startswith("fig") and prefix[3:5].isdigit():
-        return ("Figur " if lang == "sv" else "Figure ") + str(int(prefix[3:5])) + prefix[5:]
-    if prefix.startswith("tab") and prefix[3:5].isdigit():  # a table of notebook NN, not a report exhibit
-        return ("Tabell, notebook " if lang == "sv" else "Table, notebook ") + prefix[3:5]
-    return name
+    from .exhibits import exhibit_label
+
+    return exhibit_label(name, lang)
+
+
+def _run_region(summaries: Sequence[tuple[Path, Any]]) -> tuple[str, tuple[str, ...]]:
+    """(name, municipality codes) of the ``region`` parameter of the first notebook that has one."""
+    from ..params import load_schema
+    from .verdicts import _region_codes
+
+    for path, res in summaries:
+        if res is None:
+            continue
+        try:
+            values = {**load_schema(path).defaults(), **(res.parameters or {})}
+        except Exception:  # noqa: BLE001 - a broken schema is reported by the run itself
+            values = dict(res.parameters or {})
+        if "region" in values:
+            name, codes = _region_codes(values["region"])
+            return name, tuple(sorted(codes))
+    return "", ()
 
 
 def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_code: bool = False,
@@ -367,7 +384,8 @@ def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_co
     from ..params import load_schema
 
     context = {"notebooks": [(p.stem, _title(p)) for p, _ in summaries]}
-    shutil.copy2(SITE_DIR / "style.css", site_dir / "style.css")
+    for asset in ASSETS:
+        shutil.copy2(SITE_DIR / asset, site_dir / asset)
     for path, _res in summaries:  # a notebook that has never run still gets a page to link to
         if not (site_dir / f"{path.stem}.html").exists():
             text = (f"<h1>{esc(_title(path))}</h1><p>{label('not_run', lang).capitalize()}: "
@@ -446,6 +464,13 @@ def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_co
     card = scorecard(summaries)
     if card is not None:
         write_text(site_dir / "scorecard.csv", card.to_csv(index=False, lineterminator="\n"))
+    from .exhibits import exhibit_index
+    from .gallery import gallery_html
+    from .profiles import build_profiles, profiles_index_html
+
+    exhibit_list = exhibit_index(site_dir, summaries)
+    gallery = gallery_html(site_dir, summaries, exhibit_list, card, lang)
+    units = build_profiles(site_dir, summaries, exhibit_list, context, region=_run_region(summaries), lang=lang)
     body = f"""
 <header class="dm-hero"><h1>{esc(TITLE)}</h1>
 <p>Den här webbplatsen räknar om förstudien <em>Digital motor Fyrbodal</em> (Fyrbodals kommunalförbund,
@@ -455,6 +480,8 @@ visar: <strong>publicerade</strong> (ur rapporten), <strong>offentliga</strong> 
 Koden är dold; kör <code>digimotor reproduce --show-code</code> för att visa den.
 <a href="method.html">Så gör en annan region om studien.</a></p></header>
 {findings_section(verdicts, run_regions(summaries), lang)}
+{gallery}
+{profiles_index_html(units, lang)}
 <section><h2>{label("exhibits", lang)}</h2>
 <table class="dm-table"><thead><tr><th>{label("exhibit", lang)}</th><th>fil</th><th>{label("page", lang)}</th>
 <th>{label("files", lang)}</th><th>{label("kind", lang)}</th></tr></thead><tbody>{exhibits}</tbody></table></section>
@@ -489,15 +516,17 @@ def _title(path: Path) -> str:
     return notebook_title(path)
 
 
-def page(title: str, body: str, context: Mapping[str, Any], current: str, lang: str = "sv") -> str:
-    """A site page (index, method) in the site's frame."""
+def page(title: str, body: str, context: Mapping[str, Any], current: str, lang: str = "sv", prefix: str = "") -> str:
+    """A site page (index, method, profiles) in the site's frame; ``prefix`` leads to the site's root
+    from a page in a subfolder (``"../"``)."""
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title><link rel="stylesheet" href="style.css"></head>
+<title>{esc(title)}</title><link rel="stylesheet" href="{prefix}style.css">
+<script src="{prefix}tables.js" defer></script></head>
 <body class="dm-page">
-{nav(context, current, lang)}
+{nav(context, current, lang, prefix)}
 <main class="dm-main">{body}</main>
-<footer class="dm-footer">{nav(context, current, lang)}</footer>
+<footer class="dm-footer">{nav(context, current, lang, prefix)}</footer>
 </body></html>
 """
 
