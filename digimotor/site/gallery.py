@@ -136,9 +136,11 @@ def gallery_html(site_dir: Path, summaries: Sequence[tuple[Path, Any]], exhibits
                     image = _placeholder(problem, exhibit.name, lang)
                 else:
                     image = f'<img src="thumbs/{esc(exhibit.name)}.png" alt="{esc(title)}" loading="lazy">'
+                twin = sum(e.entry == "figure" and e.title(lang) == title for e in exhibits) > 1
+                name = f'<br><code class="dm-name">{esc(exhibit.name)}</code>' if twin else ""
                 group["cards"].append(
                     f'<figure class="dm-thumb"><a href="{esc(exhibit.href)}">{image}</a>'
-                    f"<figcaption>{esc(title)}</figcaption></figure>")
+                    f"<figcaption>{esc(title)}{name}</figcaption></figure>")
     sections = []
     for key, group in groups.items():
         name = _part_label(key, lang) if key != "other" else label("other", lang)
