@@ -120,6 +120,9 @@ def test_profiles_of_the_default_run(default_run):
     assert "<li>Vara rådgivare åt politik och ledning (0,75)</li>" in capabilities
     scenarios = html.unescape(_section(example, "scenarios"))
     assert "<th>Tar emot stöd (11)</th>" in scenarios and "Hantera det tekniska arvet ← Kommun 04" in scenarios
+    assert ("<tr><th>Scenarier (antal förmågor)</th><td>2 · Stöttande samverkan (10); 1 · Stödjande samverkan (3); "
+            "5 · Gemensam samverkan (3); 4 · Upprätthållande samverkan (1)</td></tr>") in scenarios
+    assert "../06-scenarios.html#Scenario-per-f" in scenarios  # the table the counts come from
     # every exhibit link of the profiles points at a heading of its page
     for page in folder.glob("*.html"):
         for target, fragment in re.findall(r'href="\.\./(\d\d-[a-z-]+\.html)#([^"]+)"', page.read_text(encoding="utf-8")):

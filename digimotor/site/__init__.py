@@ -3,7 +3,11 @@
 Pages are rendered by nbconvert with the template in ``nbconvert/digimotor`` (JupyterLab's,
 without scripts from CDNs, so the site works offline and can be copied to any web server),
 with a header that carries the navigation, the synthetic-data banner and the failure banner.
-Labels are Swedish by default (:data:`LABELS`, ``lang="en"`` for English).
+The index also shows the gallery of figure thumbnails by study part (:mod:`.gallery`) and links
+the municipality profiles (:mod:`.profiles`, ``kommuner/``); :mod:`.exhibits` finds where on its
+page each table and figure sits. Every page's frame (never cell output) links ``tables.js``,
+which sorts and filters the tables. Labels are Swedish by default (:data:`LABELS`,
+``lang="en"`` for English).
 """
 
 from __future__ import annotations

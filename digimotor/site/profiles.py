@@ -100,6 +100,7 @@ LABELS: dict[str, dict[str, str]] = {
     "strength": {"sv": "Starkast", "en": "Strongest"},
     "weakness": {"sv": "Svagast", "en": "Weakest"},
     "scenarios": {"sv": "Rekommenderade samverkansscenarier", "en": "Recommended collaboration scenarios"},
+    "scenario_counts": {"sv": "Scenarier (antal förmågor)", "en": "Scenarios (number of capabilities)"},
     "lead": {"sv": "Leder (stöttar andra)", "en": "Leads (supports others)"},
     "receive": {"sv": "Tar emot stöd", "en": "Receives support"},
     "partner": {"sv": "Samverkar jämbördigt", "en": "Collaborates as a peer"},
@@ -401,6 +402,10 @@ def _scenarios_section(ctx: _Context, unit: Unit) -> tuple[str, bool]:
         return f"{shown} ← {other.strip()}" if other else shown
 
     lines = []
+    counts = scenario_counts(ctx.tables.get("scenarios_table"), unit)
+    if counts:
+        shown = "; ".join(f"{name} ({number(n, 0, lang)})" for name, n in counts.items())
+        lines.append(f"<tr><th>{label('scenario_counts', lang)}</th><td>{esc(shown)}</td></tr>")
     for role in ("lead", "receive", "partner", "unassigned"):
         if role not in frame.columns:
             continue
@@ -410,8 +415,23 @@ def _scenarios_section(ctx: _Context, unit: Unit) -> tuple[str, bool]:
         n = number(count, 0, lang) if not _missing(count) else str(len(items))
         lines.append(f"<tr><th>{label(role, lang)} ({esc(n)})</th><td>{esc('; '.join(items)) or '–'}</td></tr>")
     body = (f'<table class="dm-table dm-facts dm-plain"><tbody>{"".join(lines)}</tbody></table>'
-            + _source_line(ctx, name, _kind_of(rows, ctx, name)))
+            + _source_line(ctx, name, _kind_of(rows, ctx, name))
+            + (_source_line(ctx, "scenarios_table", None) if counts else ""))
     return _section("scenarios", body, lang), False
+
+
+def scenario_counts(table: pd.DataFrame | None, unit: Unit) -> dict[str, int]:
+    """Scenario name -> number of capabilities in which the engine places ``unit`` (as leader,
+    receiver or partner), from ``scenarios_table``; most frequent first."""
+    columns = [c for c in ("leads", "receivers", "partners") if table is not None and c in table.columns]
+    if table is None or not columns or "scenario_name" not in table.columns:
+        return {}
+    counts: dict[str, int] = {}
+    for row in table.to_dict("records"):
+        members = {m.strip() for c in columns if not _missing(row.get(c)) for m in str(row[c]).split(";")}
+        if unit.name in members or unit.code in members:
+            counts[str(row["scenario_name"])] = counts.get(str(row["scenario_name"]), 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _survey_section(ctx: _Context, unit: Unit) -> tuple[str, bool]:
