@@ -34,6 +34,34 @@ def test_numbers_are_written_as_people_read_them():
     assert profiles.number(-12.244897, 1, "sv", signed=True) == "−12,2"
     assert profiles.number(9800, 0, "en") == "9,800"
     assert profiles.number(float("nan")) == "–" and profiles.number(None) == "–"
+    assert profiles.number(4.25, 1) == "4,3" and profiles.number(-3.25, 1, "en") == "-3.3"  # halves away from zero
+
+
+def test_profile_withholds_suppressed_dimios_values_and_shows_only_the_units_rows(project, tmp_path):
+    """A DiMiOS table by municipality (respondent data): the unit with too few respondents shows "..";
+    the others show their own type; a real municipality is not given an example's numbers."""
+    from digimotor.site.exhibits import Exhibit
+
+    table = project / "data" / "processed" / "dimios_municipality_scores.csv"
+    pd.DataFrame({
+        "municipality_code": ["Kommun 01", "Kommun 05"], "municipality": ["Kommun 01", "Kommun 05"],
+        "n_respondents": [2, 5], "capability": [None, 4.25], "legacy": [None, 4.6], "dimios_type": [None, "D"],
+        "suppressed": [True, False], "data_kind": ["synthetic", "synthetic"],
+    }).to_csv(table, index=False)
+    exhibit = Exhibit("dimios_municipality_scores", "03-dimios-maturity", "table", heading="Respondenter",
+                      anchor="#Respondenter", kind="synthetic", paths=["data/processed/dimios_municipality_scores.csv"])
+    units = profiles.build_profiles(tmp_path, [], [exhibit], {"notebooks": []}, region=("Fyrbodal", ["1460"]))
+    assert [u.slug for u in units] == ["1460-bengtsfors", "kommun-01", "kommun-05"]
+    withheld = _section(tmp_path / "kommuner" / "kommun-01.html", "dimios")
+    assert "<tr><th>DiMiOS-typ</th><td>..</td></tr>" in withheld
+    assert "<tr><th>Digital förmåga (1–6)</th><td>..</td></tr>" in withheld and "<td>2</td>" in withheld
+    assert "värdet undanhålls" in (tmp_path / "kommuner" / "kommun-01.html").read_text(encoding="utf-8")
+    shown = _section(tmp_path / "kommuner" / "kommun-05.html", "dimios")
+    assert "<tr><th>DiMiOS-typ</th><td>D</td></tr>" in shown and "<td>4,3</td>" in shown
+    assert '<a href="../03-dimios-maturity.html#Respondenter">Respondenter</a>' in shown
+    assert "undanhålls" not in (tmp_path / "kommuner" / "kommun-05.html").read_text(encoding="utf-8")
+    real = html.unescape(_section(tmp_path / "kommuner" / "1460-bengtsfors.html", "dimios"))
+    assert "bara syntetiska exempelkommuner" in real and "<td>" not in real
 
 
 def test_a_suppressed_value_shows_as_two_dots():

@@ -192,6 +192,9 @@ def number(value: object, decimals: int = 0, lang: str = "sv", signed: bool = Fa
         return "–" if value is None or str(value).strip() in ("", "nan") else str(value)
     if math.isnan(x):
         return "–"
+    from ..numbers import round_half_up
+
+    x = round_half_up(x, decimals) + 0.0  # as the report rounds (4.25 -> 4.3); no "-0"
     text = f"{x:{'+' if signed else ''},.{decimals}f}"
     if lang == "sv":
         text = text.replace(",", "\u00a0").replace(".", ",").replace("-", "−")
