@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -114,7 +115,7 @@ function columnTexts(table, column) {
   return Array.from(table.tBodies[0].rows).map(r => Array.from(r.children)[column].textContent.trim());
 }
 window.addEventListener('load', () => {
-  const bad = [], external = [], sorting = []; let links = 0, images = 0, thumbs = 0, profiles = 0;
+  const bad = [], external = [], sorting = [], tables = {}; let links = 0, images = 0, thumbs = 0, profiles = 0;
   const checked = new Map();
   for (const frame of document.querySelectorAll('iframe')) {
     const doc = frame.contentDocument;
@@ -164,9 +165,24 @@ window.addEventListener('load', () => {
     shown = Array.from(table.tBodies[0].rows).filter(r => !r.hidden).length;
   }
   sorting.push({before, up, down, shown});
+  // a pandas table on a notebook page, by a column of Swedish numbers ("2 698" < "17 458")
+  for (const frame of document.querySelectorAll('iframe')) {
+    const doc = frame.contentDocument;
+    const found = Array.from(doc.querySelectorAll('main table')).find(t => t.tHead && t.tHead.textContent.includes('Kontrollsumma'));
+    if (!found) continue;
+    const head = Array.from(found.tHead.rows[found.tHead.rows.length - 1].children);
+    const column = head.findIndex(th => th.textContent.trim() === 'Summa');
+    head[column].click();
+    sorting.push({page: frame.getAttribute('src'), up: columnTexts(found, column)});
+  }
+  for (const frame of document.querySelectorAll('iframe')) {
+    const doc = frame.contentDocument;
+    tables[frame.getAttribute('src')] = [doc.querySelectorAll('main table').length,
+      Array.from(doc.querySelectorAll('main table')).filter(t => t.querySelector('th.dm-sortable')).length];
+  }
   const out = document.createElement('pre');
   out.id = 'result';
-  out.textContent = JSON.stringify({bad, external, links, images, thumbs, profiles, sorting});
+  out.textContent = JSON.stringify({bad, external, links, images, thumbs, profiles, sorting, tables});
   document.body.appendChild(out);
 });
 </script></body></html>
@@ -217,10 +233,16 @@ def test_site_in_a_real_browser(default_run, tmp_path):
     assert report["thumbs"] == len(figures) >= 20  # one thumbnail per figure of the run, all loaded
     assert report["images"] > report["thumbs"]  # and the figures on the notebook pages
     assert report["profiles"] >= 28  # the index links 14 municipalities and 14 examples
-    (sort,) = report["sorting"]
+    sort, pandas = report["sorting"]
     assert sort["up"] == sorted(sort["before"]) != sort["before"]  # file names: ascending
     assert sort["down"] == sorted(sort["before"], reverse=True)
     assert sort["shown"] == 1  # the filter keeps the one row of fig14_broadband_coverage
+    sums = [int(re.sub(r"\s", "", text)) for text in pandas["up"]]
+    assert pandas["page"] == "04-tbm-cost.html" and len(sums) >= 10 and sums == sorted(sums)
+    # tables.js reaches the tables of every page: all but those whose headings span columns
+    for page, (count, sortable) in report["tables"].items():
+        assert sortable >= (1 if count else 0), page
+    assert report["tables"]["04-tbm-cost.html"][1] >= 10
 
 
 def test_show_code_keeps_the_code(tmp_path):
