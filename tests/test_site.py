@@ -177,8 +177,8 @@ window.addEventListener('load', () => {
   }
   for (const frame of document.querySelectorAll('iframe')) {
     const doc = frame.contentDocument;
-    tables[frame.getAttribute('src')] = [doc.querySelectorAll('main table').length,
-      Array.from(doc.querySelectorAll('main table')).filter(t => t.querySelector('th.dm-sortable')).length];
+    const all = Array.from(doc.querySelectorAll('main table:not(.dm-plain)'));  // dm-plain: a profile's facts
+    tables[frame.getAttribute('src')] = [all.length, all.filter(t => t.querySelector('th.dm-sortable')).length];
   }
   const out = document.createElement('pre');
   out.id = 'result';
