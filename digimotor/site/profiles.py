@@ -106,6 +106,7 @@ LABELS: dict[str, dict[str, str]] = {
     "partner": {"sv": "Samverkar jämbördigt", "en": "Collaborates as a peer"},
     "unassigned": {"sv": "Utan scenario", "en": "No scenario"},
     "survey": {"sv": "Enkäten per fråga", "en": "The survey per question"},
+    "question": {"sv": "Fråga", "en": "Question"},
     "respondents": {"sv": "svarande", "en": "respondents"},
     "above_middle_pct": {"sv": "över mitten", "en": "above the middle"},
 }
@@ -451,7 +452,7 @@ def _survey_section(ctx: _Context, unit: Unit) -> tuple[str, bool]:
         suppressed |= share == SUPPRESSED
         lines.append(f"<tr><td><code>{esc(r.get('question_id'))}</code></td>"
                      f"<td>{esc(cell_text(r, 'respondents', _int, lang))}</td><td>{esc(share)}</td></tr>")
-    body = (f'<table class="dm-table dm-facts"><thead><tr><th></th><th>{label("respondents", lang)}</th>'
+    body = (f'<table class="dm-table dm-facts"><thead><tr><th>{label("question", lang)}</th><th>{label("respondents", lang)}</th>'
             f'<th>{label("above_middle_pct", lang)} (%)</th></tr></thead><tbody>{"".join(lines)}</tbody></table>'
             + _source_line(ctx, name, _kind_of(rows, ctx, name)))
     return _section("survey", body, lang), suppressed
