@@ -65,7 +65,7 @@ def make_thumbnail(source: Path, target: Path, size: tuple[int, int] = THUMB_SIZ
             thumb = image.convert("RGBA") if image.mode not in ("RGB", "RGBA") else image.copy()
         thumb.thumbnail(size, Image.Resampling.LANCZOS)
         target.parent.mkdir(parents=True, exist_ok=True)
-        thumb.save(target, format="PNG", optimize=True)
+        thumb.save(target, format="PNG")
     except (OSError, UnidentifiedImageError, ValueError):
         return "unreadable"
     return None
