@@ -54,6 +54,9 @@ ALLOWED: set[tuple[str, str]] = {
     # site <-> exports: the exports use the site's labels and escaping (to be split out).
     ("digimotor.exports.pages", "digimotor.site"),
     ("digimotor.exports.deck", "digimotor.site"),
+    # site/__init__ <-> gallery, profiles: the site frame (labels, esc, page) is to be split out.
+    ("digimotor.site.gallery", "digimotor.site"),
+    ("digimotor.site.profiles", "digimotor.site"),
 }
 
 
