@@ -159,9 +159,8 @@ def test_profiles_of_the_default_run(default_run):
 
 @pytest.mark.slow
 def test_profiles_in_english(default_run, tmp_path, monkeypatch):
-    from digimotor.run import NotebookResult, discover_notebooks
-
     from digimotor import site
+    from digimotor.run import NotebookResult, discover_notebooks
     from digimotor.site.exhibits import exhibit_index
 
     root = default_run.root
