@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..provenance import keeps_provenance
+
 if TYPE_CHECKING:
     import pandas as pd
 
 
+@keeps_provenance
 def normalised_scores(assessment: pd.DataFrame) -> pd.DataFrame:
     """Add ``score_norm`` = (score − scale_min) / (scale_max − scale_min), in 0–1.
 
@@ -38,6 +41,7 @@ def normalised_scores(assessment: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@keeps_provenance
 def latest_assessment(assessment: pd.DataFrame) -> pd.DataFrame:
     """Keep the latest assessment (by ``date``; an empty date counts as oldest) per municipality × capability."""
     out = assessment.assign(_date=assessment["date"].fillna("").astype(str))
@@ -46,6 +50,7 @@ def latest_assessment(assessment: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns="_date").reset_index(drop=True)
 
 
+@keeps_provenance
 def capability_matrix(assessment: pd.DataFrame, value: str = "score_norm") -> pd.DataFrame:
     """Municipality × capability matrix of ``value`` (the latest assessment; NaN where not assessed).
 
@@ -86,6 +91,7 @@ def similarity_order(matrix: pd.DataFrame, method: str = "average") -> tuple[lis
     return rows, columns
 
 
+@keeps_provenance
 def joint_ranking(matrix: pd.DataFrame) -> pd.DataFrame:
     """Rank capabilities jointly across municipalities by their mean normalised score.
 
@@ -119,6 +125,7 @@ def joint_ranking(matrix: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index().sort_values("rank_strongest").reset_index(drop=True)
 
 
+@keeps_provenance
 def joint_strengths_weaknesses(ranking: pd.DataFrame, k: int = 5) -> pd.DataFrame:
     """The joint ``k`` strongest and ``k`` weakest capabilities (``list``, ``rank``, ``capability``, ``mean``)."""
     import pandas as pd
@@ -128,6 +135,7 @@ def joint_strengths_weaknesses(ranking: pd.DataFrame, k: int = 5) -> pd.DataFram
     return pd.concat([strong, weak], ignore_index=True)[["list", "rank", "capability", "mean", "median", "n"]]
 
 
+@keeps_provenance
 def compare_with_report(top: pd.DataFrame, rankings: pd.DataFrame) -> pd.DataFrame:
     """Put the computed joint lists beside the report's (``capability_rankings``, lists strongest/weakest).
 
@@ -143,6 +151,7 @@ def compare_with_report(top: pd.DataFrame, rankings: pd.DataFrame) -> pd.DataFra
     return merged.sort_values(["list", "rank"]).reset_index(drop=True)
 
 
+@keeps_provenance
 def municipality_profile(matrix: pd.DataFrame, k: int = 3) -> pd.DataFrame:
     """Each municipality's ``k`` strongest and ``k`` weakest capabilities.
 
@@ -166,6 +175,7 @@ def municipality_profile(matrix: pd.DataFrame, k: int = 3) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@keeps_provenance
 def element_profile(assessment: pd.DataFrame) -> pd.DataFrame:
     """Mean normalised score per capability element (process … information) and capability.
 

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DigimotorError
+from ..provenance import keeps_provenance
 from ..sources.tbm import COST_POOLS, REPORT_TOTAL_COST_DEFINITION, WORK_AREAS, reconcile
 
 UNMAPPED = "unmapped"
@@ -64,6 +65,7 @@ def _placed(ledger: pd.DataFrame, mapping: pd.DataFrame) -> tuple[pd.Series, pd.
     return by_text, by_number
 
 
+@keeps_provenance
 def unmapped_accounts(ledger: pd.DataFrame, mapping: pd.DataFrame) -> pd.DataFrame:
     """Accounts without a cost pool in the ledger and without a mapping, with what they hold.
 
@@ -91,6 +93,7 @@ def unmapped_accounts(ledger: pd.DataFrame, mapping: pd.DataFrame) -> pd.DataFra
     return out.sort_values(["amount_sek", "account"], ascending=[False, True]).reset_index(drop=True)
 
 
+@keeps_provenance
 def assign_cost_pools(ledger: pd.DataFrame, mapping: pd.DataFrame, *, unmapped: str = "error",
                       max_unmapped_pct: float = 0.0, taxonomy: str = "v4") -> pd.DataFrame:
     """Give every ledger row a cost pool: its own ``cost_pool``, else the mapping of its account.
@@ -194,6 +197,7 @@ def assign_cost_pools(ledger: pd.DataFrame, mapping: pd.DataFrame, *, unmapped: 
     return out
 
 
+@keeps_provenance
 def assign_work_areas(ledger: pd.DataFrame, cost_centres: pd.DataFrame) -> pd.DataFrame:
     """Fill ``work_area`` from a cost-centre mapping where the ledger has none.
 
@@ -218,6 +222,7 @@ def assign_work_areas(ledger: pd.DataFrame, cost_centres: pd.DataFrame) -> pd.Da
     return out
 
 
+@keeps_provenance
 def reconcile_control_totals(ledger: pd.DataFrame) -> pd.DataFrame:
     """Per organisation and year: the ledger's sum beside its control total and the difference.
 
@@ -226,6 +231,7 @@ def reconcile_control_totals(ledger: pd.DataFrame) -> pd.DataFrame:
     return reconcile(ledger)
 
 
+@keeps_provenance
 def select_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     """Rows of ``year``; an absent year is an error that lists the years present."""
     years = sorted(int(y) for y in frame["year"].dropna().unique())
@@ -234,6 +240,7 @@ def select_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     return frame[frame["year"] == year]
 
 
+@keeps_provenance
 def cost_pool_shares(ledger: pd.DataFrame) -> pd.DataFrame:
     """Each organisation's cost per cost pool and its share of the organisation's IT cost.
 
@@ -262,6 +269,7 @@ def cost_pool_shares(ledger: pd.DataFrame) -> pd.DataFrame:
     return long.sort_values(["organisation", "cost_pool"]).reset_index(drop=True)
 
 
+@keeps_provenance
 def pooled_cost_pool_shares(ledger: pd.DataFrame) -> pd.DataFrame:
     """All organisations' costs together per cost pool (report Figure 16): ``cost_pool``,
     ``amount_sek``, ``share_pct`` (of the sum over all organisations)."""
@@ -273,6 +281,7 @@ def pooled_cost_pool_shares(ledger: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@keeps_provenance
 def share_spread(shares: pd.DataFrame) -> pd.DataFrame:
     """Spread of each pool's share across organisations (the box plot of report Figure 15).
 
@@ -303,6 +312,7 @@ def most_varying_pools(shares: pd.DataFrame, n: int = 2, *, by: str = "iqr") -> 
     return [str(p) for p in spread["cost_pool"].head(n)]
 
 
+@keeps_provenance
 def work_area_shares(ledger: pd.DataFrame) -> pd.DataFrame:
     """Cost per IT work area, per organisation and pooled (report Figure 18).
 
@@ -345,6 +355,7 @@ def _focus(area: str) -> str:
     return UNASSIGNED
 
 
+@keeps_provenance
 def run_develop(work_areas: pd.DataFrame) -> pd.DataFrame:
     """Run versus develop per organisation (and ``"all"``) from :func:`work_area_shares`.
 
@@ -374,6 +385,7 @@ def run_develop(work_areas: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
+@keeps_provenance
 def served_municipalities(ledger: pd.DataFrame) -> pd.DataFrame:
     """Organisation -> municipalities it serves: ``organisation``, ``municipality_codes`` (list),
     ``n_municipalities``."""
@@ -383,6 +395,7 @@ def served_municipalities(ledger: pd.DataFrame) -> pd.DataFrame:
                          "n_municipalities": codes.map(len).values})
 
 
+@keeps_provenance
 def central_it_share(ledger: pd.DataFrame, total_cost: pd.DataFrame, year: int) -> pd.DataFrame:
     """Central-IT cost as a share of the served municipalities' total cost, per IT organisation
     (report Figure 19).
@@ -458,6 +471,7 @@ def definition_differs(shares: pd.DataFrame) -> list[str]:
             if d != REPORT_TOTAL_COST_DEFINITION]
 
 
+@keeps_provenance
 def central_it_share_by_municipality(shares: pd.DataFrame, total_cost: pd.DataFrame, year: int, *,
                                      key: str = "population") -> pd.DataFrame:
     """A per-municipality view: a shared organisation's IT cost allocated over its municipalities.
@@ -526,6 +540,7 @@ def average_readings(shares: pd.DataFrame, *, research_level_pct: float | None =
     return readings
 
 
+@keeps_provenance
 def below_average_table(shares: pd.DataFrame, readings: dict[str, float]) -> pd.DataFrame:
     """For each reading of "snittet" (:func:`average_readings`): ``reading``, ``level_pct`` and
     ``below`` (organisations under it)."""
@@ -578,6 +593,7 @@ def size_correlation(values: Sequence[float] | pd.Series, sizes: Sequence[float]
     return {"rho": float(result.statistic), "p_value": float(result.pvalue), "n": int(keep.sum())}
 
 
+@keeps_provenance
 def size_correlations(shares: pd.DataFrame, pool_shares: pd.DataFrame, *, size: str = "population",
                       pools: Sequence[str] | None = None) -> pd.DataFrame:
     """Spearman correlation of the central-IT share and of some cost-pool shares with size.

@@ -184,4 +184,7 @@ def load_term_sets() -> pd.DataFrame:
     import pandas as pd
 
     path = Path(__file__).resolve().parents[1] / "reference" / "strategy_terms.csv"
-    return pd.read_csv(path, dtype=str, keep_default_na=False, comment="#")
+    from ..provenance import REFERENCE_KIND, tag
+
+    return tag(pd.read_csv(path, dtype=str, keep_default_na=False, comment="#"), REFERENCE_KIND, "default",
+               path="digimotor/reference/strategy_terms.csv")
