@@ -74,20 +74,28 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def write_table(frame: pd.DataFrame, name: str, *, kind: str) -> Path:
+def write_table(frame: pd.DataFrame, name: str) -> Path:
     """Write ``frame`` to ``data/processed/<name>.csv`` with a ``data_kind`` column.
 
     Parameters
     ----------
     frame
-        The table (tidy, English snake_case column names).
+        The table (tidy, English snake_case column names). Its data kind (``published``,
+        ``public``, ``synthetic`` or ``user``) is read from its provenance
+        (:func:`digimotor.provenance.kind_of`) and written into every row, so that a table read
+        without its page still says what kind of number it holds.
     name
         ``figNN_slug``.
-    kind
-        ``published``, ``public``, ``synthetic`` or ``user``: written into every row, so that
-        a table read without its page still says what kind of number it holds.
+
+    Raises
+    ------
+    DigimotorError
+        If the frame carries no provenance, or mixes kinds without saying so.
     """
+    from .provenance import kind_of
+
     check_output_name(name)
+    kind = kind_of(frame, f"table {name}")
     if kind not in DATA_KINDS:
         raise DigimotorError(f"kind must be one of {', '.join(DATA_KINDS)}, not '{kind}'")
     table = neutralise_formulas(frame.drop(columns=["data_kind"], errors="ignore"))
@@ -368,15 +376,26 @@ def present(
     lang: str = "sv",
     decimals: Mapping[str, int] | None = None,
     caption: str | None = None,
-    kind: str | None = None,
+    show_kind: bool = True,
 ):
     """A display version of a table: translated headers, Swedish number format, a caption.
 
     Numbers are shown with a space as thousands separator and a decimal comma (``sv``) or
-    comma/point (``en``). A synthetic table's caption says so. In rows whose ``suppressed``
-    column is true (:mod:`digimotor.metrics.suppression`) an empty value shows as "..".
+    comma/point (``en``). The caption says the table's data kind, read from its provenance
+    (:func:`digimotor.provenance.kind_of`; a synthetic table's caption says it is an example),
+    unless ``show_kind`` is false or the table is one of the package's reference tables. In rows
+    whose ``suppressed`` column is true (:mod:`digimotor.metrics.suppression`) an empty value
+    shows as "..".
+
+    Raises
+    ------
+    DigimotorError
+        If ``show_kind`` and the frame carries no provenance, or mixes kinds without saying so.
     """
     from .plots.style import label
+    from .provenance import is_reference, kind_of
+
+    kind = kind_of(frame, "the table shown") if show_kind and not is_reference(frame) else None
 
     decimals = dict(decimals or {})
     shown = frame[[c for c in labels if c in frame.columns]].rename(columns=dict(labels))

@@ -386,7 +386,7 @@ def strictest_kind(*kinds_: str) -> str:
     for kind in STRICTNESS:
         if kind in kinds_:
             return kind
-    raise DigimotorError(f"no known data kind among {', '.join(map(str, kinds_)) or 'none'}")
+    raise ValueError(f"no known data kind among {', '.join(map(str, kinds_)) or 'none'}")
 
 
 def _set(target: Any, found: list[dict[str, Any]], mixed: dict[str, Any] | None) -> None:
@@ -517,6 +517,12 @@ def label_mixed(frame: Any, why: str) -> Any:
         raise DigimotorError(f"cannot label the kinds of {why}: the frame carries no provenance")
     frame.attrs[MIXED_ATTR] = {"kinds": found, "label": strictest_kind(*found), "why": why}
     return frame
+
+
+def is_reference(frame: Any) -> bool:
+    """True if a frame carries only records of the package's reference tables (no data kind)."""
+    found = records(frame)
+    return bool(found) and all(record.get("kind") == REFERENCE_KIND for record in found)
 
 
 def kind_of(frame: Any, what: str = "the frame") -> str:

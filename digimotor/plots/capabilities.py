@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from ..provenance import kind_of
 from .style import PALETTE, label, mark_kind, new_axes
 
 if TYPE_CHECKING:
@@ -92,7 +93,6 @@ def capability_heatmap(
     names: Mapping[str, str],
     *,
     municipality_names: Mapping[str, str] | None = None,
-    kind: str = "synthetic",
     source: str | None = None,
     lang: str = "sv",
     ax: Axes | None = None,
@@ -108,6 +108,7 @@ def capability_heatmap(
     names
         Capability id -> display name.
     """
+    kind = kind_of(matrix, "the data of capability_heatmap()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(max(9.0, 0.32 * len(columns) + 3), max(4.5, 0.32 * len(rows) + 3.5)))
@@ -131,7 +132,6 @@ def joint_ranking_bars(
     *,
     k: int = 5,
     report_lists: Mapping[str, Sequence[str]] | None = None,
-    kind: str = "synthetic",
     source: str | None = None,
     lang: str = "sv",
     ax: Axes | None = None,
@@ -141,6 +141,7 @@ def joint_ranking_bars(
     ``report_lists`` (``{"strongest": [...], "weakest": [...]}``) marks the capabilities the
     report lists with a ◆ after the name.
     """
+    kind = kind_of(ranking, "the data of joint_ranking_bars()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(9, max(5.0, 0.26 * len(ranking) + 1.5)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from ..provenance import kind_of
 from .style import PALETTE, label, mark_kind, new_axes
 
 if TYPE_CHECKING:
@@ -35,13 +36,14 @@ def _p_text(p: float, lang: str) -> str:
 
 
 def mean_change(summary: pd.DataFrame, names: Mapping[str, str], *, before: str, after: str,
-                confidence: float = 0.95, kind: str = "user", source: str | None = None, lang: str = "sv",
+                confidence: float = 0.95, source: str | None = None, lang: str = "sv",
                 ax: Axes | None = None) -> Axes:
     """Mean change per measure with its bootstrap interval (horizontal), n and Wilcoxon p.
 
     ``summary`` is :func:`digimotor.metrics.change.change_summary` output; ``names`` maps each
     ``measure`` to its display name (the order of ``names`` is the order drawn, top down).
     """
+    kind = kind_of(summary, "the data of mean_change()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(9, 0.55 * len(names) + 1.8))
@@ -66,9 +68,10 @@ def mean_change(summary: pd.DataFrame, names: Mapping[str, str], *, before: str,
     return ax
 
 
-def transition_matrix(table: pd.DataFrame, *, before: str, after: str, kind: str = "user",
+def transition_matrix(table: pd.DataFrame, *, before: str, after: str,
                       source: str | None = None, lang: str = "sv", ax: Axes | None = None) -> Axes:
     """The from × to table (:func:`digimotor.metrics.change.transitions`) as a grid of counts."""
+    kind = kind_of(table, "the data of transition_matrix()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(5.5, 4.8))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..provenance import kind_of
 from ..sources.dimios import AREAS, DIMENSIONS
 from .style import PALETTE, label, mark_kind, new_axes
 
@@ -54,7 +55,7 @@ def area_name(area: str, lang: str = "sv") -> str:
 
 
 def spider(profiles: pd.DataFrame, *, national_pct: float | None = None, region: str = "Fyrbodal",
-           kind: str = "published", source: str | None = None, lang: str = "sv", ax: Axes | None = None) -> Axes:
+           source: str | None = None, lang: str = "sv", ax: Axes | None = None) -> Axes:
     """Figure 10: lowest, highest and mean score of the six areas on a spider chart.
 
     Parameters
@@ -66,6 +67,7 @@ def spider(profiles: pd.DataFrame, *, national_pct: float | None = None, region:
         The national maturity level, written as an annotation (the report gives no national
         area profile, so none is drawn).
     """
+    kind = kind_of(profiles, "the data of spider()")
     import matplotlib.pyplot as plt
     import numpy as np
 
@@ -105,7 +107,7 @@ def spider(profiles: pd.DataFrame, *, national_pct: float | None = None, region:
 
 def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None = None, split: float = 3.5,
                    min_respondents: int | None = None, confidence: float = 0.95, region: str = "Fyrbodal",
-                   kind: str = "published", source: str | None = None, lang: str = "sv",
+                   source: str | None = None, lang: str = "sv",
                    ax: Axes | None = None) -> Axes:
     """Figure 11: the capability × legacy plane with the four types, the average and the units.
 
@@ -119,6 +121,7 @@ def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None =
         bounds, drawn as error bars). ``None`` when the positions are not public. Rows with
         ``suppressed`` true are not drawn; a note under the axes counts them as "..".
     """
+    kind = kind_of(average, "the data of typology_plane()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(8.5, 7.5))
@@ -176,12 +179,13 @@ def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None =
     return ax
 
 
-def ci_bars(ci: pd.DataFrame, *, confidence: float = 0.95, kind: str = "synthetic", source: str | None = None,
+def ci_bars(ci: pd.DataFrame, *, confidence: float = 0.95, source: str | None = None,
             lang: str = "sv", ax: Axes | None = None) -> Axes:
     """Regional mean per area and dimension with bootstrap intervals as error bars.
 
     ``ci`` is :func:`digimotor.metrics.dimios.bootstrap_ci` output (``level == "region"`` rows used).
     """
+    kind = kind_of(ci, "the data of ci_bars()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(9, 4.8))
@@ -200,7 +204,7 @@ def ci_bars(ci: pd.DataFrame, *, confidence: float = 0.95, kind: str = "syntheti
     return ax
 
 
-def infosec_management(yes: float, no: float, *, kind: str = "published", source: str | None = None,
+def infosec_management(yes: float, no: float, *, kind: str, source: str | None = None,
                        lang: str = "sv", ax: Axes | None = None) -> Axes:
     """Figure 13: municipalities with and without an established practice (counts, with shares)."""
     ax = new_axes(ax, figsize=(6, 3))
