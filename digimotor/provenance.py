@@ -373,7 +373,7 @@ def kinds(frame: Any) -> list[str]:
     kind: a ledger mapped with the default account mapping is as synthetic as the ledger.
     """
     found: list[str] = []
-    for record in records(frame):
+    for record in _collect(frame)[0]:
         kind = str(record.get("kind"))
         if kind != REFERENCE_KIND and kind not in found:
             found.append(kind)
@@ -467,11 +467,12 @@ def carry(result: Any, *inputs: Any) -> Any:
     return result
 
 
-def keeps_provenance(func: Any = None, *, inputs: Sequence[str] | None = None) -> Any:
+def keeps_provenance(func: Any = None, *, inputs: Sequence[str] | None = None, mixed: str | None = None) -> Any:
     """Decorate a metric so that what it returns keeps the provenance of its frame arguments.
 
     ``@keeps_provenance`` takes every argument that carries provenance (frames and containers
-    of frames); ``@keeps_provenance(inputs=("ledger",))`` only the named ones.
+    of frames); ``@keeps_provenance(inputs=("ledger",))`` only the named ones. A metric that
+    combines kinds on purpose says so with ``mixed="what it combines"`` (:func:`label_mixed`).
     """
     import functools
     import inspect
@@ -484,7 +485,8 @@ def keeps_provenance(func: Any = None, *, inputs: Sequence[str] | None = None) -
             result = function(*args, **kwargs)
             bound = signature.bind_partial(*args, **kwargs)
             chosen = [value for name, value in bound.arguments.items() if inputs is None or name in inputs]
-            return carry(result, *chosen)
+            carry(result, *chosen)
+            return label_mixed(result, mixed) if mixed else result
 
         return wrapper
 
@@ -512,16 +514,24 @@ def label_mixed(frame: Any, why: str) -> Any:
     totals, a published-vs-reproduced comparison) calls this; :func:`kind_of` then returns the
     strictest kind (:data:`STRICTNESS`) instead of raising. ``why`` is kept with the label.
     """
+    import dataclasses
+
+    if not hasattr(frame, "attrs"):  # a dict, list, tuple or dataclass of frames: label each
+        values = (frame.values() if isinstance(frame, dict) else frame if isinstance(frame, (list, tuple))
+                  else [getattr(frame, f.name) for f in dataclasses.fields(frame)]
+                  if dataclasses.is_dataclass(frame) and not isinstance(frame, type) else [])
+        for value in values:
+            label_mixed(value, why)
+        return frame
     found = kinds(frame)
-    if not found:
-        raise DigimotorError(f"cannot label the kinds of {why}: the frame carries no provenance")
-    frame.attrs[MIXED_ATTR] = {"kinds": found, "label": strictest_kind(*found), "why": why}
+    if found:  # a frame built from bare inputs (tests, code) has nothing to label
+        frame.attrs[MIXED_ATTR] = {"kinds": found, "label": strictest_kind(*found), "why": why}
     return frame
 
 
 def is_reference(frame: Any) -> bool:
     """True if a frame carries only records of the package's reference tables (no data kind)."""
-    found = records(frame)
+    found = _collect(frame)[0]
     return bool(found) and all(record.get("kind") == REFERENCE_KIND for record in found)
 
 
@@ -535,6 +545,8 @@ def kind_of(frame: Any, what: str = "the frame") -> str:
         explicitly with :func:`label_mixed`.
     """
     found = kinds(frame)
+    if not found and is_reference(frame):
+        raise DigimotorError(f"{what} is one of the package's reference tables: it has no data kind")
     if not found:
         raise DigimotorError(
             f"{what} carries no provenance (frame.attrs['provenance']), so its data kind is unknown",
@@ -542,7 +554,7 @@ def kind_of(frame: Any, what: str = "the frame") -> str:
             "(provenance.carry), or give a frame built in code its kind with provenance.tag",
         )
     if len(found) > 1:
-        mixed = (getattr(frame, "attrs", None) or {}).get(MIXED_ATTR)
+        mixed = _collect(frame)[1]
         if mixed and set(found) <= set(mixed.get("kinds", ())):
             return str(mixed["label"])
         raise DigimotorError(
@@ -554,6 +566,6 @@ def kind_of(frame: Any, what: str = "the frame") -> str:
 
 def source_of(frame: Any) -> str | None:
     """The citation (published data) or snapshot path of a frame's provenance, for a source line."""
-    found = records(frame)
+    found = _collect(frame)[0]
     lines = [str(r.get("citation") or r.get("path") or r.get("source")) for r in found]
     return ", ".join(dict.fromkeys(lines)) or None

@@ -135,7 +135,7 @@ def joint_strengths_weaknesses(ranking: pd.DataFrame, k: int = 5) -> pd.DataFram
     return pd.concat([strong, weak], ignore_index=True)[["list", "rank", "capability", "mean", "median", "n"]]
 
 
-@keeps_provenance
+@keeps_provenance(mixed="the computed joint lists beside the report's published ones")
 def compare_with_report(top: pd.DataFrame, rankings: pd.DataFrame) -> pd.DataFrame:
     """Put the computed joint lists beside the report's (``capability_rankings``, lists strongest/weakest).
 

@@ -194,7 +194,7 @@ def _collaboration_units(result: ScenarioResult) -> list[dict]:
     return units
 
 
-@keeps_provenance
+@keeps_provenance(mixed="the plan combines the self-assessment with criticality, willingness and ties")
 def milestone_plan(result: ScenarioResult, collaborations: pd.DataFrame | None,
                    assumptions: pd.DataFrame, tie_statuses: tuple[str, ...] = ("active",)) -> PlanResult:
     """Milestones and a rough budget for every collaboration the engine recommends.

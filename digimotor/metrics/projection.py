@@ -52,7 +52,7 @@ def _county_of(code: str) -> str:
     return str(code)[:2]
 
 
-@keeps_provenance
+@keeps_provenance(mixed="an observed population carried forward by a projection")
 def population_forecast_from_projection(
     observed: pd.DataFrame,
     projection: pd.DataFrame,

@@ -304,7 +304,7 @@ def _prepare(matrix: pd.DataFrame, criticality, willingness, collaborations, par
     return municipalities, capabilities, scores, can_lead, can_receive, critical, ties
 
 
-@keeps_provenance
+@keeps_provenance(mixed="the plan combines the self-assessment with criticality, willingness and ties")
 def scenario_engine(matrix: pd.DataFrame, criticality: pd.Series | None = None,
                     willingness: pd.DataFrame | None = None, collaborations: pd.DataFrame | None = None,
                     params: ScenarioParameters | None = None) -> ScenarioResult:
@@ -344,7 +344,7 @@ def scenario_engine(matrix: pd.DataFrame, criticality: pd.Series | None = None,
     return _assemble(municipalities, capabilities, scores, critical, ties, result, pairs, params)
 
 
-@keeps_provenance
+@keeps_provenance(mixed="the plan combines the self-assessment with criticality, willingness and ties")
 def scenario_engine_loop(matrix: pd.DataFrame, criticality: pd.Series | None = None,
                          willingness: pd.DataFrame | None = None, collaborations: pd.DataFrame | None = None,
                          params: ScenarioParameters | None = None) -> ScenarioResult:

@@ -224,7 +224,7 @@ def _solve_bisect(settings_idx, tie_values, solve):
     return result, len(memo)
 
 
-@keeps_provenance
+@keeps_provenance(mixed="the plan combines the self-assessment with criticality, willingness and ties")
 def scenario_sweep(matrix: pd.DataFrame, criticality: pd.Series | None = None,
                    willingness: pd.DataFrame | None = None, collaborations: pd.DataFrame | None = None,
                    settings: pd.DataFrame | None = None, base: ScenarioParameters | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..errors import DigimotorError
 from ..provenance import kind_of
 from ..sources.dimios import AREAS, DIMENSIONS
 from .style import PALETTE, label, mark_kind, new_axes
@@ -107,7 +108,7 @@ def spider(profiles: pd.DataFrame, *, national_pct: float | None = None, region:
 
 def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None = None, split: float = 3.5,
                    min_respondents: int | None = None, confidence: float = 0.95, region: str = "Fyrbodal",
-                   source: str | None = None, lang: str = "sv",
+                   kind: str, source: str | None = None, lang: str = "sv",
                    ax: Axes | None = None) -> Axes:
     """Figure 11: the capability × legacy plane with the four types, the average and the units.
 
@@ -120,8 +121,12 @@ def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None =
         ``few_respondents`` and optionally ``capability_low/high``, ``legacy_low/high`` (CI
         bounds, drawn as error bars). ``None`` when the positions are not public. Rows with
         ``suppressed`` true are not drawn; a note under the axes counts them as "..".
+    kind
+        The data kind of ``average``: two numbers carry no provenance, so the caller says it
+        (no default). ``units``, when given, must be of that kind.
     """
-    kind = kind_of(average, "the data of typology_plane()")
+    if units is not None and kind_of(units, "the units of typology_plane()") != kind:
+        raise DigimotorError(f"typology_plane(): the units are {kind_of(units)} data, the average is {kind}")
     import numpy as np
 
     ax = new_axes(ax, figsize=(8.5, 7.5))
@@ -206,7 +211,10 @@ def ci_bars(ci: pd.DataFrame, *, confidence: float = 0.95, source: str | None = 
 
 def infosec_management(yes: float, no: float, *, kind: str, source: str | None = None,
                        lang: str = "sv", ax: Axes | None = None) -> Axes:
-    """Figure 13: municipalities with and without an established practice (counts, with shares)."""
+    """Figure 13: municipalities with and without an established practice (counts, with shares).
+
+    ``kind`` is the data kind of the two counts (numbers carry no provenance; no default).
+    """
     ax = new_axes(ax, figsize=(6, 3))
     total = yes + no
     names = [label("yes", lang, LABELS), label("no", lang, LABELS)]
