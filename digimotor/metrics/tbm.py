@@ -65,7 +65,7 @@ def _placed(ledger: pd.DataFrame, mapping: pd.DataFrame) -> tuple[pd.Series, pd.
     return by_text, by_number
 
 
-@keeps_provenance
+@keeps_provenance(mixed="the ledger's accounts checked against an account mapping")
 def unmapped_accounts(ledger: pd.DataFrame, mapping: pd.DataFrame) -> pd.DataFrame:
     """Accounts without a cost pool in the ledger and without a mapping, with what they hold.
 
@@ -93,7 +93,7 @@ def unmapped_accounts(ledger: pd.DataFrame, mapping: pd.DataFrame) -> pd.DataFra
     return out.sort_values(["amount_sek", "account"], ascending=[False, True]).reset_index(drop=True)
 
 
-@keeps_provenance
+@keeps_provenance(mixed="the ledger classified by an account mapping")
 def assign_cost_pools(ledger: pd.DataFrame, mapping: pd.DataFrame, *, unmapped: str = "error",
                       max_unmapped_pct: float = 0.0, taxonomy: str = "v4") -> pd.DataFrame:
     """Give every ledger row a cost pool: its own ``cost_pool``, else the mapping of its account.
@@ -197,7 +197,7 @@ def assign_cost_pools(ledger: pd.DataFrame, mapping: pd.DataFrame, *, unmapped: 
     return out
 
 
-@keeps_provenance
+@keeps_provenance(mixed="the ledger's work areas taken from a cost-centre table")
 def assign_work_areas(ledger: pd.DataFrame, cost_centres: pd.DataFrame) -> pd.DataFrame:
     """Fill ``work_area`` from a cost-centre mapping where the ledger has none.
 
@@ -395,7 +395,7 @@ def served_municipalities(ledger: pd.DataFrame) -> pd.DataFrame:
                          "n_municipalities": codes.map(len).values})
 
 
-@keeps_provenance
+@keeps_provenance(mixed="the ledger's IT costs over the municipalities' total costs")
 def central_it_share(ledger: pd.DataFrame, total_cost: pd.DataFrame, year: int) -> pd.DataFrame:
     """Central-IT cost as a share of the served municipalities' total cost, per IT organisation
     (report Figure 19).
@@ -471,7 +471,7 @@ def definition_differs(shares: pd.DataFrame) -> list[str]:
             if d != REPORT_TOTAL_COST_DEFINITION]
 
 
-@keeps_provenance
+@keeps_provenance(mixed="the ledger's IT costs over the municipalities' total costs")
 def central_it_share_by_municipality(shares: pd.DataFrame, total_cost: pd.DataFrame, year: int, *,
                                      key: str = "population") -> pd.DataFrame:
     """A per-municipality view: a shared organisation's IT cost allocated over its municipalities.
