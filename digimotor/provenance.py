@@ -564,6 +564,12 @@ def kind_of(frame: Any, what: str = "the frame") -> str:
     return found[0]
 
 
+def kind_and_source(frame: Any, source: str | None = None, what: str = "the frame") -> tuple[str, str | None]:
+    """A figure's data kind and source line: :func:`kind_of` the frame, and ``source`` as given
+    or else the frame's own (:func:`source_of`)."""
+    return kind_of(frame, what), source if source is not None else source_of(frame)
+
+
 def source_of(frame: Any) -> str | None:
     """The citation (published data) or snapshot path of a frame's provenance, for a source line."""
     found = _collect(frame)[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..provenance import kind_of
+from ..provenance import kind_and_source
 from .style import PALETTE, label, mark_kind, new_axes
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def coverage_bars(
         Source line written inside the figure. The data kind is read from ``coverage``'s
         provenance (:func:`digimotor.provenance.kind_of`); synthetic data get a watermark.
     """
-    kind = kind_of(coverage, "the data of coverage_bars()")
+    kind, source = kind_and_source(coverage, source, "the data of coverage_bars()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(10, 5))

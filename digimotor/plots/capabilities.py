@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ..provenance import kind_of
+from ..provenance import kind_and_source
 from .style import PALETTE, label, mark_kind, new_axes
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def capability_heatmap(
     names
         Capability id -> display name.
     """
-    kind = kind_of(matrix, "the data of capability_heatmap()")
+    kind, source = kind_and_source(matrix, source, "the data of capability_heatmap()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(max(9.0, 0.32 * len(columns) + 3), max(4.5, 0.32 * len(rows) + 3.5)))
@@ -141,7 +141,7 @@ def joint_ranking_bars(
     ``report_lists`` (``{"strongest": [...], "weakest": [...]}``) marks the capabilities the
     report lists with a ◆ after the name.
     """
-    kind = kind_of(ranking, "the data of joint_ranking_bars()")
+    kind, source = kind_and_source(ranking, source, "the data of joint_ranking_bars()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(9, max(5.0, 0.26 * len(ranking) + 1.5)))

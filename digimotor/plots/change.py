@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from ..provenance import kind_of
+from ..provenance import kind_and_source
 from .style import PALETTE, label, mark_kind, new_axes
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def mean_change(summary: pd.DataFrame, names: Mapping[str, str], *, before: str,
     ``summary`` is :func:`digimotor.metrics.change.change_summary` output; ``names`` maps each
     ``measure`` to its display name (the order of ``names`` is the order drawn, top down).
     """
-    kind = kind_of(summary, "the data of mean_change()")
+    kind, source = kind_and_source(summary, source, "the data of mean_change()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(9, 0.55 * len(names) + 1.8))
@@ -71,7 +71,7 @@ def mean_change(summary: pd.DataFrame, names: Mapping[str, str], *, before: str,
 def transition_matrix(table: pd.DataFrame, *, before: str, after: str,
                       source: str | None = None, lang: str = "sv", ax: Axes | None = None) -> Axes:
     """The from × to table (:func:`digimotor.metrics.change.transitions`) as a grid of counts."""
-    kind = kind_of(table, "the data of transition_matrix()")
+    kind, source = kind_and_source(table, source, "the data of transition_matrix()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(5.5, 4.8))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..provenance import kind_of
+from ..provenance import kind_and_source
 from .style import PALETTE, label, mark_kind, new_axes, number_formatter
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def population_forecast_bars(
     source
         Source text written inside the figure; the data kind is read from ``change``'s provenance.
     """
-    kind = kind_of(change, "the data of population_forecast_bars()")
+    kind, source = kind_and_source(change, source, "the data of population_forecast_bars()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(10, 5))
@@ -108,7 +108,7 @@ def population_pyramid(
     note
         A sentence written under the title (e.g. what the comparison would need).
     """
-    kind = kind_of(bars, "the data of population_pyramid()")
+    kind, source = kind_and_source(bars, source, "the data of population_pyramid()")
     import numpy as np
 
     labels = {**LABELS, **PYRAMID_LABELS}

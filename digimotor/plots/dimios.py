@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import DigimotorError
-from ..provenance import kind_of
+from ..provenance import kind_and_source, kind_of
 from ..sources.dimios import AREAS, DIMENSIONS
 from .style import PALETTE, label, mark_kind, new_axes
 
@@ -68,7 +68,7 @@ def spider(profiles: pd.DataFrame, *, national_pct: float | None = None, region:
         The national maturity level, written as an annotation (the report gives no national
         area profile, so none is drawn).
     """
-    kind = kind_of(profiles, "the data of spider()")
+    kind, source = kind_and_source(profiles, source, "the data of spider()")
     import matplotlib.pyplot as plt
     import numpy as np
 
@@ -190,7 +190,7 @@ def ci_bars(ci: pd.DataFrame, *, confidence: float = 0.95, source: str | None = 
 
     ``ci`` is :func:`digimotor.metrics.dimios.bootstrap_ci` output (``level == "region"`` rows used).
     """
-    kind = kind_of(ci, "the data of ci_bars()")
+    kind, source = kind_and_source(ci, source, "the data of ci_bars()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(9, 4.8))

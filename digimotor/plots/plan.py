@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ..provenance import kind_of
+from ..provenance import kind_and_source
 from .style import PALETTE, label, mark_kind, new_axes
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def gantt(
     mid durations, a thin line from the sum of the low to the sum of the high durations. The
     unit assumptions are named inside the image.
     """
-    kind = kind_of(milestones, "the data of gantt()")
+    kind, source = kind_and_source(milestones, source, "the data of gantt()")
     from matplotlib.patches import Patch
 
     names = dict(names or {})

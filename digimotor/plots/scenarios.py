@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ..provenance import kind_of
+from ..provenance import kind_and_source
 from .style import label, mark_kind, new_axes
 
 if TYPE_CHECKING:
@@ -151,7 +151,7 @@ def plan_matrix(
     names
         Capability id -> display name. ``scenario_names``: scenario 1–5 -> name.
     """
-    kind = kind_of(table, "the data of plan_matrix()")
+    kind, source = kind_and_source(table, source, "the data of plan_matrix()")
     import numpy as np
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
@@ -201,7 +201,7 @@ def samtrappan_stairs(
     Collaborations placed by the report are written in bold, the project's readings in
     italics; ended ones are marked.
     """
-    kind = kind_of(placement, "the data of samtrappan_stairs()")
+    kind, source = kind_and_source(placement, source, "the data of samtrappan_stairs()")
     ax = new_axes(ax, figsize=(11, 6))
     name_col = "name_sv" if lang == "sv" else "name_en"
     ordered = steps.sort_values("step")
@@ -248,7 +248,7 @@ def sweep_shares(
     recommendation with the chosen parameters is marked ◆ at its share, and each row is
     labelled robust / leaning / fragile.
     """
-    kind = kind_of(capabilities, "the data of sweep_shares()")
+    kind, source = kind_and_source(capabilities, source, "the data of sweep_shares()")
     from matplotlib.patches import Patch
 
     from ..metrics.scenarios import SCENARIO_CODES

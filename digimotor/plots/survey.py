@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..metrics.suppression import SUPPRESSED, note
 from ..metrics.survey import UNSTATED, diverging_layout
-from ..provenance import kind_of
+from ..provenance import kind_and_source
 from ..sources.survey import DONT_KNOW, QUESTIONS
 from .style import PALETTE, check_lang, label, mark_kind, new_axes, number_formatter
 
@@ -189,7 +189,7 @@ def survey_figure(
     respondents
         Question id -> number of respondents, shown in the panel titles.
     """
-    kind = kind_of(segments, "the data of survey_figure()")
+    kind, source = kind_and_source(segments, source, "the data of survey_figure()")
     import math
 
     import matplotlib.pyplot as plt
@@ -272,7 +272,7 @@ def municipality_bars(
     min_respondents
         The threshold named in that note.
     """
-    kind = kind_of(dist, "the data of municipality_bars()")
+    kind, source = kind_and_source(dist, source, "the data of municipality_bars()")
     check_lang(lang)
     rows = dist[dist["question_id"] == question_id]
     hidden = set(rows.loc[rows["suppressed"].astype(bool), unit_column]) if "suppressed" in rows else set()
@@ -342,7 +342,7 @@ def term_bars(
     ``unit_column``. A unit without readable documents (<NA> counts) keeps its row, marked
     "no readable text" — it is not drawn as zero.
     """
-    kind = kind_of(counts, "the data of term_bars()")
+    kind, source = kind_and_source(counts, source, "the data of term_bars()")
     import numpy as np
     import pandas as pd
 

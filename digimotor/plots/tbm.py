@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..provenance import kind_of, strictest_kind
+from ..provenance import kind_and_source, strictest_kind
 from .style import PALETTE, label, mark_kind, new_axes
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ def cost_pool_boxplot(
         series are chart-only and not published in text, so by default none is drawn and the
         figure says so.
     """
-    kind = kind_of(pool_shares, "the data of cost_pool_boxplot()")
+    kind, source = kind_and_source(pool_shares, source, "the data of cost_pool_boxplot()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(11, 5.5))
@@ -174,7 +174,7 @@ def pooled_cost_pool_bars(pooled: pd.DataFrame, pools: pd.DataFrame, *,
     pooled
         :func:`digimotor.metrics.tbm.pooled_cost_pool_shares`.
     """
-    kind = kind_of(pooled, "the data of pooled_cost_pool_bars()")
+    kind, source = kind_and_source(pooled, source, "the data of pooled_cost_pool_bars()")
     ax = new_axes(ax, figsize=(9, 5))
     names = _pool_names(pools, lang)
     frame = pooled.iloc[::-1]
@@ -198,7 +198,7 @@ def cost_pool_stacked(pool_shares: pd.DataFrame, pools: pd.DataFrame, *,
     pool_shares
         :func:`digimotor.metrics.tbm.cost_pool_shares`.
     """
-    kind = kind_of(pool_shares, "the data of cost_pool_stacked()")
+    kind, source = kind_and_source(pool_shares, source, "the data of cost_pool_stacked()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(11, 5.5))
@@ -234,7 +234,7 @@ def work_area_bars(work_areas: pd.DataFrame, catalogue: pd.DataFrame, *,
     catalogue
         :func:`digimotor.sources.tbm.load_work_areas`.
     """
-    kind = kind_of(work_areas, "the data of work_area_bars()")
+    kind, source = kind_and_source(work_areas, source, "the data of work_area_bars()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(11, 5.5))
@@ -280,7 +280,7 @@ def central_it_share_bars(shares: pd.DataFrame, reference_levels: pd.DataFrame |
         municipalities is drawn as a line, the banks' level (off the scale) noted in the figure.
         Unreadable levels (Försäkringskassan) are not drawn.
     """
-    kind = kind_of(shares, "the data of central_it_share_bars()")
+    kind, source = kind_and_source(shares, source, "the data of central_it_share_bars()")
     ax = new_axes(ax, figsize=(10, 5.5))
     frame = shares.sort_values("share_pct", ascending=False)
     ticks = [o if n == 1 else f"{o}\n({label('serves', lang, LABELS).format(n=n)})"
