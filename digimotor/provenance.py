@@ -496,14 +496,14 @@ def keeps_provenance(func: Any = None, *, inputs: Sequence[str] | None = None, m
 def tag(frame: Any, kind: str, source: str, *, citation: str | None = None, **extra: Any) -> Any:
     """Give a frame built in code (not read from a snapshot) its provenance record; returns it.
 
-    ``kind`` is a data kind or ``reference`` (a table of the package's own vocabulary).
+    ``kind`` is a data kind or ``reference`` (a table of the package's own vocabulary). The
+    record has the fields of :func:`digimotor.datasets.load`'s where they apply: ``kind``,
+    ``source``, ``snapshot`` (default: ``source``), ``citation`` and any ``extra`` (``path`` …).
     """
     if kind not in (*DATA_KINDS, REFERENCE_KIND):
         raise DigimotorError(f"kind must be one of {', '.join(DATA_KINDS)}, not {kind!r}")
-    record = {"kind": kind, "source": source, **extra}
-    if citation:
-        record["citation"] = citation
-    frame.attrs[ATTR] = record
+    frame.attrs[ATTR] = {"kind": kind, "source": source, "snapshot": extra.pop("snapshot", source),
+                         "citation": citation, **extra}
     return frame
 
 

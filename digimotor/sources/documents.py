@@ -167,8 +167,9 @@ def read_documents(folder: str | Path) -> pd.DataFrame:
     frame["status"] = pd.Categorical(frame["status"], categories=list(STATUSES))
     frame["pages"] = frame["pages"].astype("Int64")
     frame["characters"] = frame["characters"].astype("Int64")
-    frame.attrs["provenance"] = {"kind": "user", "source": str(folder), "path": str(folder)}
-    return frame
+    from ..provenance import tag
+
+    return tag(frame, "user", str(folder), path=str(folder))
 
 
 def load_term_sets() -> pd.DataFrame:

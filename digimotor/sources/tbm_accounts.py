@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from ..config import REFERENCE_DIR
 from ..datasets import Column, DatasetSpec, Problems, load, register
 from ..errors import DigimotorError
-from ..provenance import REFERENCE_KIND
+from ..provenance import REFERENCE_KIND, tag
 from .tbm import COST_POOLS, COST_POOLS_V5, WORK_AREAS
 
 if TYPE_CHECKING:
@@ -109,9 +109,8 @@ def load_mapping(source: str = "default") -> pd.DataFrame:
         unknown = sorted(set(frame["cost_pool"]) - set(COST_POOLS))
         if unknown:
             raise DigimotorError(f"the default account mapping maps to unknown cost pool(s): {', '.join(unknown)}")
-        frame.attrs["provenance"] = {
-            "kind": REFERENCE_KIND, "source": "default",
-            "path": "digimotor/reference/tbm_account_mapping.csv + kommunbas_tbm_crosswalk.csv"}
+        tag(frame, REFERENCE_KIND, "default",
+            path="digimotor/reference/tbm_account_mapping.csv + kommunbas_tbm_crosswalk.csv")
     else:
         frame = load("tbm_account_mapping", source)
     frame["account_key"] = frame["account"].map(lambda t: fold(t) if isinstance(t, str) and t.strip() else "")
@@ -137,8 +136,6 @@ def _v5_table() -> pd.DataFrame:
 
 def load_cost_pools_v5() -> pd.DataFrame:
     """The TBM v5.0 cost pools with the v4 pools each takes (``from_v4``, ';'-joined) and its basis."""
-    from ..provenance import tag
-
     return tag(_v5_table().copy(), REFERENCE_KIND, "default", path="digimotor/reference/tbm_cost_pools_v5.csv")
 
 
