@@ -182,7 +182,7 @@ def test_only_the_formats_asked_for_are_written(project, monkeypatch):
 def test_reproduce_formats_reach_the_notebooks_and_the_cache(project):
     import nbformat
 
-    from digimotor.pipeline import reproduce
+    from digimotor.run import reproduce
 
     for path in (project / "notebooks").glob("[0-9][0-9]-*"):
         path.unlink()
@@ -213,7 +213,7 @@ def test_warm_parent_imports_no_seaborn_and_no_papermill():
     import subprocess
     import sys
 
-    code = ("import sys\nfrom digimotor import pipeline\npipeline._warm_up()\n"
+    code = ("import sys\nfrom digimotor.run import workers\nworkers.warm_up()\n"
             "print(*[m in sys.modules for m in ('seaborn', 'scipy.stats', 'papermill', 'pandas', "
             "'matplotlib.backends.backend_svg', 'nbconvert')])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
@@ -224,19 +224,19 @@ def test_warm_parent_imports_no_seaborn_and_no_papermill():
 def test_notebooks_are_read_as_papermill_reads_them():
     from papermill.iorw import load_notebook_node
 
-    from digimotor.pipeline import _load_notebook
+    from digimotor.run.execute import load_notebook
 
     notebooks = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     assert notebooks
     for path in notebooks:
-        assert _load_notebook(path) == load_notebook_node(str(path)), path.name
+        assert load_notebook(path) == load_notebook_node(str(path)), path.name
 
 
 @pytest.mark.slow
 def test_the_longest_notebook_of_the_last_run_starts_first(project):
     import nbformat
 
-    from digimotor.pipeline import reproduce
+    from digimotor.run import reproduce
 
     for path in (project / "notebooks").glob("[0-9][0-9]-*"):
         path.unlink()

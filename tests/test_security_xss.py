@@ -260,7 +260,7 @@ def test_payloads_stay_text_in_a_real_browser(poisoned, tmp_path):
     from test_site import require_chromium
 
     browser = require_chromium()
-    from digimotor.pipeline import reproduce
+    from digimotor.run import reproduce
 
     result = reproduce(only=list(PARAMETERS), per_notebook=PARAMETERS, echo=lambda _m: None)
     assert result.ok, [r.error for r in result.results if r.error]

@@ -179,7 +179,7 @@ def test_show_code_keeps_the_code(tmp_path):
 
 
 def _result(name: str, parameters, tables):
-    from digimotor.pipeline import NotebookResult
+    from digimotor.run import NotebookResult
 
     manifest = [{"entry": "table", "name": t, "kind": k, "path": f"data/processed/{t}.csv"} for t, k in tables]
     return NotebookResult(name=name, status="done", seconds=0.1, parameters=parameters, manifest=manifest)

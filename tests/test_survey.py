@@ -13,9 +13,10 @@ from digimotor.cli import main
 from digimotor.errors import InputFileError
 from digimotor.importer import import_file, write_template
 from digimotor.metrics import survey as survey_metrics
+from digimotor.model.survey import DONT_KNOW, QUESTIONS
 from digimotor.provenance import tag
 from digimotor.sources import survey as src
-from digimotor.sources.survey import DONT_KNOW, QUESTIONS, normalise_answer
+from digimotor.sources.survey import normalise_answer
 
 F20, F21, F22, F23 = QUESTIONS
 

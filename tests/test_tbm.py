@@ -7,8 +7,9 @@ import pytest
 
 from digimotor.errors import DigimotorError
 from digimotor.metrics import tbm
+from digimotor.model.tbm import COST_POOLS, UNITS, WORK_AREAS
 from digimotor.provenance import tag
-from digimotor.sources.tbm import COST_POOLS, UNITS, WORK_AREAS, load_account_mapping
+from digimotor.sources.tbm import load_account_mapping
 
 # A hand-written two-organisation ledger (tkr). Org B serves three municipalities.
 LEDGER_ROWS = [

@@ -7,9 +7,9 @@ import pytest
 from digimotor.errors import DigimotorError, InputFileError
 from digimotor.importer import import_file
 from digimotor.metrics import tbm
+from digimotor.model.tbm import account_key
 from digimotor.sources.tbm import load_account_mapping, load_tbm_ledger
 from digimotor.sources.tbm_accounts import (
-    account_key,
     load_cost_centres,
     load_cost_pools_v5,
     v4_to_v5,

@@ -19,7 +19,7 @@ returns; with all differences zero there is nothing to test and the p-value is N
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -134,6 +134,16 @@ def paired_change(before: pd.DataFrame, after: pd.DataFrame, *, key: str | Seque
         ci_low=low, ci_high=high, confidence=confidence, wilcoxon_statistic=statistic, wilcoxon_p=p,
         only_before=listed("left_only"), only_after=listed("right_only"),
     )
+
+
+def unpaired_table(result: PairedChange, names: Mapping[str, str], key: str = "municipality_code") -> pd.DataFrame:
+    """The units of ``result`` present in one measurement only: ``key``, ``municipality`` (its
+    name from ``names``), ``present_in`` ("before" | "after"); never silently dropped."""
+    import pandas as pd
+
+    rows = [{key: c, "municipality": names.get(c, c), "present_in": side}
+            for side, units in (("before", result.only_before), ("after", result.only_after)) for c in units]
+    return pd.DataFrame(rows, columns=[key, "municipality", "present_in"])
 
 
 @keeps_provenance

@@ -34,7 +34,7 @@ COLUMNS = ("conclusion", "number", "title_sv", "title_en", "verdict", "testable"
            "explanation_sv", "explanation_en")
 #: The pooled row of Figure 18 (``metrics.tbm.POOLED``).
 POOLED = "all"
-#: The total-cost definition of the report's Figure 19 (``sources.tbm.REPORT_TOTAL_COST_DEFINITION``).
+#: The total-cost definition of the report's Figure 19 (``model.tbm.REPORT_TOTAL_COST_DEFINITION``).
 REPORT_DEFINITION = "result_and_depreciation"
 
 

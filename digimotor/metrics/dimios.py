@@ -36,8 +36,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import DigimotorError, ParameterError
+from ..model.dimios import (
+    AREAS,
+    DIMENSION_AREAS,
+    DIMENSIONS,
+    SCORE_MAX,
+    SCORE_MIN,
+    TYPES,
+)
 from ..provenance import keeps_provenance
-from ..sources.dimios import AREAS, DIMENSIONS, SCORE_MAX, SCORE_MIN
 
 if TYPE_CHECKING:
     import numpy as np
@@ -46,11 +53,6 @@ if TYPE_CHECKING:
 DEFAULT_SPLIT = 3.5
 FORMULAS = ("mean/6", "(mean-1)/5")
 AGGREGATIONS = ("municipality", "respondent")
-TYPES = ("A", "B", "C", "D")
-#: Type -> (capability high?, legacy high?)
-TYPE_POSITION = {"A": (False, False), "B": (False, True), "C": (True, False), "D": (True, True)}
-#: The areas of each dimension.
-DIMENSION_AREAS = {dim: [a for a, v in AREAS.items() if v[2] == dim] for dim in DIMENSIONS}
 UNIT_KEYS = ["municipality_code", "year"]
 
 
@@ -132,9 +134,6 @@ def dimios_type(capability, legacy, split: float = DEFAULT_SPLIT):
     if out.ndim == 0:
         return out.item()
     return out
-
-
-TYPE_CODE = {letter: number for number, letter in enumerate(TYPES, start=1)}
 
 
 @keeps_provenance

@@ -35,8 +35,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..model.scenarios import SAMTRAPPAN_LEVEL
 from ..provenance import keeps_provenance
-from .scenarios import SAMTRAPPAN_LEVEL, ScenarioResult, tie_strength
+from .scenarios import ScenarioResult, tie_strength
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,9 +70,9 @@ def check_assumptions(frame: pd.DataFrame, file: str | None = None) -> pd.DataFr
     """
     import pandas as pd
 
-    from ..datasets import parse_number
+    from ..conform import parse_number
     from ..errors import InputFileError, ParameterError
-    from ..sources.files import ROW
+    from ..schema import ROW
 
     def fail(message: str, index: int, column: str):
         row = frame.loc[index, ROW] if ROW in frame.columns else None

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import DigimotorError, ParameterError
+from ..model.population import age_bounds
 from ..provenance import keeps_provenance
-from ..sources.scb import age_bounds
 
 
 @keeps_provenance

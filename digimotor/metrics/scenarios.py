@@ -45,17 +45,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from ..model.scenarios import SAMTRAPPAN_LEVEL, SCENARIO_PATH
 from ..provenance import keeps_provenance
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-#: Scenario codes and the SOU 2020:8 path beneath each (see ``collaboration_scenarios``).
-SCENARIO_CODES = (-1, 0, 1, 2, 3, 4, 5)
-SCENARIO_PATH = {-1: "", 0: "", 1: "collaboration", 2: "asymmetric", 3: "collaboration", 4: "asymmetric",
-                 5: "merger"}
-SAMTRAPPAN_LEVEL = {"talk": 1, "shared_view": 2, "coordination": 3, "collaboration": 4, "joint_action": 5}
 
 
 @dataclass(frozen=True)

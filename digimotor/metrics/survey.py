@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import DigimotorError
+from ..model.survey import DONT_KNOW, QUESTIONS
 from ..provenance import keeps_provenance
-from ..sources.survey import DONT_KNOW, QUESTIONS
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -357,7 +357,7 @@ def _summarise(settings, scenario, municipalities, capabilities, participant, re
     import numpy as np
     import pandas as pd
 
-    from .scenarios import SCENARIO_CODES
+    from ..model.scenarios import SCENARIO_CODES
 
     n_settings = len(settings)
     base_scenario = result.table.set_index("capability")["scenario"]

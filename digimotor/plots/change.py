@@ -9,7 +9,15 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..provenance import kind_and_source
-from .style import PALETTE, label, mark_kind, new_axes
+from .style import (
+    PALETTE,
+    label,
+    many_units,
+    mark_kind,
+    new_axes,
+    thin_unit_ticks,
+    unit_figure_length,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,6 +29,14 @@ LABELS = {
     "change.axis": {"sv": "Förändring (efter − före)", "en": "Change (after − before)"},
     "change.pairs": {"sv": "n = {n} kommuner i båda mätningarna", "en": "n = {n} municipalities in both measurements"},
     "change.p": {"sv": "Wilcoxon p = {p}", "en": "Wilcoxon p = {p}"},
+    "units.title": {"sv": "{what} {before} → {after} per kommun", "en": "{what} {before} → {after} per municipality"},
+    "units.before": {"sv": "{before}", "en": "{before}"},
+    "units.after": {"sv": "{after}", "en": "{after}"},
+    "counts.title": {"sv": "Förbättrad / oförändrad / försämrad {before} → {after} (antal kommuner)",
+                     "en": "Improved / unchanged / declined {before} → {after} (number of municipalities)"},
+    "counts.improved": {"sv": "Förbättrad", "en": "Improved"},
+    "counts.unchanged": {"sv": "Oförändrad", "en": "Unchanged"},
+    "counts.declined": {"sv": "Försämrad", "en": "Declined"},
     "transition.title": {"sv": "Byte av typ {before} → {after} (antal kommuner)",
                          "en": "Type transitions {before} → {after} (number of municipalities)"},
     "transition.from": {"sv": "Typ {before}", "en": "Type {before}"},
@@ -86,5 +102,79 @@ def transition_matrix(table: pd.DataFrame, *, before: str, after: str,
     ax.set_ylabel(label("transition.from", lang, LABELS).format(before=before))
     ax.grid(False)
     ax.set_title(label("transition.title", lang, LABELS).format(before=before, after=after), fontsize=10)
+    mark_kind(ax, kind, lang, source)
+    return ax
+
+
+def unit_change(pairs: pd.DataFrame, *, what: str, before: str, after: str,
+                lines: Mapping[str, float] | None = None, kind: str = "user", source: str | None = None,
+                lang: str = "sv", ax: Axes | None = None) -> Axes:
+    """Each municipality's value before (open circle) and after (dot), joined, sorted by the later value.
+
+    Parameters
+    ----------
+    pairs
+        ``municipality``, ``before``, ``after`` (e.g. the ``share_before``/``share_after`` of a
+        change exhibit renamed).
+    what
+        The measure's name (title and axis).
+    lines
+        Optional reference lines ``{label: value}`` (e.g. the goals), drawn vertical.
+
+    With more than :data:`~digimotor.plots.style.MAX_LABELLED_UNITS` municipalities every k-th
+    name is labelled and the figure stays at most 14 in high.
+    """
+    import numpy as np
+
+    frame = pairs.sort_values(["after", "municipality"], ascending=[True, True], kind="stable")
+    n = len(frame)
+    many = many_units(n)
+    ax = new_axes(ax, figsize=(9, unit_figure_length(n, 0.32, 1.8) if many else 0.32 * n + 1.8))
+    y = np.arange(n)
+    colour = PALETTE["synthetic"] if kind == "synthetic" else PALETTE["base"]
+    ax.hlines(y, frame["before"], frame["after"], color=colour, alpha=0.5, lw=1.2)
+    size = 10 if many else 30
+    ax.scatter(frame["before"], y, s=size, facecolor="white", edgecolor=colour, zorder=3,
+               label=label("units.before", lang, LABELS).format(before=before))
+    ax.scatter(frame["after"], y, s=size, color=colour, zorder=3, label=label("units.after", lang, LABELS).format(after=after))
+    for (name, value), style in zip((lines or {}).items(), ("--", ":", "-."), strict=False):
+        ax.axvline(value, color=PALETTE["negative"] if style == "--" else PALETTE["reference"], linestyle=style,
+                   lw=1.1, label=name)
+    ax.set_xlabel(what)
+    if many:
+        thin_unit_ticks(ax, list(frame["municipality"].astype(str)), axis="y", lang=lang, by_value=True)
+    else:
+        ax.set_yticks(y, list(frame["municipality"].astype(str)), fontsize=9)
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.set_title(label("units.title", lang, LABELS).format(what=what, before=before, after=after), fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 if not many else -0.05), ncols=2, frameon=False, fontsize=8)
+    mark_kind(ax, kind, lang, source)
+    return ax
+
+
+def improved_declined(summary: pd.DataFrame, names: Mapping[str, str], *, before: str, after: str,
+                      kind: str = "user", source: str | None = None, lang: str = "sv",
+                      ax: Axes | None = None) -> Axes:
+    """Stacked horizontal bars per item (capability, element): municipalities improved, unchanged, declined.
+
+    ``summary`` has ``n_improved``, ``n_unchanged``, ``n_declined`` and the item in its first
+    column; ``names`` maps items to display names (drawn in the summary's order, top down).
+    """
+    import numpy as np
+
+    key = summary.columns[0]
+    frame = summary.set_index(key)
+    ax = new_axes(ax, figsize=(9, unit_figure_length(len(frame), 0.28, 1.8)))
+    y = np.arange(len(frame))[::-1]
+    left = np.zeros(len(frame))
+    for column, colour in (("n_improved", PALETTE["positive"]), ("n_unchanged", "#b0b0b0"),
+                           ("n_declined", PALETTE["negative"])):
+        values = frame[column].fillna(0).to_numpy(dtype=float)
+        ax.barh(y, values, left=left, color=colour, height=0.7,
+                label=label("counts." + column.removeprefix("n_"), lang, LABELS))
+        left += values
+    ax.set_yticks(y, [names.get(str(i), str(i)) for i in frame.index], fontsize=8)
+    ax.set_title(label("counts.title", lang, LABELS).format(before=before, after=after), fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncols=3, frameon=False, fontsize=8)
     mark_kind(ax, kind, lang, source)
     return ax

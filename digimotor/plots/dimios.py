@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import DigimotorError
+from ..model.dimios import AREAS, DIMENSIONS
 from ..provenance import kind_and_source, kind_of
-from ..sources.dimios import AREAS, DIMENSIONS
-from .style import PALETTE, label, mark_kind, new_axes
+from .style import PALETTE, label, many_units, mark_kind, new_axes, unnamed_units_note
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -166,7 +166,8 @@ def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None =
             ax.scatter(units.loc[few, "capability"], units.loc[few, "legacy"], s=60, facecolor="white",
                        edgecolor=PALETTE["negative"], linewidth=1.5, zorder=3,
                        label=label("few", lang, LABELS).format(n=min_respondents))
-        for row in units.itertuples():
+        named = () if many_units(len(units)) else units.itertuples()  # 290 names would overlap: see the table
+        for row in named:
             ax.annotate(str(row.municipality), (row.capability, row.legacy), xytext=(4, 3),
                         textcoords="offset points", fontsize=7, zorder=4)
     else:
@@ -177,6 +178,8 @@ def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None =
     ax.set_xlim(1, 6)
     ax.set_ylim(1, 6)
     ax.set_xlabel(label("capability", lang, LABELS))
+    if units is not None and many_units(len(units)):  # points without their 290 names (issue 12)
+        ax.set_xlabel(label("capability", lang, LABELS) + " · " + unnamed_units_note(len(units), lang))
     ax.set_ylabel(label("legacy", lang, LABELS))
     ax.set_title(label("fig11.title", lang, LABELS))
     ax.legend(loc="lower right", fontsize=8, framealpha=0.9)

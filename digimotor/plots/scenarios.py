@@ -251,7 +251,7 @@ def sweep_shares(
     kind, source = kind_and_source(capabilities, source, "the data of sweep_shares()")
     from matplotlib.patches import Patch
 
-    from ..metrics.scenarios import SCENARIO_CODES
+    from ..model.scenarios import SCENARIO_CODES
 
     ordered = capabilities.sort_values(["base_share", "capability"], ascending=[True, True], kind="stable")
     ordered = ordered.reset_index(drop=True)

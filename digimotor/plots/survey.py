@@ -12,9 +12,19 @@ from typing import TYPE_CHECKING
 
 from ..metrics.suppression import SUPPRESSED, note
 from ..metrics.survey import UNSTATED, diverging_layout
+from ..model.survey import DONT_KNOW, QUESTIONS
 from ..provenance import kind_and_source
-from ..sources.survey import DONT_KNOW, QUESTIONS
-from .style import PALETTE, check_lang, label, mark_kind, new_axes, number_formatter
+from .style import (
+    PALETTE,
+    check_lang,
+    label,
+    many_units,
+    mark_kind,
+    new_axes,
+    number_formatter,
+    thin_unit_ticks,
+    unit_figure_length,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -281,7 +291,8 @@ def municipality_bars(
     layout = diverging_layout(drawn[columns], by=["question_id", unit_column]) if len(drawn) else (
         drawn[columns].assign(start=0.0, side="", order=0.0))
     units = list(dict.fromkeys(rows[unit_column]))
-    ax = new_axes(ax, figsize=(11, 0.42 * len(units) + 1.8))
+    many = many_units(len(units))  # every k-th municipality labelled, at most 14 in high (issue 12)
+    ax = new_axes(ax, figsize=(11, unit_figure_length(len(units), 0.42, 1.8) if many else 0.42 * len(units) + 1.8))
     question = QUESTIONS.get(question_id)
     points = question.points if question else int(rows["scale_points"].iloc[0])
     seen: set[str] = set()
@@ -294,8 +305,11 @@ def municipality_bars(
                     edgecolor="white", linewidth=0.6, label=None if text in seen else text)
             seen.add(text)
     counts = rows.groupby(unit_column, sort=False)["respondents"].first()
-    ax.set_yticks(range(len(units)), [f"{u} (n = {int(counts[u])})" + (f"  {SUPPRESSED}" if u in hidden else "")
-                                      for u in units])
+    names = [f"{u} (n = {int(counts[u])})" + (f"  {SUPPRESSED}" if u in hidden else "") for u in units]
+    if many:
+        thin_unit_ticks(ax, names, axis="y", lang=lang)
+    else:
+        ax.set_yticks(range(len(units)), names)
     if hidden:
         height = ax.figure.get_figheight()  # the note goes 0.16 in under mark_kind's source line
         ax.figure.text(0.01, -0.16 / height, note(len(hidden), min_respondents or 0, lang), fontsize=8,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..provenance import kind_and_source, strictest_kind
-from .style import PALETTE, label, mark_kind, new_axes
+from .style import PALETTE, label, many_units, mark_kind, new_axes, thin_unit_ticks
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -214,7 +214,10 @@ def cost_pool_stacked(pool_shares: pd.DataFrame, pools: pd.DataFrame, *,
         bottom += values
     ax.set_ylabel(label("share_of_it_cost", lang, LABELS))
     ax.set_ylim(0, 100)
-    ax.tick_params(axis="x", rotation=45)
+    if many_units(len(wide)):  # every k-th organisation labelled (issue 12)
+        thin_unit_ticks(ax, [str(o) for o in wide.index], lang=lang, organisations=True, rotation=90)
+    else:
+        ax.tick_params(axis="x", rotation=45)
     ax.set_title(label("fig17.title", lang, LABELS))
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=9)
     mark_kind(ax, kind, lang, source)
@@ -258,7 +261,10 @@ def work_area_bars(work_areas: pd.DataFrame, catalogue: pd.DataFrame, *,
     ax.axvline(len(order) - 1.5, color=PALETTE["reference"], linewidth=0.8, linestyle=":")
     ax.set_ylabel(label("share_of_it_cost", lang, LABELS))
     ax.set_ylim(0, 100)
-    ax.tick_params(axis="x", rotation=45)
+    if many_units(len(order)):  # every k-th organisation labelled (issue 12)
+        thin_unit_ticks(ax, ticks, lang=lang, organisations=True, rotation=90)
+    else:
+        ax.tick_params(axis="x", rotation=45)
     ax.set_title(label("fig18.title", lang, LABELS))
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=9)
     mark_kind(ax, kind, lang, source)
@@ -285,8 +291,10 @@ def central_it_share_bars(shares: pd.DataFrame, reference_levels: pd.DataFrame |
     frame = shares.sort_values("share_pct", ascending=False)
     ticks = [o if n == 1 else f"{o}\n({label('serves', lang, LABELS).format(n=n)})"
              for o, n in zip(frame["organisation"], frame["n_municipalities"], strict=True)]
-    bars = ax.bar(ticks, frame["share_pct"], color=PALETTE["base"], width=0.7)
-    ax.bar_label(bars, labels=[_pct(v, lang, 2) for v in frame["share_pct"]], padding=2, fontsize=8)
+    many = many_units(len(frame))
+    bars = ax.bar(range(len(ticks)) if many else ticks, frame["share_pct"], color=PALETTE["base"], width=0.7)
+    if not many:  # 290 value labels would overlap: the table holds them
+        ax.bar_label(bars, labels=[_pct(v, lang, 2) for v in frame["share_pct"]], padding=2, fontsize=8)
     mean = float(frame["share_pct"].mean())
     ax.axhline(mean, color=PALETTE["negative"], linestyle="--", linewidth=1.2,
                label=label("mean_line", lang, LABELS).format(value=_pct(mean, lang, 2)))
@@ -304,11 +312,24 @@ def central_it_share_bars(shares: pd.DataFrame, reference_levels: pd.DataFrame |
                     transform=ax.transAxes, ha="right", va="top", fontsize=8, color=PALETTE["reference"])
     ax.set_ylim(0, top * 1.25)
     ax.set_ylabel(label("share_of_total_cost", lang, LABELS))
-    ax.tick_params(axis="x", rotation=45, labelsize=8)
+    if many:  # sorted by share, every k-th organisation labelled (issue 12)
+        thin_unit_ticks(ax, [str(o) for o in frame["organisation"]], lang=lang, by_value=True, organisations=True,
+                        rotation=90)
+    else:
+        ax.tick_params(axis="x", rotation=45, labelsize=8)
     ax.set_title(label("fig19.title", lang, LABELS))
     ax.legend(loc="upper right", bbox_to_anchor=(1.0, 0.93), frameon=False, fontsize=9)
     mark_kind(ax, kind, lang, source)
     return ax
+
+
+def municipality_names(shares: pd.DataFrame) -> pd.DataFrame:
+    """A copy of :func:`digimotor.metrics.tbm.central_it_share` whose ``municipalities`` are names
+    (";"-joined as in the table), never bare SCB codes, for the page; pseudonyms stay as they are."""
+    from ..regions import display_name
+
+    return shares.assign(municipalities=shares["municipalities"].astype(str).map(
+        lambda text: ";".join(display_name(code) for code in text.split(";") if code)))
 
 
 def with_names(frame: pd.DataFrame, catalogue: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:

@@ -75,10 +75,14 @@ LABELS: dict[str, dict[str, str]] = {
     "retest": {"sv": "Slutsatserna prövade på körningens data", "en": "The conclusions re-tested on the run's data"},
     "retest.region": {"sv": "Studiens slutsatser prövade på", "en": "The study's conclusions re-tested on"},
     "retest.instead": {
-        "sv": "Förstudiens fem slutsatser gäller Fyrbodal. För den här regionen visas i stället vad de "
+        "sv": "Förstudiens fem slutsatser gäller dess egen region. För den här regionen visas i stället vad de "
               "registrerade reglerna (digimotor/reference/conclusions.yml) säger om körningens data.",
-        "en": "The pre-study's five conclusions are Fyrbodal's. For this region the page shows instead what "
+        "en": "The pre-study's five conclusions are about its own region. For this region the page shows instead what "
               "the registered rules (digimotor/reference/conclusions.yml) say about the run's data.",
+    },
+    "scorecard.other_region": {
+        "sv": "Rapportens påståenden gäller dess egen region; den här körningens region jämförs inte med dem",
+        "en": "The report's claims are about its own region; this run's region is not compared with them",
     },
     "retest.intro": {
         "sv": "Varje slutsats prövas med en regel som bestämdes i förväg. En dom kräver offentliga data eller "
@@ -357,14 +361,21 @@ def _exhibit_label(name: str, lang: str) -> str:
 
 
 def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_code: bool = False,
-               lang: str = "sv") -> pd.DataFrame | None:
+               lang: str = "sv", titles: Mapping[str, str] | None = None) -> pd.DataFrame | None:
     """Write ``index.html``, ``method.html``, ``style.css``, ``scorecard.csv`` and ``files/`` into ``site_dir``.
 
-    ``summaries`` pairs every notebook with its :class:`~digimotor.pipeline.NotebookResult`
-    (or None if it has never run). Returns the claims scorecard.
+    ``summaries`` pairs every notebook with its :class:`~digimotor.run.NotebookResult`
+    (or None if it has never run). ``titles`` maps notebook names to their titles (the runner
+    reads them, :func:`digimotor.run.notebook_title`); a notebook without one is shown by its
+    name. Returns the claims scorecard.
     """
     from .. import __version__
     from ..params import load_schema
+
+    titles = dict(titles or {})
+
+    def _title(path: Path) -> str:
+        return titles.get(path.stem, path.stem)
 
     context = {"notebooks": [(p.stem, _title(p)) for p, _ in summaries]}
     shutil.copy2(SITE_DIR / "style.css", site_dir / "style.css")
@@ -446,15 +457,24 @@ def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_co
     card = scorecard(summaries)
     if card is not None:
         write_text(site_dir / "scorecard.csv", card.to_csv(index=False, lineterminator="\n"))
+    from ..study.file import study_title
+
+    title = study_title() or TITLE  # a study folder's site is titled for its study
+    regions = run_regions(summaries)
+    claims_html = scorecard_html(card, lang) if not regions else (  # the report's claims are its region's
+        f"<p>{esc(label('scorecard.other_region', lang))} (<a href=\"scorecard.csv\">scorecard.csv</a>)</p>")
+    intro = (f"Den här webbplatsen visar studien <em>{esc(title)}</em>, gjord med Python-paketet "
+             "<code>digimotor</code> efter metoden i en förstudie från 2021" if title != TITLE else
+             "Den här webbplatsen räknar om förstudien <em>Digital motor Fyrbodal</em> (Fyrbodals kommunalförbund,\n"
+             "2021) med Python-paketet <code>digimotor</code>")
     body = f"""
-<header class="dm-hero"><h1>{esc(TITLE)}</h1>
-<p>Den här webbplatsen räknar om förstudien <em>Digital motor Fyrbodal</em> (Fyrbodals kommunalförbund,
-2021) med Python-paketet <code>digimotor</code>. Varje tabell och figur säger vilken sorts siffror den
+<header class="dm-hero"><h1>{esc(title)}</h1>
+<p>{intro}. Varje tabell och figur säger vilken sorts siffror den
 visar: <strong>publicerade</strong> (ur rapporten), <strong>offentliga</strong> (t.ex. SCB, PTS),
 <strong>syntetiska</strong> (exempeldata, inte studiens resultat) eller <strong>användarens</strong>.
 Koden är dold; kör <code>digimotor reproduce --show-code</code> för att visa den.
 <a href="method.html">Så gör en annan region om studien.</a></p></header>
-{findings_section(verdicts, run_regions(summaries), lang)}
+{findings_section(verdicts, regions, lang)}
 <section><h2>{label("exhibits", lang)}</h2>
 <table class="dm-table"><thead><tr><th>{label("exhibit", lang)}</th><th>fil</th><th>{label("page", lang)}</th>
 <th>{label("files", lang)}</th><th>{label("kind", lang)}</th></tr></thead><tbody>{exhibits}</tbody></table></section>
@@ -462,7 +482,7 @@ Koden är dold; kör <code>digimotor reproduce --show-code</code> för att visa 
 <p>Bara <em>härledda</em> påståenden som stämmer är bevis för att studien är reproducerad: de är omräknade
 ur publicerade indata. Transkriberade värden läses bara tillbaka och kalibrerade syntetiska data är byggda
 för att stämma; de räknas inte som bevis.</p>
-{scorecard_html(card, lang)}</section>
+{claims_html}</section>
 <section id="run-card"><h2>{label("runcard", lang)}</h2>
 <table class="dm-table"><tbody>
 <tr><th>{label("commit", lang)}</th><td><code>{esc(git_commit())}</code></td></tr>
@@ -477,16 +497,10 @@ för att stämma; de räknas inte som bevis.</p>
 <table class="dm-table"><thead><tr><th>{label("file", lang)}</th><th>{label("kind", lang)}</th><th>sha256</th>
 <th>{label("used_by", lang)}</th></tr></thead><tbody>{input_rows}</tbody></table></section>
 """
-    write_text(site_dir / "index.html", page(TITLE, body, context, "index", lang))
+    write_text(site_dir / "index.html", page(title, body, context, "index", lang))
     method = (SITE_DIR / "method.html.part").read_text(encoding="utf-8")
-    write_text(site_dir / "method.html", page(label("method", lang) + " · " + TITLE, method, context, "method", lang))
+    write_text(site_dir / "method.html", page(label("method", lang) + " · " + title, method, context, "method", lang))
     return card
-
-
-def _title(path: Path) -> str:
-    from ..pipeline import notebook_title
-
-    return notebook_title(path)
 
 
 def page(title: str, body: str, context: Mapping[str, Any], current: str, lang: str = "sv") -> str:

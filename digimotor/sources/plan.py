@@ -46,7 +46,8 @@ def load_plan_assumptions(path: str | Path | None = None) -> pd.DataFrame:
     """
     from ..errors import InputFileError
     from ..metrics.plan import check_assumptions
-    from .files import ROW, read_rows
+    from ..schema import ROW
+    from .files import read_rows
 
     file = default_assumptions_path() if path in (None, "", "default") else Path(path)
     if not file.is_absolute() and not file.exists():

@@ -17,32 +17,19 @@ ledgers that carry cost centres instead of work areas.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..config import REFERENCE_DIR
-from ..datasets import Column, DatasetSpec, Problems, load, register
+from ..conform import Problems
 from ..errors import DigimotorError
+from ..model.tbm import COST_POOLS, COST_POOLS_V5, WORK_AREAS, account_key
 from ..provenance import REFERENCE_KIND, tag
-from .tbm import COST_POOLS, COST_POOLS_V5, WORK_AREAS
+from ..schema import Column, DatasetSpec
+from .registry import load, register
 
 if TYPE_CHECKING:
     import pandas as pd
-
-_DIGITS = re.compile(r"\d{1,8}")
-
-
-def account_key(number: object) -> int | None:
-    """The first four digits of an account number as an int ("502" -> 5020, "50211" -> 5021).
-
-    Returns ``None`` for an empty cell or text that is not digits.
-    """
-    text = "" if number is None else str(number).strip().removesuffix(".0")
-    if not _DIGITS.fullmatch(text):
-        return None
-    return int(text[:4].ljust(4, "0"))
-
 
 def check_mapping_rows(frame: pd.DataFrame, file: str) -> None:
     """Rules of a mapping file: each row is a text or a range; ranges are digits, from <= to;
@@ -50,7 +37,7 @@ def check_mapping_rows(frame: pd.DataFrame, file: str) -> None:
     import pandas as pd
 
     from ..regions import fold
-    from .files import ROW
+    from ..schema import ROW
 
     headers = frame.attrs.get("headers", {})
     problems = Problems(file)
