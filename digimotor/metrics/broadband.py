@@ -166,6 +166,7 @@ def change_between(facts: pd.DataFrame, region_code: str, first: int, last: int,
     return float(values[last] - values[first])
 
 
+@keeps_provenance
 def change_against_goals(before: pd.DataFrame, after: pd.DataFrame, *, before_year: int, after_year: int,
                          regional_goal: tuple[int, float] = (2020, 95.0),
                          national_goal: tuple[int, float] = (2025, 98.0), n_boot: int = 2000, seed: int = 2021,

@@ -230,6 +230,7 @@ def select_assessment(assessment: pd.DataFrame, region: str | Sequence[str], yea
     return scope, assessment_measurement(scope.frame, year, file=file, parameter=parameter)
 
 
+@keeps_provenance
 def assessment_measurement(assessment: pd.DataFrame, year: int = 0, *, file: str = "",
                            parameter: str = "year") -> Measurement:
     """The assessments of one measurement (the year of ``date``), with the input's columns; the
@@ -242,6 +243,7 @@ def assessment_measurement(assessment: pd.DataFrame, year: int = 0, *, file: str
     return chosen
 
 
+@keeps_provenance
 def capability_change(before: pd.DataFrame, after: pd.DataFrame, *, n_boot: int = 2000, seed: int = 2021,
                       confidence: float = 0.95) -> dict[str, pd.DataFrame]:
     """Improved / declined between two measurements, per capability and per capability element.

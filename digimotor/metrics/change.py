@@ -136,6 +136,7 @@ def paired_change(before: pd.DataFrame, after: pd.DataFrame, *, key: str | Seque
     )
 
 
+@keeps_provenance
 def unpaired_table(result: PairedChange, names: Mapping[str, str], key: str = "municipality_code") -> pd.DataFrame:
     """The units of ``result`` present in one measurement only: ``key``, ``municipality`` (its
     name from ``names``), ``present_in`` ("before" | "after"); never silently dropped."""
