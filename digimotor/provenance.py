@@ -497,7 +497,7 @@ def tag(frame: Any, kind: str, source: str, *, citation: str | None = None, **ex
     """Give a frame built in code (not read from a snapshot) its provenance record; returns it.
 
     ``kind`` is a data kind or ``reference`` (a table of the package's own vocabulary). The
-    record has the fields of :func:`digimotor.datasets.load`'s where they apply: ``kind``,
+    record has the fields of :func:`digimotor.snapshots.load`'s where they apply: ``kind``,
     ``source``, ``snapshot`` (default: ``source``), ``citation`` and any ``extra`` (``path`` …).
     """
     if kind not in (*DATA_KINDS, REFERENCE_KIND):

@@ -116,9 +116,8 @@ def test_no_compare_year_writes_nothing(project):
 
 @pytest.mark.slow
 def test_notebook_02_for_skaraborg_with_two_mappings(project, tmp_path):
-    from digimotor.run import reproduce
-
     from digimotor.importer import import_file
+    from digimotor.run import reproduce
 
     path = tmp_path / "pts_skaraborg.csv"
     frame = _coverage().drop(columns="municipality")
@@ -147,9 +146,8 @@ def test_notebook_02_for_skaraborg_with_two_mappings(project, tmp_path):
 
 @pytest.mark.slow
 def test_notebook_02_with_two_mappings_and_no_year_names_them(project, tmp_path):
-    from digimotor.run import reproduce
-
     from digimotor.importer import import_file
+    from digimotor.run import reproduce
 
     path = tmp_path / "pts.csv"
     _coverage().drop(columns="municipality").to_csv(path, index=False, sep=";")

@@ -111,9 +111,8 @@ def test_synthetic_source_is_not_filtered_by_region_and_says_so():
 
 @pytest.mark.slow
 def test_notebook_05_for_skaraborg_with_two_measurements(project, tmp_path):
-    from digimotor.run import reproduce
-
     from digimotor.importer import import_file
+    from digimotor.run import reproduce
 
     frame = _assessment().drop(columns="municipality_code").rename(columns={"municipality": "municipality_code"})
     frame.to_csv(tmp_path / "formagor.csv", index=False, sep=";")

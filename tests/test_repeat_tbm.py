@@ -117,9 +117,8 @@ def test_synthetic_source_is_not_filtered_by_region_and_says_so():
 
 @pytest.mark.slow
 def test_notebook_04_for_skaraborg_with_two_years(project, tmp_path):
-    from digimotor.run import reproduce
-
     from digimotor.importer import import_file
+    from digimotor.run import reproduce
 
     ledger, costs = _frames()
     rows = []
