@@ -87,25 +87,38 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def write_table(frame: pd.DataFrame, name: str, *, kind: str) -> Path:
+def write_table(frame: pd.DataFrame, name: str, *, kind: str | None = None) -> Path:
     """Write ``frame`` to ``data/processed/<name>.csv`` with a ``data_kind`` column.
 
     Parameters
     ----------
     frame
-        The table (tidy, English snake_case column names).
+        The table (tidy, English snake_case column names). Its data kind (``published``,
+        ``public``, ``synthetic`` or ``user``) is read from its provenance
+        (:func:`digimotor.provenance.kind_of`) and written into every row, so that a table read
+        without its page still says what kind of number it holds.
     name
         ``figNN_slug``.
     kind
-        ``published``, ``public``, ``synthetic`` or ``user``: written into every row, so that
-        a table read without its page still says what kind of number it holds.
+        Only for a table that carries no data kind (a parameter table built in code, one of the
+        package's reference tables): the kind of the exhibit it belongs to. A frame with a data
+        kind in its provenance says its own kind; passing one too is an error. The kind is
+        written into every row, so that a table read without its page still says what kind of
+        number it holds.
 
     The CSV is the canonical machine output: every cell is written as it is, text that starts
     with ``=`` included (a prefix would corrupt the data for every program that is not a
     spreadsheet). The page's XLSX workbook (:mod:`digimotor.exports.xlsx`) is the file for
     spreadsheets, and neutralises formula-like text there.
+
+    Raises
+    ------
+    DigimotorError
+        If the frame carries no provenance, or mixes kinds without saying so.
     """
+
     check_output_name(name)
+    kind = _kind(frame, kind, f"table {name}")
     if kind not in DATA_KINDS:
         raise DigimotorError(f"kind must be one of {', '.join(DATA_KINDS)}, not '{kind}'")
     table = frame.drop(columns=["data_kind"], errors="ignore")
@@ -116,6 +129,18 @@ def write_table(frame: pd.DataFrame, name: str, *, kind: str) -> Path:
 
     record("table", name=name, kind=kind, path=f"data/processed/{name}.csv")
     return target
+
+
+def _kind(frame: pd.DataFrame, given: str | None, what: str) -> str:
+    """The kind of a table: from its provenance, or ``given`` for a frame that carries none."""
+    from .provenance import kind_of, kinds
+
+    if given is None:
+        return kind_of(frame, what)
+    if kinds(frame):
+        raise DigimotorError(f"{what} carries its own data kind; do not pass kind='{given}'",
+                             hint="its kind is read from frame.attrs['provenance']")
+    return given
 
 
 #: Figure formats :func:`save_figure` writes, in this order, unless told otherwise: ``slide`` is
@@ -526,14 +551,28 @@ def present(
     decimals: Mapping[str, int] | None = None,
     caption: str | None = None,
     kind: str | None = None,
+    show_kind: bool = True,
 ):
     """A display version of a table: translated headers, Swedish number format, a caption.
 
     Numbers are shown with a space as thousands separator and a decimal comma (``sv``) or
-    comma/point (``en``). A synthetic table's caption says so. In rows whose ``suppressed``
-    column is true (:mod:`digimotor.metrics.suppression`) an empty value shows as "..".
+    comma/point (``en``). The caption says the table's data kind, read from its provenance
+    (:func:`digimotor.provenance.kind_of`; a synthetic table's caption says it is an example),
+    unless ``show_kind`` is false or the table is one of the package's reference tables. ``kind``
+    is only for a table that carries no data kind (as for :func:`write_table`). In rows
+    whose ``suppressed`` column is true (:mod:`digimotor.metrics.suppression`) an empty value
+    shows as "..".
+
+    Raises
+    ------
+    DigimotorError
+        If ``show_kind`` and the frame carries no provenance, or mixes kinds without saying so.
     """
     from .plots.style import label
+    from .provenance import is_reference
+
+    kind = _kind(frame, kind, "the table shown") if show_kind and (kind is not None or not is_reference(frame)) \
+        else None
 
     decimals = dict(decimals or {})
     shown = frame[[c for c in labels if c in frame.columns]].rename(columns=dict(labels))

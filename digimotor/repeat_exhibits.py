@@ -9,7 +9,8 @@ Rules (issue 12): rows with real SCB codes are filtered to the region and its mu
 without data are named; pseudonymous (synthetic) units belong to no region and the note says
 that the region does not apply; summaries are per measurement; the change between two
 measurements is paired per municipality (:mod:`digimotor.metrics.change`), municipalities in
-one measurement only are listed.
+one measurement only are listed. Tables and figures read the data kind from the frames'
+provenance (:mod:`digimotor.provenance`), which the metrics keep.
 """
 
 from __future__ import annotations
@@ -185,7 +186,7 @@ def _pairs_for_plot(table: pd.DataFrame, before: str, after: str) -> pd.DataFram
 
 def broadband_change(coverage_data: pd.DataFrame, *, year: int, compare_year: int, premises: str,
                      regional_goal: tuple[int, float], national_goal: tuple[int, float], close_within_pp: float,
-                     codes: Sequence[str] | None, kind: str, source: str, lang: str = "sv", n_boot: int = 2000,
+                     codes: Sequence[str] | None, source: str, lang: str = "sv", n_boot: int = 2000,
                      seed: int = 2021, confidence: float = 0.95) -> list[object]:
     """Notebook 02's change exhibit: the total share per municipality in ``compare_year`` and ``year``
     against the goals (:func:`digimotor.metrics.broadband.change_against_goals`)."""
@@ -202,14 +203,14 @@ def broadband_change(coverage_data: pd.DataFrame, *, year: int, compare_year: in
                                              regional_goal=regional_goal, national_goal=national_goal,
                                              n_boot=n_boot, seed=seed, confidence=confidence)
     for part in ("summary", "municipalities", "unpaired"):
-        outputs.write_table(exhibit[part], f"broadband_change_{part}", kind=kind)
+        outputs.write_table(exhibit[part], f"broadband_change_{part}")
     before, after, what = str(compare_year), str(year), _text("broadband.what", lang)
     summary = exhibit["summary"].iloc[0]
     ax = change_plots.unit_change(
         _pairs_for_plot(exhibit["municipalities"], "share_before", "share_after"), what=what, before=before,
         after=after, lines={_text("broadband.regional", lang).format(pct=regional_goal[1]): regional_goal[1],
                             _text("broadband.national", lang).format(pct=national_goal[1]): national_goal[1]},
-        kind=kind, source=source, lang=lang)
+        source=source, lang=lang)
     outputs.save_figure(ax.figure, "broadband_change")
     return [*_change_items(exhibit, what=what, before=before, after=after, confidence=confidence, lang=lang),
             outputs.markdown(_text("broadband.goals", lang), regional=regional_goal[1],
@@ -220,13 +221,13 @@ def broadband_change(coverage_data: pd.DataFrame, *, year: int, compare_year: in
             ax.figure,
             outputs.present(exhibit["municipalities"], headers(
                 ["municipality", "share_before", "share_after", "change_pp", "pace_pp_per_year", "meets_regional_after",
-                 "national_gap_min_after", "national_goal_year_at_pace", "on_track_national"], lang), lang=lang, kind=kind,
+                 "national_gap_min_after", "national_goal_year_at_pace", "on_track_national"], lang), lang=lang,
                 decimals={c: 1 for c in ("share_before", "share_after", "change_pp", "pace_pp_per_year",
                                          "national_gap_min_after", "national_goal_year_at_pace")})]
 
 
 def tbm_change(ledger: pd.DataFrame, total_cost: pd.DataFrame, *, year: int, compare_year: int,
-               allocation_key: str, kind: str, source: str, lang: str = "sv", n_boot: int = 2000, seed: int = 2021,
+               allocation_key: str, source: str, lang: str = "sv", n_boot: int = 2000, seed: int = 2021,
                confidence: float = 0.95) -> list[object]:
     """Notebook 04's change exhibit: the central-IT share per municipality in ``compare_year`` and
     ``year`` (:func:`digimotor.metrics.tbm_change.share_change`)."""
@@ -241,20 +242,20 @@ def tbm_change(ledger: pd.DataFrame, total_cost: pd.DataFrame, *, year: int, com
     exhibit = tbm_change.share_change(*per_municipality, before_year=compare_year, after_year=year, n_boot=n_boot,
                                       seed=seed, confidence=confidence)
     for part in ("summary", "municipalities", "unpaired"):
-        outputs.write_table(exhibit[part], f"tbm_change_{part}", kind=kind)
+        outputs.write_table(exhibit[part], f"tbm_change_{part}")
     before, after, what = str(compare_year), str(year), _text("tbm.what", lang)
     ax = change_plots.unit_change(_pairs_for_plot(exhibit["municipalities"], "share_before", "share_after"),
-                                  what=what, before=before, after=after, kind=kind, source=source, lang=lang)
+                                  what=what, before=before, after=after, source=source, lang=lang)
     outputs.save_figure(ax.figure, "tbm_central_it_change")
     return [*_change_items(exhibit, what=what, before=before, after=after, confidence=confidence, lang=lang),
             ax.figure,
             outputs.present(exhibit["municipalities"], headers(
                 ["municipality", "organisation_after", "share_before", "share_after", "change_pp"], lang),
-                lang=lang, kind=kind, decimals={"share_before": 2, "share_after": 2, "change_pp": 2})]
+                lang=lang, decimals={"share_before": 2, "share_after": 2, "change_pp": 2})]
 
 
 def capabilities_change(assessment: pd.DataFrame, *, year: int, compare_year: int, names: Mapping[str, str],
-                        kind: str, source: str, file: str = "", lang: str = "sv", n_boot: int = 2000,
+                        source: str, file: str = "", lang: str = "sv", n_boot: int = 2000,
                         seed: int = 2021, confidence: float = 0.95) -> list[object]:
     """Notebook 05's change exhibit: improved / declined per capability and element between the
     measurements ``compare_year`` and ``year`` (:func:`digimotor.metrics.capabilities.capability_change`).
@@ -275,11 +276,11 @@ def capabilities_change(assessment: pd.DataFrame, *, year: int, compare_year: in
     unpaired = exhibit["unpaired"]
     unpaired.insert(1, "municipality", unpaired["municipality_code"].map(display_name))
     for part in ("capabilities", "elements", "municipalities", "unpaired"):
-        outputs.write_table(exhibit[part], f"capabilities_change_{part}", kind=kind)
+        outputs.write_table(exhibit[part], f"capabilities_change_{part}")
     before, after = str(compare_year), str(year)
     ax = change_plots.improved_declined(exhibit["capabilities"][["capability", "n_improved", "n_unchanged",
                                                                  "n_declined"]], names, before=before, after=after,
-                                        kind=kind, source=source, lang=lang)
+                                        source=source, lang=lang)
     outputs.save_figure(ax.figure, "capabilities_change")
     counts = exhibit["capabilities"][["n_pairs", "n_improved", "n_unchanged", "n_declined"]].sum()
     whole = _whole_municipalities(chosen)
@@ -291,9 +292,9 @@ def capabilities_change(assessment: pd.DataFrame, *, year: int, compare_year: in
                              only_after=", ".join(whole["after"]) or _text("none", lang)),
             ax.figure,
             outputs.present(exhibit["capabilities"].assign(capability=exhibit["capabilities"]["capability"].map(
-                lambda c: names.get(c, c))), headers(["capability", *_SUMMARY], lang), lang=lang, kind=kind,
+                lambda c: names.get(c, c))), headers(["capability", *_SUMMARY], lang), lang=lang,
                 decimals=_DECIMALS),
-            outputs.present(exhibit["elements"], headers(["element", *_SUMMARY], lang), lang=lang, kind=kind,
+            outputs.present(exhibit["elements"], headers(["element", *_SUMMARY], lang), lang=lang,
                             decimals=_DECIMALS)]
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import raw_dir
 from .errors import DataIntegrityError, DigimotorError
@@ -88,8 +88,9 @@ def available_snapshots(dataset: str) -> list[str]:
 def load(spec: DatasetSpec, source: str = "published") -> pd.DataFrame:
     """Load snapshot ``source`` of the dataset ``spec`` describes as a tidy frame, after checking its checksum.
 
-    The frame's ``attrs["provenance"]`` holds ``kind``, ``source``, ``path``, ``sha256`` and
-    ``title`` so that tables and figures can say which kind of number they show.
+    The frame's ``attrs["provenance"]`` holds ``kind``, ``source``, ``snapshot``, ``path``,
+    ``sha256``, ``title``, ``producer`` and ``citation``, so that tables and figures read which
+    kind of number they show from the frame itself (:func:`digimotor.provenance.kind_of`).
 
     Raises
     ------
@@ -122,7 +123,7 @@ def load(spec: DatasetSpec, source: str = "published") -> pd.DataFrame:
     if missing:
         raise DataIntegrityError(f"{path} lacks the column(s) {', '.join(missing)}")
     frame = apply_dtypes(frame, spec)
-    frame.attrs["provenance"] = {
+    input_record = {
         "dataset": dataset,
         "source": source,
         "kind": prov.kind,
@@ -130,10 +131,26 @@ def load(spec: DatasetSpec, source: str = "published") -> pd.DataFrame:
         "sha256": prov.sha256,
         "title": prov.get("title"),
     }
+    frame.attrs["provenance"] = {
+        **input_record,
+        "snapshot": path.stem,
+        "producer": prov.get("producer"),
+        "citation": _citation(prov.fields),
+        **{key: prov.get(key) for key in ("exhibit", "page") if prov.get(key)},
+    }
     from .manifest import record
 
-    record("input", **frame.attrs["provenance"])
+    record("input", **input_record)
     return frame
+
+
+def _citation(fields: dict[str, Any]) -> str | None:
+    """A snapshot's citation line: the sidecar's ``citation`` (published data: report, exhibit,
+    page), else who produced it and when."""
+    if fields.get("citation"):
+        return " ".join(str(fields["citation"]).split())
+    producer, when = fields.get("producer"), fields.get("date_accessed")
+    return f"{producer} ({when})" if producer and when else (str(producer) if producer else None)
 
 
 def _project_relative(path: Path) -> str:

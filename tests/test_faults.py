@@ -100,13 +100,13 @@ def test_present_shows_swedish_numbers_and_yes_no():
                            decimals={"pct": 1}, kind="synthetic").to_html()
     assert ">ja<" in html and "−3,3" in html and "12\u00a0600" in html
     assert "Syntetiska exempeldata" in html
-    english = outputs.present(frame, {"near": "Near"}, lang="en").to_html()
+    english = outputs.present(frame, {"near": "Near"}, lang="en", show_kind=False).to_html()
     assert ">yes<" in english
 
 
 def test_present_escapes_user_text_in_html():
     frame = pd.DataFrame({"assessor": ["<script>alert('x')</script>", "Anna & Co"], "score": [1.0, 2.0]})
-    html = outputs.present(frame, {"assessor": "Bedömare", "score": "Poäng"}).to_html()
+    html = outputs.present(frame, {"assessor": "Bedömare", "score": "Poäng"}, show_kind=False).to_html()
     assert "<script>" not in html
     assert "&lt;script&gt;" in html and "Anna &amp; Co" in html
 

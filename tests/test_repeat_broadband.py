@@ -10,6 +10,7 @@ import pytest
 from digimotor import repeat_exhibits
 from digimotor.errors import ParameterError
 from digimotor.metrics import broadband, measurement
+from digimotor.provenance import tag
 from digimotor.regions import display_name, resolve_municipality, resolve_region
 
 #: municipality -> (total 2019, outside urban 2019); 2021 is +1 for both where mapped
@@ -31,7 +32,7 @@ def _coverage() -> pd.DataFrame:
             for area, share in (("total", total), ("outside_urban", outside)):
                 rows.append({"municipality_code": code, "municipality": display_name(code), "year": year,
                              "premises": "households", "area": area, "share_pct": share + rise})
-    return pd.DataFrame(rows)
+    return tag(pd.DataFrame(rows), "user", "test")
 
 
 def _scoped():
@@ -108,7 +109,7 @@ def test_synthetic_source_is_not_filtered_by_region_and_says_so():
 def test_no_compare_year_writes_nothing(project):
     items = repeat_exhibits.broadband_change(_coverage(), year=2021, compare_year=0, premises="households",
                                              regional_goal=(2020, 95.0), national_goal=(2025, 98.0),
-                                             close_within_pp=5.0, codes=None, kind="user", source="x", lang="en")
+                                             close_within_pp=5.0, codes=None, source="x", lang="en")
     assert len(items) == 1 and "compare_year" in items[0].data
     assert not list((project / "data/processed").glob("broadband_change*"))
 

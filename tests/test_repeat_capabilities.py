@@ -13,6 +13,7 @@ import pytest
 from digimotor import repeat_exhibits
 from digimotor.errors import ParameterError
 from digimotor.metrics import capabilities as cm
+from digimotor.provenance import tag
 from digimotor.regions import display_name, resolve_municipality
 
 CAPABILITIES = ("act_on_trends", "user_support")
@@ -39,7 +40,7 @@ def _assessment() -> pd.DataFrame:
                              "date": f"{year}-05-0{1 + int(rise)}"})
     frame = pd.DataFrame(rows)
     frame[["scale_min", "scale_max"]] = frame[["scale_min", "scale_max"]].astype("Int64")
-    return frame
+    return tag(frame, "user", "test")
 
 
 def test_per_measurement_matrix_is_hand_computed_and_never_pooled():
@@ -87,13 +88,16 @@ def test_the_region_note_names_municipalities_without_data(project):
     scope, current = cm.select_assessment(_assessment(), "Skaraborg", 2024)
     text = repeat_exhibits.region_note(scope, "Skaraborg", "en", present=current.frame["municipality_code"]).data
     assert "8 municipalities with data" in text and ONLY_2021 in text and "Fyrbodal" not in text
-    items = repeat_exhibits.capabilities_change(scope.frame, year=2024, compare_year=2021, names={}, kind="user",
+    items = repeat_exhibits.capabilities_change(scope.frame, year=2024, compare_year=2021, names={},
                                                 source="x", lang="en")
     listed = items[1].data
     assert "2021: Töreboda" in listed and "2024: Hjo" in listed
     written = sorted(p.name for p in (project / "data/processed").glob("capabilities_change_*.csv"))
     assert written == [f"capabilities_change_{p}.csv" for p in ("capabilities", "elements", "municipalities",
                                                                  "unpaired")]
+    # the tables say the kind the assessment carries (its provenance, kept by the metrics)
+    for name in written:
+        assert set(pd.read_csv(project / "data/processed" / name)["data_kind"]) == {"user"}
 
 
 def test_synthetic_source_is_not_filtered_by_region_and_says_so():

@@ -23,6 +23,7 @@ from digimotor.plots import dimios as dimios_plots  # noqa: E402
 from digimotor.plots import survey as survey_plots  # noqa: E402
 from digimotor.plots import tbm as tbm_plots  # noqa: E402
 from digimotor.plots.style import MAX_LABELLED_UNITS  # noqa: E402
+from digimotor.provenance import tag  # noqa: E402
 from digimotor.regions import municipalities_frame  # noqa: E402
 
 SWEDEN = municipalities_frame()  # digimotor/reference/municipalities.csv
@@ -59,32 +60,34 @@ def test_the_reference_holds_every_municipality_of_sweden():
 
 def test_broadband_coverage_bars_sort_and_thin_290_municipalities(tmp_path):
     share = RNG.uniform(40, 100, len(NAMES)).round(1)
-    coverage = pd.DataFrame({"municipality_code": CODES, "municipality": NAMES, "share_total_pct": share,
-                             "share_outside_urban_pct": share - 20})
-    ax = broadband_plots.coverage_bars(coverage, 2024, kind="user", source="test")
+    coverage = tag(pd.DataFrame({"municipality_code": CODES, "municipality": NAMES, "share_total_pct": share,
+                                 "share_outside_urban_pct": share - 20}), "user", "test")
+    ax = broadband_plots.coverage_bars(coverage, 2024, source="test")
     labels = _readable(ax, "x", 290)
     best = coverage.sort_values("share_total_pct", ascending=False, kind="stable")["municipality"].iloc[0]
     assert labels[0].get_text() == best  # sorted by value, highest first
     # and look at one: the PNG is written and has the figure's size
-    fig = broadband_plots.coverage_bars(coverage, 2024, kind="user", source="test").figure
+    fig = broadband_plots.coverage_bars(coverage, 2024, source="test").figure
     fig.savefig(tmp_path / "coverage_290.png", dpi=60)
     assert (tmp_path / "coverage_290.png").stat().st_size > 10_000
     plt.close(fig)
 
 
 def test_fourteen_municipalities_keep_every_label():
-    coverage = pd.DataFrame({"municipality_code": CODES[:14], "municipality": NAMES[:14],
-                             "share_total_pct": np.linspace(50, 96, 14), "share_outside_urban_pct": np.linspace(30, 90, 14)})
-    ax = broadband_plots.coverage_bars(coverage, 2019, kind="user", source="test")
+    coverage = tag(pd.DataFrame({"municipality_code": CODES[:14], "municipality": NAMES[:14],
+                                 "share_total_pct": np.linspace(50, 96, 14),
+                                 "share_outside_urban_pct": np.linspace(30, 90, 14)}), "user", "test")
+    ax = broadband_plots.coverage_bars(coverage, 2019, source="test")
     ax.figure.canvas.draw()
     assert [t.get_text() for t in _labels(ax, "x")] == NAMES[:14]
     plt.close(ax.figure)
 
 
 def test_capability_heatmap_thins_290_rows_and_stays_on_a_page():
-    matrix = pd.DataFrame(RNG.uniform(0, 1, (290, 6)), index=CODES, columns=[f"c{i}" for i in range(6)])
+    matrix = tag(pd.DataFrame(RNG.uniform(0, 1, (290, 6)), index=CODES, columns=[f"c{i}" for i in range(6)]),
+                 "user", "test")
     ax = capability_plots.capability_heatmap(matrix, CODES, list(matrix.columns), {},
-                                             municipality_names=dict(zip(CODES, NAMES, strict=True)), kind="user")
+                                             municipality_names=dict(zip(CODES, NAMES, strict=True)))
     _readable(ax, "y", 290)
 
 
@@ -94,17 +97,18 @@ def test_tbm_organisation_figures_thin_290_organisations():
     pool_shares = pd.DataFrame([{"organisation": name, "cost_pool": pool, "share_pct": 100 / len(pools)}
                                 for name in NAMES for pool in pools["cost_pool"]])
     pool_shares["cost_pool"] = pd.Categorical(pool_shares["cost_pool"], categories=list(pools["cost_pool"]))
-    _readable(tbm_plots.cost_pool_stacked(pool_shares, pools, kind="user"), "x", 290)
-    shares = pd.DataFrame({"organisation": NAMES, "n_municipalities": 1, "share_pct": RNG.uniform(0.5, 3, 290)})
-    ax = tbm_plots.central_it_share_bars(shares, kind="user")
+    _readable(tbm_plots.cost_pool_stacked(tag(pool_shares, "user", "test"), pools), "x", 290)
+    shares = tag(pd.DataFrame({"organisation": NAMES, "n_municipalities": 1, "share_pct": RNG.uniform(0.5, 3, 290)}),
+                 "user", "test")
+    ax = tbm_plots.central_it_share_bars(shares)
     assert not ax.texts or all("%" not in t.get_text() for t in ax.texts)  # no 290 value labels
     _readable(ax, "x", 290)
     from digimotor.sources.tbm import load_work_areas
 
     areas = load_work_areas()
-    work = pd.DataFrame([{"organisation": o, "work_area": a, "focus": "run", "share_pct": 25.0}
-                         for o in [*NAMES, "all"] for a in areas["work_area"]])
-    _readable(tbm_plots.work_area_bars(work, areas, kind="user"), "x", 291)
+    work = tag(pd.DataFrame([{"organisation": o, "work_area": a, "focus": "run", "share_pct": 25.0}
+                             for o in [*NAMES, "all"] for a in areas["work_area"]]), "user", "test")
+    _readable(tbm_plots.work_area_bars(work, areas), "x", 291)
 
 
 def tbm_plots_pools():
@@ -120,16 +124,16 @@ def test_survey_municipality_bars_thin_290_municipalities():
         for option, share in (("1", 20.0), ("2", 30.0), ("3", 30.0), ("4", 20.0)):
             rows.append({"question_id": "q", "municipality": name, "option": option, "share_pct": share,
                          "scale_points": 4, "respondents": 5, "suppressed": False})
-    ax = survey_plots.municipality_bars(pd.DataFrame(rows), "q", kind="user", lang="sv")
+    ax = survey_plots.municipality_bars(tag(pd.DataFrame(rows), "user", "test"), "q", lang="sv")
     _readable(ax, "y", 290)
 
 
 def test_change_figure_and_typology_plane_with_290_municipalities():
     before = RNG.uniform(1, 3, 290)
-    pairs = pd.DataFrame({"municipality": NAMES, "before": before, "after": before + 1})
-    _readable(change_plots.unit_change(pairs, what="x", before="2021", after="2024", kind="user"), "y", 290)
-    units = pd.DataFrame({"municipality": NAMES, "capability": RNG.uniform(1, 6, 290), "legacy": RNG.uniform(1, 6, 290),
-                          "few_respondents": False})
+    pairs = tag(pd.DataFrame({"municipality": NAMES, "before": before, "after": before + 1}), "user", "test")
+    _readable(change_plots.unit_change(pairs, what="x", before="2021", after="2024"), "y", 290)
+    units = tag(pd.DataFrame({"municipality": NAMES, "capability": RNG.uniform(1, 6, 290),
+                              "legacy": RNG.uniform(1, 6, 290), "few_respondents": False}), "user", "test")
     ax = dimios_plots.typology_plane((3.0, 3.0), units=units, kind="user")
     assert not [t for t in ax.texts if t.get_text() in set(NAMES)]  # no 290 overlapping name labels
     assert "290 kommuner: namnen i tabellen" in ax.get_xlabel()
@@ -138,8 +142,9 @@ def test_change_figure_and_typology_plane_with_290_municipalities():
 
 @pytest.mark.parametrize("n", [40, 41])
 def test_the_switch_is_above_forty(n):
-    pairs = pd.DataFrame({"municipality": NAMES[:n], "before": np.arange(n), "after": np.arange(n) + 1.0})
-    ax = change_plots.unit_change(pairs, what="x", before="a", after="b", kind="user")
+    pairs = tag(pd.DataFrame({"municipality": NAMES[:n], "before": np.arange(n), "after": np.arange(n) + 1.0}),
+                "user", "test")
+    ax = change_plots.unit_change(pairs, what="x", before="a", after="b")
     ax.figure.canvas.draw()
     assert len(_labels(ax, "y")) == (40 if n == 40 else 21)  # 41 -> every 2nd: 21 labels
     plt.close(ax.figure)

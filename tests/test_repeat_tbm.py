@@ -78,6 +78,25 @@ def test_plus_one_everywhere_gives_plus_one_with_interval_one_one_and_lists_the_
         {"municipality_code": resolve_municipality("Töreboda"), "municipality": "Töreboda", "present_in": "before"}]
 
 
+def test_the_change_exhibit_writes_the_kind_its_inputs_carry(project):
+    """A user ledger over public total costs: the metrics keep both records and their mixed label
+    (central_it_share says it mixes), so the tables and the figure say "user" without kind=."""
+    from digimotor.provenance import kind_of, kinds, tag
+
+    ledger, costs = _frames()
+    ledger, costs = tag(ledger, "user", "ledger"), tag(costs, "public", "kolada")
+    items = repeat_exhibits.tbm_change(ledger, costs, year=2021, compare_year=2019, allocation_key="population",
+                                       source="x", lang="en")
+    for part in ("summary", "municipalities", "unpaired"):
+        written = pd.read_csv(project / "data/processed" / f"tbm_change_{part}.csv")
+        assert set(written["data_kind"]) == {"user"}, part
+    before, after = (tbm.central_it_share_by_municipality(tbm.central_it_share(ledger, costs, y), costs, y)
+                     for y in (2019, 2021))
+    exhibit = tbm_change.share_change(before, after, before_year=2019, after_year=2021)
+    assert kinds(exhibit["municipalities"]) == ["user", "public"] and kind_of(exhibit["summary"]) == "user"
+    assert any(hasattr(item, "savefig") for item in items)
+
+
 def test_the_region_note_names_municipalities_without_data():
     ledger, _costs = _frames()
     scope = tbm_change.region_ledger(ledger, "Skaraborg")

@@ -108,7 +108,7 @@ def test_init_writes_the_study_file_and_templates_with_the_regions_municipalitie
                                           "file": ["templates/dimios.xlsx", "templates/dimios.csv"]}
     assert data["datasets"]["broadband"]["required"] is False
     assert data["parameters"][DIMIOS] == {"year": 2024, "compare_year": 2021}
-    assert data["parameters"]["02-broadband"] == {"year": 2024}  # no compare_year in its schema (yet)
+    assert data["parameters"]["02-broadband"] == {"year": 2024, "compare_year": 2021}
     for dataset in ("dimios", "broadband", "population_forecast"):
         assert (folder / "templates" / f"{dataset}.csv").is_file()
         assert (folder / "templates" / f"{dataset}.xlsx").is_file()

@@ -187,5 +187,5 @@ def test_a_v5_ledger_draws_with_v5_names(project):
     pools = load_cost_pools("v5")
     table = tbm_plots.with_names(tbm.pooled_cost_pool_shares(pooled), pools, "en")
     assert table.set_index("cost_pool").loc["cloud_services", "cost_pool_name"] == "Cloud services"
-    ax = tbm_plots.pooled_cost_pool_bars(table, pools, kind="user", source="v5", lang="en")
+    ax = tbm_plots.pooled_cost_pool_bars(table, pools, source="v5", lang="en")  # user: the imported snapshot
     assert "Staffing" in [t.get_text() for t in ax.get_yticklabels() + ax.get_xticklabels()]

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ..errors import DigimotorError, ParameterError
+from ..provenance import keeps_provenance
 
 COVERAGE_COLUMNS = (
     "municipality_code", "municipality", "share_total_pct", "share_outside_urban_pct",
@@ -35,6 +36,7 @@ def _select(broadband: pd.DataFrame, year: int, premises: str, codes: Sequence[s
     return frame
 
 
+@keeps_provenance
 def coverage_against_goals(
     broadband: pd.DataFrame,
     year: int,
@@ -127,6 +129,7 @@ def goal_summary(coverage: pd.DataFrame) -> dict[str, float]:
     }
 
 
+@keeps_provenance
 def households_vs_workplaces(
     broadband: pd.DataFrame, year: int, *, area: str = "total", codes: Sequence[str] | None = None
 ) -> pd.DataFrame:
@@ -163,6 +166,7 @@ def change_between(facts: pd.DataFrame, region_code: str, first: int, last: int,
     return float(values[last] - values[first])
 
 
+@keeps_provenance
 def change_against_goals(before: pd.DataFrame, after: pd.DataFrame, *, before_year: int, after_year: int,
                          regional_goal: tuple[int, float] = (2020, 95.0),
                          national_goal: tuple[int, float] = (2025, 98.0), n_boot: int = 2000, seed: int = 2021,

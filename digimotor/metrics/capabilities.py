@@ -12,12 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..provenance import keeps_provenance
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from .measurement import Measurement, Scope
 
 
+@keeps_provenance
 def normalised_scores(assessment: pd.DataFrame) -> pd.DataFrame:
     """Add ``score_norm`` = (score − scale_min) / (scale_max − scale_min), in 0–1.
 
@@ -41,6 +44,7 @@ def normalised_scores(assessment: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@keeps_provenance
 def latest_assessment(assessment: pd.DataFrame) -> pd.DataFrame:
     """Keep the latest assessment (by ``date``; an empty date counts as oldest) per municipality × capability."""
     out = assessment.assign(_date=assessment["date"].fillna("").astype(str))
@@ -49,6 +53,7 @@ def latest_assessment(assessment: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns="_date").reset_index(drop=True)
 
 
+@keeps_provenance
 def capability_matrix(assessment: pd.DataFrame, value: str = "score_norm", year: int | None = None) -> pd.DataFrame:
     """Municipality × capability matrix of ``value`` (the latest assessment; NaN where not assessed).
 
@@ -94,6 +99,7 @@ def similarity_order(matrix: pd.DataFrame, method: str = "average") -> tuple[lis
     return rows, columns
 
 
+@keeps_provenance
 def joint_ranking(matrix: pd.DataFrame) -> pd.DataFrame:
     """Rank capabilities jointly across municipalities by their mean normalised score.
 
@@ -127,6 +133,7 @@ def joint_ranking(matrix: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index().sort_values("rank_strongest").reset_index(drop=True)
 
 
+@keeps_provenance
 def joint_strengths_weaknesses(ranking: pd.DataFrame, k: int = 5) -> pd.DataFrame:
     """The joint ``k`` strongest and ``k`` weakest capabilities (``list``, ``rank``, ``capability``, ``mean``)."""
     import pandas as pd
@@ -136,6 +143,7 @@ def joint_strengths_weaknesses(ranking: pd.DataFrame, k: int = 5) -> pd.DataFram
     return pd.concat([strong, weak], ignore_index=True)[["list", "rank", "capability", "mean", "median", "n"]]
 
 
+@keeps_provenance(mixed="the computed joint lists beside the report's published ones")
 def compare_with_report(top: pd.DataFrame, rankings: pd.DataFrame) -> pd.DataFrame:
     """Put the computed joint lists beside the report's (``capability_rankings``, lists strongest/weakest).
 
@@ -151,6 +159,7 @@ def compare_with_report(top: pd.DataFrame, rankings: pd.DataFrame) -> pd.DataFra
     return merged.sort_values(["list", "rank"]).reset_index(drop=True)
 
 
+@keeps_provenance
 def municipality_profile(matrix: pd.DataFrame, k: int = 3) -> pd.DataFrame:
     """Each municipality's ``k`` strongest and ``k`` weakest capabilities.
 
@@ -174,6 +183,7 @@ def municipality_profile(matrix: pd.DataFrame, k: int = 3) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@keeps_provenance
 def element_profile(assessment: pd.DataFrame) -> pd.DataFrame:
     """Mean normalised score per capability element (process … information) and capability.
 
@@ -220,6 +230,7 @@ def select_assessment(assessment: pd.DataFrame, region: str | Sequence[str], yea
     return scope, assessment_measurement(scope.frame, year, file=file, parameter=parameter)
 
 
+@keeps_provenance
 def assessment_measurement(assessment: pd.DataFrame, year: int = 0, *, file: str = "",
                            parameter: str = "year") -> Measurement:
     """The assessments of one measurement (the year of ``date``), with the input's columns; the
@@ -232,6 +243,7 @@ def assessment_measurement(assessment: pd.DataFrame, year: int = 0, *, file: str
     return chosen
 
 
+@keeps_provenance
 def capability_change(before: pd.DataFrame, after: pd.DataFrame, *, n_boot: int = 2000, seed: int = 2021,
                       confidence: float = 0.95) -> dict[str, pd.DataFrame]:
     """Improved / declined between two measurements, per capability and per capability element.

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import DATA_KINDS
 from ..errors import DigimotorError
+from ..provenance import keeps_provenance
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -223,6 +224,7 @@ def evaluate_rule(rule: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]) -
             "explanation_en": f"{en}: {_describe(rule, value, count, n, 'en')}."}
 
 
+@keeps_provenance
 def evaluate(tables: Mapping[str, pd.DataFrame], rules: Sequence[Mapping[str, Any]] | None = None) -> pd.DataFrame:
     """The verdict of every registered conclusion on ``tables`` (name -> DataFrame).
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import DigimotorError
+from ..provenance import keeps_provenance
 
 COST_KPI = "N03013"
 DEPRECIATION_KPI = "N03012"
@@ -45,6 +46,7 @@ DIFFERENCE = {
 }
 
 
+@keeps_provenance
 def total_cost_from_kolada(costs: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
     """``municipal_total_cost``-shaped rows from Kolada's N03013, N03012 and N01951.
 

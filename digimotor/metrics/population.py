@@ -11,8 +11,10 @@ import pandas as pd
 
 from ..errors import DigimotorError, ParameterError
 from ..model.population import age_bounds
+from ..provenance import keeps_provenance
 
 
+@keeps_provenance
 def pyramid_table(by_age: pd.DataFrame, region_code: str, year: int, *, width: int = 5) -> pd.DataFrame:
     """Women and men per age group of ``width`` years for one region and year.
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..provenance import keeps_provenance
 from .measurement import Scope, region_scope
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ def region_ledger(ledger: pd.DataFrame, region: str | Sequence[str]) -> Scope:
     return Scope(frame=frame, region=scope.region, applies=scope.applies, outside=scope.outside)
 
 
+@keeps_provenance
 def share_change(before: pd.DataFrame, after: pd.DataFrame, *, before_year: int, after_year: int,
                  n_boot: int = 2000, seed: int = 2021, confidence: float = 0.95) -> dict[str, pd.DataFrame]:
     """Change of the central-IT share per municipality between two financial years.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..provenance import kind_and_source
 from .style import PALETTE, label, many_units, mark_kind, new_axes, thin_unit_ticks
 
 if TYPE_CHECKING:
@@ -55,7 +56,6 @@ def coverage_bars(
     regional_goal: tuple[int, float] = (2020, 95.0),
     national_goal: tuple[int, float] | None = (2025, 98.0),
     premises: str = "households",
-    kind: str = "synthetic",
     source: str | None = None,
     lang: str = "sv",
     ax: Axes | None = None,
@@ -68,9 +68,11 @@ def coverage_bars(
         Output of :func:`digimotor.metrics.broadband.coverage_against_goals`.
     regional_goal, national_goal
         ``(target year, share %)``; the national goal is drawn dotted, since it is for 1 Gbit/s.
-    kind, source
-        Data kind and source written inside the figure (synthetic data get a watermark).
+    source
+        Source line written inside the figure. The data kind is read from ``coverage``'s
+        provenance (:func:`digimotor.provenance.kind_of`); synthetic data get a watermark.
     """
+    kind, source = kind_and_source(coverage, source, "the data of coverage_bars()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(10, 5))
@@ -137,11 +139,13 @@ def coverage_figure(
     regional_goal: tuple[int, float] = (2020, 95.0),
     national_goal: tuple[int, float] | None = (2025, 98.0),
     premises: str = "households",
-    kind: str = "synthetic",
     source: str | None = None,
     lang: str = "sv",
 ) -> tuple[Axes, Axes]:
-    """Figure 14 with the known public facts in a separate panel to its right; returns both axes."""
+    """Figure 14 with the known public facts in a separate panel to its right; returns both axes.
+
+    Each panel reads its data kind from its own frame (the facts panel always says "public").
+    """
     import matplotlib.pyplot as plt
 
     from .style import apply_style
@@ -150,7 +154,7 @@ def coverage_figure(
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.5), layout="constrained",
                                       gridspec_kw={"width_ratios": [3, 1.1]})
     coverage_bars(coverage, year, regional_goal=regional_goal, national_goal=national_goal, premises=premises,
-                  kind=kind, source=source, lang=lang, ax=left)
+                  source=source, lang=lang, ax=left)
     known_facts_bars(facts, lang=lang, ax=right)
     right.axvline(regional_goal[1], color=PALETTE["negative"], linestyle="--", linewidth=1.0)
     return left, right

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from ..provenance import kind_and_source
 from .style import (
     PALETTE,
     label,
@@ -100,7 +101,6 @@ def capability_heatmap(
     names: Mapping[str, str],
     *,
     municipality_names: Mapping[str, str] | None = None,
-    kind: str = "synthetic",
     source: str | None = None,
     lang: str = "sv",
     ax: Axes | None = None,
@@ -116,6 +116,7 @@ def capability_heatmap(
     names
         Capability id -> display name.
     """
+    kind, source = kind_and_source(matrix, source, "the data of capability_heatmap()")
     import numpy as np
 
     many = many_units(len(rows))  # every k-th municipality labelled, the figure at most 14 in high (issue 12)
@@ -144,7 +145,6 @@ def joint_ranking_bars(
     *,
     k: int = 5,
     report_lists: Mapping[str, Sequence[str]] | None = None,
-    kind: str = "synthetic",
     source: str | None = None,
     lang: str = "sv",
     ax: Axes | None = None,
@@ -154,6 +154,7 @@ def joint_ranking_bars(
     ``report_lists`` (``{"strongest": [...], "weakest": [...]}``) marks the capabilities the
     report lists with a ◆ after the name.
     """
+    kind, source = kind_and_source(ranking, source, "the data of joint_ranking_bars()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(9, max(5.0, 0.26 * len(ranking) + 1.5)))

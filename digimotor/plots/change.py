@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from ..provenance import kind_and_source
 from .style import (
     PALETTE,
     label,
@@ -51,13 +52,14 @@ def _p_text(p: float, lang: str) -> str:
 
 
 def mean_change(summary: pd.DataFrame, names: Mapping[str, str], *, before: str, after: str,
-                confidence: float = 0.95, kind: str = "user", source: str | None = None, lang: str = "sv",
+                confidence: float = 0.95, source: str | None = None, lang: str = "sv",
                 ax: Axes | None = None) -> Axes:
     """Mean change per measure with its bootstrap interval (horizontal), n and Wilcoxon p.
 
     ``summary`` is :func:`digimotor.metrics.change.change_summary` output; ``names`` maps each
     ``measure`` to its display name (the order of ``names`` is the order drawn, top down).
     """
+    kind, source = kind_and_source(summary, source, "the data of mean_change()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(9, 0.55 * len(names) + 1.8))
@@ -82,9 +84,10 @@ def mean_change(summary: pd.DataFrame, names: Mapping[str, str], *, before: str,
     return ax
 
 
-def transition_matrix(table: pd.DataFrame, *, before: str, after: str, kind: str = "user",
+def transition_matrix(table: pd.DataFrame, *, before: str, after: str,
                       source: str | None = None, lang: str = "sv", ax: Axes | None = None) -> Axes:
     """The from × to table (:func:`digimotor.metrics.change.transitions`) as a grid of counts."""
+    kind, source = kind_and_source(table, source, "the data of transition_matrix()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(5.5, 4.8))
@@ -104,7 +107,7 @@ def transition_matrix(table: pd.DataFrame, *, before: str, after: str, kind: str
 
 
 def unit_change(pairs: pd.DataFrame, *, what: str, before: str, after: str,
-                lines: Mapping[str, float] | None = None, kind: str = "user", source: str | None = None,
+                lines: Mapping[str, float] | None = None, source: str | None = None,
                 lang: str = "sv", ax: Axes | None = None) -> Axes:
     """Each municipality's value before (open circle) and after (dot), joined, sorted by the later value.
 
@@ -119,10 +122,12 @@ def unit_change(pairs: pd.DataFrame, *, what: str, before: str, after: str,
         Optional reference lines ``{label: value}`` (e.g. the goals), drawn vertical.
 
     With more than :data:`~digimotor.plots.style.MAX_LABELLED_UNITS` municipalities every k-th
-    name is labelled and the figure stays at most 14 in high.
+    name is labelled and the figure stays at most 14 in high. The data kind (and the source
+    line unless ``source`` is given) comes from the frame's provenance.
     """
     import numpy as np
 
+    kind, source = kind_and_source(pairs, source, "the data of unit_change()")
     frame = pairs.sort_values(["after", "municipality"], ascending=[True, True], kind="stable")
     n = len(frame)
     many = many_units(n)
@@ -150,15 +155,16 @@ def unit_change(pairs: pd.DataFrame, *, what: str, before: str, after: str,
 
 
 def improved_declined(summary: pd.DataFrame, names: Mapping[str, str], *, before: str, after: str,
-                      kind: str = "user", source: str | None = None, lang: str = "sv",
-                      ax: Axes | None = None) -> Axes:
+                      source: str | None = None, lang: str = "sv", ax: Axes | None = None) -> Axes:
     """Stacked horizontal bars per item (capability, element): municipalities improved, unchanged, declined.
 
     ``summary`` has ``n_improved``, ``n_unchanged``, ``n_declined`` and the item in its first
-    column; ``names`` maps items to display names (drawn in the summary's order, top down).
+    column; ``names`` maps items to display names (drawn in the summary's order, top down). The
+    data kind (and the source line unless ``source`` is given) comes from the frame's provenance.
     """
     import numpy as np
 
+    kind, source = kind_and_source(summary, source, "the data of improved_declined()")
     key = summary.columns[0]
     frame = summary.set_index(key)
     ax = new_axes(ax, figsize=(9, unit_figure_length(len(frame), 0.28, 1.8)))

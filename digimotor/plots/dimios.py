@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..errors import DigimotorError
 from ..model.dimios import AREAS, DIMENSIONS
+from ..provenance import kind_and_source, kind_of
 from .style import PALETTE, label, many_units, mark_kind, new_axes, unnamed_units_note
 
 if TYPE_CHECKING:
@@ -54,7 +56,7 @@ def area_name(area: str, lang: str = "sv") -> str:
 
 
 def spider(profiles: pd.DataFrame, *, national_pct: float | None = None, region: str = "Fyrbodal",
-           kind: str = "published", source: str | None = None, lang: str = "sv", ax: Axes | None = None) -> Axes:
+           source: str | None = None, lang: str = "sv", ax: Axes | None = None) -> Axes:
     """Figure 10: lowest, highest and mean score of the six areas on a spider chart.
 
     Parameters
@@ -66,6 +68,7 @@ def spider(profiles: pd.DataFrame, *, national_pct: float | None = None, region:
         The national maturity level, written as an annotation (the report gives no national
         area profile, so none is drawn).
     """
+    kind, source = kind_and_source(profiles, source, "the data of spider()")
     import matplotlib.pyplot as plt
     import numpy as np
 
@@ -105,7 +108,7 @@ def spider(profiles: pd.DataFrame, *, national_pct: float | None = None, region:
 
 def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None = None, split: float = 3.5,
                    min_respondents: int | None = None, confidence: float = 0.95, region: str = "Fyrbodal",
-                   kind: str = "published", source: str | None = None, lang: str = "sv",
+                   kind: str, source: str | None = None, lang: str = "sv",
                    ax: Axes | None = None) -> Axes:
     """Figure 11: the capability × legacy plane with the four types, the average and the units.
 
@@ -118,7 +121,12 @@ def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None =
         ``few_respondents`` and optionally ``capability_low/high``, ``legacy_low/high`` (CI
         bounds, drawn as error bars). ``None`` when the positions are not public. Rows with
         ``suppressed`` true are not drawn; a note under the axes counts them as "..".
+    kind
+        The data kind of ``average``: two numbers carry no provenance, so the caller says it
+        (no default). ``units``, when given, must be of that kind.
     """
+    if units is not None and kind_of(units, "the units of typology_plane()") != kind:
+        raise DigimotorError(f"typology_plane(): the units are {kind_of(units)} data, the average is {kind}")
     import numpy as np
 
     ax = new_axes(ax, figsize=(8.5, 7.5))
@@ -179,12 +187,13 @@ def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None =
     return ax
 
 
-def ci_bars(ci: pd.DataFrame, *, confidence: float = 0.95, kind: str = "synthetic", source: str | None = None,
+def ci_bars(ci: pd.DataFrame, *, confidence: float = 0.95, source: str | None = None,
             lang: str = "sv", ax: Axes | None = None) -> Axes:
     """Regional mean per area and dimension with bootstrap intervals as error bars.
 
     ``ci`` is :func:`digimotor.metrics.dimios.bootstrap_ci` output (``level == "region"`` rows used).
     """
+    kind, source = kind_and_source(ci, source, "the data of ci_bars()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(9, 4.8))
@@ -203,9 +212,12 @@ def ci_bars(ci: pd.DataFrame, *, confidence: float = 0.95, kind: str = "syntheti
     return ax
 
 
-def infosec_management(yes: float, no: float, *, kind: str = "published", source: str | None = None,
+def infosec_management(yes: float, no: float, *, kind: str, source: str | None = None,
                        lang: str = "sv", ax: Axes | None = None) -> Axes:
-    """Figure 13: municipalities with and without an established practice (counts, with shares)."""
+    """Figure 13: municipalities with and without an established practice (counts, with shares).
+
+    ``kind`` is the data kind of the two counts (numbers carry no provenance; no default).
+    """
     ax = new_axes(ax, figsize=(6, 3))
     total = yes + no
     names = [label("yes", lang, LABELS), label("no", lang, LABELS)]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ..metrics.suppression import SUPPRESSED, note
 from ..metrics.survey import UNSTATED, diverging_layout
 from ..model.survey import DONT_KNOW, QUESTIONS
+from ..provenance import kind_and_source
 from .style import (
     PALETTE,
     check_lang,
@@ -177,7 +178,6 @@ def survey_figure(
     segments: pd.DataFrame,
     *,
     style: str = "diverging",
-    kind: str = "published",
     source: str | None = None,
     lang: str = "sv",
     respondents: dict[str, int] | None = None,
@@ -193,11 +193,13 @@ def survey_figure(
         (microdata).
     style
         ``"diverging"`` (default) or ``"pie"``.
-    kind, source
-        Written inside the figure; synthetic figures get a watermark on every panel.
+    source
+        Written inside the figure. The data kind is read from ``segments``' provenance; synthetic
+        figures get a watermark on every panel.
     respondents
         Question id -> number of respondents, shown in the panel titles.
     """
+    kind, source = kind_and_source(segments, source, "the data of survey_figure()")
     import math
 
     import matplotlib.pyplot as plt
@@ -261,7 +263,6 @@ def municipality_bars(
     question_id: str,
     *,
     unit_column: str = "municipality",
-    kind: str = "published",
     source: str | None = None,
     lang: str = "sv",
     min_respondents: int | None = None,
@@ -281,6 +282,7 @@ def municipality_bars(
     min_respondents
         The threshold named in that note.
     """
+    kind, source = kind_and_source(dist, source, "the data of municipality_bars()")
     check_lang(lang)
     rows = dist[dist["question_id"] == question_id]
     hidden = set(rows.loc[rows["suppressed"].astype(bool), unit_column]) if "suppressed" in rows else set()
@@ -344,7 +346,6 @@ def term_bars(
     counts: pd.DataFrame,
     *,
     unit_column: str = "unit",
-    kind: str = "published",
     source: str | None = None,
     lang: str = "sv",
     ax: Axes | None = None,
@@ -355,6 +356,7 @@ def term_bars(
     ``unit_column``. A unit without readable documents (<NA> counts) keeps its row, marked
     "no readable text" — it is not drawn as zero.
     """
+    kind, source = kind_and_source(counts, source, "the data of term_bars()")
     import numpy as np
     import pandas as pd
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..provenance import kind_and_source, strictest_kind
 from .style import PALETTE, label, many_units, mark_kind, new_axes, thin_unit_ticks
 
 if TYPE_CHECKING:
@@ -69,11 +70,9 @@ LABELS = {
 
 def combined_kind(*kinds: str) -> str:
     """The kind to label an exhibit built from inputs of several kinds: synthetic wins (a synthetic
-    input makes the result an example), then user, then public, then published."""
-    for kind in ("synthetic", "user", "public", "published"):
-        if kind in kinds:
-            return kind
-    raise ValueError(f"no known data kind among {kinds}")
+    input makes the result an example), then user, then public, then published
+    (:func:`digimotor.provenance.strictest_kind`)."""
+    return strictest_kind(*kinds)
 
 
 def caption(key: str, lang: str = "sv", **values: object) -> str:
@@ -115,7 +114,6 @@ def cost_pool_boxplot(
     pools: pd.DataFrame,
     *,
     comparison: pd.DataFrame | None = None,
-    kind: str = "synthetic",
     source: str | None = None,
     lang: str = "sv",
     ax: Axes | None = None,
@@ -134,6 +132,7 @@ def cost_pool_boxplot(
         series are chart-only and not published in text, so by default none is drawn and the
         figure says so.
     """
+    kind, source = kind_and_source(pool_shares, source, "the data of cost_pool_boxplot()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(11, 5.5))
@@ -166,7 +165,7 @@ def cost_pool_boxplot(
     return ax
 
 
-def pooled_cost_pool_bars(pooled: pd.DataFrame, pools: pd.DataFrame, *, kind: str = "synthetic",
+def pooled_cost_pool_bars(pooled: pd.DataFrame, pools: pd.DataFrame, *,
                           source: str | None = None, lang: str = "sv", ax: Axes | None = None) -> Axes:
     """Horizontal bars of the pooled cost-pool shares (Figure 16).
 
@@ -175,6 +174,7 @@ def pooled_cost_pool_bars(pooled: pd.DataFrame, pools: pd.DataFrame, *, kind: st
     pooled
         :func:`digimotor.metrics.tbm.pooled_cost_pool_shares`.
     """
+    kind, source = kind_and_source(pooled, source, "the data of pooled_cost_pool_bars()")
     ax = new_axes(ax, figsize=(9, 5))
     names = _pool_names(pools, lang)
     frame = pooled.iloc[::-1]
@@ -189,7 +189,7 @@ def pooled_cost_pool_bars(pooled: pd.DataFrame, pools: pd.DataFrame, *, kind: st
     return ax
 
 
-def cost_pool_stacked(pool_shares: pd.DataFrame, pools: pd.DataFrame, *, kind: str = "synthetic",
+def cost_pool_stacked(pool_shares: pd.DataFrame, pools: pd.DataFrame, *,
                       source: str | None = None, lang: str = "sv", ax: Axes | None = None) -> Axes:
     """100 % stacked bars: each organisation's IT cost split over the cost pools (Figure 17).
 
@@ -198,6 +198,7 @@ def cost_pool_stacked(pool_shares: pd.DataFrame, pools: pd.DataFrame, *, kind: s
     pool_shares
         :func:`digimotor.metrics.tbm.cost_pool_shares`.
     """
+    kind, source = kind_and_source(pool_shares, source, "the data of cost_pool_stacked()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(11, 5.5))
@@ -223,7 +224,7 @@ def cost_pool_stacked(pool_shares: pd.DataFrame, pools: pd.DataFrame, *, kind: s
     return ax
 
 
-def work_area_bars(work_areas: pd.DataFrame, catalogue: pd.DataFrame, *, kind: str = "synthetic",
+def work_area_bars(work_areas: pd.DataFrame, catalogue: pd.DataFrame, *,
                    source: str | None = None, lang: str = "sv", ax: Axes | None = None) -> Axes:
     """100 % stacked bars of the four IT work areas per organisation and for all (Figure 18).
 
@@ -236,6 +237,7 @@ def work_area_bars(work_areas: pd.DataFrame, catalogue: pd.DataFrame, *, kind: s
     catalogue
         :func:`digimotor.sources.tbm.load_work_areas`.
     """
+    kind, source = kind_and_source(work_areas, source, "the data of work_area_bars()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(11, 5.5))
@@ -270,7 +272,7 @@ def work_area_bars(work_areas: pd.DataFrame, catalogue: pd.DataFrame, *, kind: s
 
 
 def central_it_share_bars(shares: pd.DataFrame, reference_levels: pd.DataFrame | None = None, *,
-                          kind: str = "synthetic", source: str | None = None, lang: str = "sv",
+                          source: str | None = None, lang: str = "sv",
                           ax: Axes | None = None) -> Axes:
     """Central-IT share of total cost per IT organisation, with the organisations' mean and the
     published reference levels (Figure 19).
@@ -284,6 +286,7 @@ def central_it_share_bars(shares: pd.DataFrame, reference_levels: pd.DataFrame |
         municipalities is drawn as a line, the banks' level (off the scale) noted in the figure.
         Unreadable levels (Försäkringskassan) are not drawn.
     """
+    kind, source = kind_and_source(shares, source, "the data of central_it_share_bars()")
     ax = new_axes(ax, figsize=(10, 5.5))
     frame = shares.sort_values("share_pct", ascending=False)
     ticks = [o if n == 1 else f"{o}\n({label('serves', lang, LABELS).format(n=n)})"

@@ -167,8 +167,9 @@ def read_documents(folder: str | Path) -> pd.DataFrame:
     frame["status"] = pd.Categorical(frame["status"], categories=list(STATUSES))
     frame["pages"] = frame["pages"].astype("Int64")
     frame["characters"] = frame["characters"].astype("Int64")
-    frame.attrs["provenance"] = {"kind": "user", "source": str(folder), "path": str(folder)}
-    return frame
+    from ..provenance import tag
+
+    return tag(frame, "user", str(folder), path=str(folder))
 
 
 def load_term_sets() -> pd.DataFrame:
@@ -184,4 +185,7 @@ def load_term_sets() -> pd.DataFrame:
     import pandas as pd
 
     path = Path(__file__).resolve().parents[1] / "reference" / "strategy_terms.csv"
-    return pd.read_csv(path, dtype=str, keep_default_na=False, comment="#")
+    from ..provenance import REFERENCE_KIND, tag
+
+    return tag(pd.read_csv(path, dtype=str, keep_default_na=False, comment="#"), REFERENCE_KIND, "default",
+               path="digimotor/reference/strategy_terms.csv")

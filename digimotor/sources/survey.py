@@ -36,17 +36,19 @@ if TYPE_CHECKING:
     import pandas as pd
 
 def question_catalogue(lang: str = "sv") -> pd.DataFrame:
-    """The question catalogue as a table (one row per question)."""
+    """The question catalogue as a table (one row per question); a reference table (no data)."""
     import pandas as pd
 
-    return pd.DataFrame(
+    from ..provenance import REFERENCE_KIND, tag
+
+    return tag(pd.DataFrame(
         [
             {"question_id": q.question_id, "figure": q.figure, "respondent_group": q.respondent_group,
              "question": q.text[lang], "scale": " | ".join(q.label(o, lang) for o in q.options) + " | "
              + q.label(DONT_KNOW, lang), "note": q.note}
             for q in QUESTIONS.values()
         ]
-    )
+    ), REFERENCE_KIND, "default", path="digimotor/model/survey.py (QUESTIONS)")
 
 
 # ---------------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from ..model.tbm import (
     WORK_AREAS,
     reconcile,
 )
+from ..provenance import REFERENCE_KIND, carry, tag
 from ..schema import Column, DatasetSpec
 from .registry import load, register
 
@@ -499,7 +500,7 @@ def load_cost_pools(taxonomy: str = "v4") -> pd.DataFrame:
     which v4 pools it takes and the basis of that correspondence).
     """
     if taxonomy == "v4":
-        return _cost_pools().copy()
+        return tag(_cost_pools().copy(), REFERENCE_KIND, "default", path="digimotor/reference/tbm_cost_pools.csv")
     if taxonomy != "v5":
         raise DigimotorError(f"taxonomy must be one of {', '.join(TAXONOMIES)}, not '{taxonomy}'")
     from .tbm_accounts import load_cost_pools_v5
@@ -507,9 +508,9 @@ def load_cost_pools(taxonomy: str = "v4") -> pd.DataFrame:
     v5 = load_cost_pools_v5()
     definition = [f"v4: {src.replace(';', ' + ') or 'none'}. {basis}" for src, basis in zip(v5["from_v4"], v5["basis"],
                                                                                             strict=True)]
-    return v5.rename(columns={"cost_pool_v5": "cost_pool"}).assign(
+    return carry(v5.rename(columns={"cost_pool_v5": "cost_pool"}).assign(
         report_order=v5["report_order"].astype(int), definition=definition,
-    )[["cost_pool", "report_order", "tbm_name", "name_sv", "name_en", "definition"]]
+    )[["cost_pool", "report_order", "tbm_name", "name_sv", "name_en", "definition"]], v5)
 
 
 @lru_cache(maxsize=1)
@@ -527,7 +528,7 @@ def load_work_areas() -> pd.DataFrame:
     Columns: ``work_area``, ``report_order``, ``focus`` (``run`` or ``develop``), ``name_sv``,
     ``name_en``, ``tbm_towers`` (the TBM v3 towers each covers), ``description_sv``.
     """
-    return _work_areas().copy()
+    return tag(_work_areas().copy(), REFERENCE_KIND, "default", path="digimotor/reference/tbm_work_areas.csv")
 
 
 def load_account_mapping(source: str = "default") -> pd.DataFrame:

@@ -24,6 +24,7 @@ from ..config import REFERENCE_DIR
 from ..conform import Problems
 from ..errors import DigimotorError
 from ..model.tbm import COST_POOLS, COST_POOLS_V5, WORK_AREAS, account_key
+from ..provenance import REFERENCE_KIND, tag
 from ..schema import Column, DatasetSpec
 from .registry import load, register
 
@@ -95,9 +96,8 @@ def load_mapping(source: str = "default") -> pd.DataFrame:
         unknown = sorted(set(frame["cost_pool"]) - set(COST_POOLS))
         if unknown:
             raise DigimotorError(f"the default account mapping maps to unknown cost pool(s): {', '.join(unknown)}")
-        frame.attrs["provenance"] = {
-            "kind": "reference", "source": "default",
-            "path": "digimotor/reference/tbm_account_mapping.csv + kommunbas_tbm_crosswalk.csv"}
+        tag(frame, REFERENCE_KIND, "default",
+            path="digimotor/reference/tbm_account_mapping.csv + kommunbas_tbm_crosswalk.csv")
     else:
         frame = load("tbm_account_mapping", source)
     frame["account_key"] = frame["account"].map(lambda t: fold(t) if isinstance(t, str) and t.strip() else "")
@@ -123,7 +123,7 @@ def _v5_table() -> pd.DataFrame:
 
 def load_cost_pools_v5() -> pd.DataFrame:
     """The TBM v5.0 cost pools with the v4 pools each takes (``from_v4``, ';'-joined) and its basis."""
-    return _v5_table().copy()
+    return tag(_v5_table().copy(), REFERENCE_KIND, "default", path="digimotor/reference/tbm_cost_pools_v5.csv")
 
 
 def v4_to_v5() -> dict[str, str]:

@@ -20,6 +20,7 @@ from ...model.tbm import (
     account_key,
     reconcile,
 )
+from ...provenance import keeps_provenance
 
 
 class UnmappedAccountsError(DigimotorError):
@@ -53,6 +54,7 @@ def _placed(ledger: pd.DataFrame, mapping: pd.DataFrame) -> tuple[pd.Series, pd.
     return by_text, by_number
 
 
+@keeps_provenance(mixed="the ledger's accounts checked against an account mapping")
 def unmapped_accounts(ledger: pd.DataFrame, mapping: pd.DataFrame) -> pd.DataFrame:
     """Accounts without a cost pool in the ledger and without a mapping, with what they hold.
 
@@ -80,6 +82,7 @@ def unmapped_accounts(ledger: pd.DataFrame, mapping: pd.DataFrame) -> pd.DataFra
     return out.sort_values(["amount_sek", "account"], ascending=[False, True]).reset_index(drop=True)
 
 
+@keeps_provenance(mixed="the ledger classified by an account mapping")
 def assign_cost_pools(ledger: pd.DataFrame, mapping: pd.DataFrame, *, unmapped: str = "error",
                       max_unmapped_pct: float = 0.0, taxonomy: str = "v4") -> pd.DataFrame:
     """Give every ledger row a cost pool: its own ``cost_pool``, else the mapping of its account.
@@ -182,6 +185,7 @@ def assign_cost_pools(ledger: pd.DataFrame, mapping: pd.DataFrame, *, unmapped: 
     return out
 
 
+@keeps_provenance(mixed="the ledger's work areas taken from a cost-centre table")
 def assign_work_areas(ledger: pd.DataFrame, cost_centres: pd.DataFrame) -> pd.DataFrame:
     """Fill ``work_area`` from a cost-centre mapping where the ledger has none.
 
@@ -206,6 +210,7 @@ def assign_work_areas(ledger: pd.DataFrame, cost_centres: pd.DataFrame) -> pd.Da
     return out
 
 
+@keeps_provenance
 def reconcile_control_totals(ledger: pd.DataFrame) -> pd.DataFrame:
     """Per organisation and year: the ledger's sum beside its control total and the difference.
 

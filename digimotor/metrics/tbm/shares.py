@@ -18,6 +18,7 @@ from ...model.tbm import (
     UNASSIGNED,
     WORK_AREAS,
 )
+from ...provenance import keeps_provenance
 
 #: The organisation name of the pooled rows; no IT organisation may be called so.
 POOLED = "all"
@@ -25,6 +26,7 @@ POOLED = "all"
 PLAUSIBLE_SHARE_PCT = (0.05, 20.0)
 
 
+@keeps_provenance
 def select_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     """Rows of ``year``; an absent year is an error that lists the years present."""
     years = sorted(int(y) for y in frame["year"].dropna().unique())
@@ -33,6 +35,7 @@ def select_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     return frame[frame["year"] == year]
 
 
+@keeps_provenance
 def cost_pool_shares(ledger: pd.DataFrame) -> pd.DataFrame:
     """Each organisation's cost per cost pool and its share of the organisation's IT cost.
 
@@ -61,6 +64,7 @@ def cost_pool_shares(ledger: pd.DataFrame) -> pd.DataFrame:
     return long.sort_values(["organisation", "cost_pool"]).reset_index(drop=True)
 
 
+@keeps_provenance
 def pooled_cost_pool_shares(ledger: pd.DataFrame) -> pd.DataFrame:
     """All organisations' costs together per cost pool (report Figure 16): ``cost_pool``,
     ``amount_sek``, ``share_pct`` (of the sum over all organisations)."""
@@ -72,6 +76,7 @@ def pooled_cost_pool_shares(ledger: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@keeps_provenance
 def share_spread(shares: pd.DataFrame) -> pd.DataFrame:
     """Spread of each pool's share across organisations (the box plot of report Figure 15).
 
@@ -102,6 +107,7 @@ def most_varying_pools(shares: pd.DataFrame, n: int = 2, *, by: str = "iqr") -> 
     return [str(p) for p in spread["cost_pool"].head(n)]
 
 
+@keeps_provenance
 def work_area_shares(ledger: pd.DataFrame) -> pd.DataFrame:
     """Cost per IT work area, per organisation and pooled (report Figure 18).
 
@@ -144,6 +150,7 @@ def _focus(area: str) -> str:
     return UNASSIGNED
 
 
+@keeps_provenance
 def run_develop(work_areas: pd.DataFrame) -> pd.DataFrame:
     """Run versus develop per organisation (and ``"all"``) from :func:`work_area_shares`.
 
@@ -173,6 +180,7 @@ def run_develop(work_areas: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
+@keeps_provenance
 def served_municipalities(ledger: pd.DataFrame) -> pd.DataFrame:
     """Organisation -> municipalities it serves: ``organisation``, ``municipality_codes`` (list),
     ``n_municipalities``."""
@@ -182,6 +190,7 @@ def served_municipalities(ledger: pd.DataFrame) -> pd.DataFrame:
                          "n_municipalities": codes.map(len).values})
 
 
+@keeps_provenance(mixed="the ledger's IT costs over the municipalities' total costs")
 def central_it_share(ledger: pd.DataFrame, total_cost: pd.DataFrame, year: int) -> pd.DataFrame:
     """Central-IT cost as a share of the served municipalities' total cost, per IT organisation
     (report Figure 19).
@@ -257,6 +266,7 @@ def definition_differs(shares: pd.DataFrame) -> list[str]:
             if d != REPORT_TOTAL_COST_DEFINITION]
 
 
+@keeps_provenance(mixed="the ledger's IT costs over the municipalities' total costs")
 def central_it_share_by_municipality(shares: pd.DataFrame, total_cost: pd.DataFrame, year: int, *,
                                      key: str = "population") -> pd.DataFrame:
     """A per-municipality view: a shared organisation's IT cost allocated over its municipalities.
@@ -325,6 +335,7 @@ def average_readings(shares: pd.DataFrame, *, research_level_pct: float | None =
     return readings
 
 
+@keeps_provenance
 def below_average_table(shares: pd.DataFrame, readings: dict[str, float]) -> pd.DataFrame:
     """For each reading of "snittet" (:func:`average_readings`): ``reading``, ``level_pct`` and
     ``below`` (organisations under it)."""
@@ -377,6 +388,7 @@ def size_correlation(values: Sequence[float] | pd.Series, sizes: Sequence[float]
     return {"rho": float(result.statistic), "p_value": float(result.pvalue), "n": int(keep.sum())}
 
 
+@keeps_provenance
 def size_correlations(shares: pd.DataFrame, pool_shares: pd.DataFrame, *, size: str = "population",
                       pools: Sequence[str] | None = None) -> pd.DataFrame:
     """Spearman correlation of the central-IT share and of some cost-pool shares with size.
