@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from digimotor.metrics import dimios
-from digimotor.sources.dimios import AREAS
+from digimotor.model.dimios import AREAS
 
 
 def make_answers(rows: int = 1_000_000, seed: int = 1) -> pd.DataFrame:

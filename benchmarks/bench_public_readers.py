@@ -26,18 +26,18 @@ def _doc(codes: list[str]) -> dict:
 
 def _import_seconds(doc: dict) -> tuple[float, int]:
     from digimotor import datasets
-    from digimotor.sources import scb
+    from digimotor.sources import scb_readers
     from digimotor.sources.jsonstat import parse_jsonstat2
 
     spec = datasets.get("population_by_age")
     start = time.perf_counter()
     long = parse_jsonstat2(doc, "bench")
-    frame = datasets.conform(scb.population_by_age_from_long(long, spec, "bench"), spec, "bench")
+    frame = datasets.conform(scb_readers.population_by_age_from_long(long, spec, "bench"), spec, "bench")
     return time.perf_counter() - start, len(frame)
 
 
 def main() -> None:
-    from digimotor.fetch import cell_count, split_selection
+    from digimotor.fetch_client import cell_count, split_selection
     from digimotor.regions import all_municipalities, resolve_region
 
     everything = [m.code for m in all_municipalities()]

@@ -23,9 +23,10 @@ import pandas as pd
 
 from digimotor.datasets import conform, get, header_matcher
 from digimotor.metrics import tbm
+from digimotor.model.tbm import COST_POOLS, UNITS, WORK_AREAS
 from digimotor.regions import all_municipalities
 from digimotor.sources.files import read_rows
-from digimotor.sources.tbm import COST_POOLS, UNITS, WORK_AREAS, load_account_mapping
+from digimotor.sources.tbm import load_account_mapping
 from digimotor.synthetic.tbm import ACCOUNTS
 
 

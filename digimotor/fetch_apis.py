@@ -1,6 +1,6 @@
 """The API calls behind ``digimotor fetch`` (:mod:`digimotor.fetch`): SCB PxWebApi 2 (v1 fallback) and Kolada v3.
 
-Each function takes a :class:`digimotor.fetch.Client` (rate limit, retries, cache) and returns parsed
+Each function takes a :class:`digimotor.fetch_client.Client` (rate limit, retries, cache) and returns parsed
 answers; :func:`digimotor.fetch.fetch_dataset` validates and stores them.
 """
 
@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .fetch import Client, FetchError, split_selection
+from .fetch_client import Client, FetchError, split_selection
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,11 +30,11 @@ def scb_limits(client: Client, base: str | None = None) -> dict:
     """
     from dataclasses import replace
 
-    from .sources import scb
+    from .sources import pxweb
 
     if client.server_config is not None:
         return client.server_config
-    url = scb.v2_config_url(base)
+    url = pxweb.v2_config_url(base)
     try:
         doc, _data = client.request_json("GET", url)
     except FetchError as exc:
@@ -77,7 +77,7 @@ def scb_long(client: Client, *, v2_table: str | None, v1_path: str | None,
     """
     import pandas as pd
 
-    from .sources import scb
+    from .sources import pxweb
     from .sources.jsonstat import parse_jsonstat2
 
     errors = []
@@ -90,11 +90,11 @@ def scb_long(client: Client, *, v2_table: str | None, v1_path: str | None,
         if api == "v2":
             config = scb_limits(client, base)
         parts = split_selection(selection, client.limits.max_cells, protect=("ContentsCode",))
-        url = scb.v2_data_url(v2_table, lang, base) if api == "v2" else scb.v1_url(v1_path, lang)
+        url = pxweb.v2_data_url(v2_table, lang, base) if api == "v2" else pxweb.v1_url(v1_path, lang)
         frames, digests = [], []
         try:
             for part in client.progress_bar(parts, len(parts), f"SCB {api}"):
-                body = scb.v2_query(part) if api == "v2" else scb.v1_query(part)
+                body = pxweb.v2_query(part) if api == "v2" else pxweb.v1_query(part)
                 doc, data = client.request_json("POST", url, body)
                 frames.append(parse_jsonstat2(doc, url))
                 digests.append(hashlib.sha256(data).hexdigest())
@@ -120,19 +120,19 @@ def scb_long(client: Client, *, v2_table: str | None, v1_path: str | None,
 
 def scb_v1_metadata(client: Client, v1_path: str, lang: str = "sv") -> dict:
     """The v1 metadata of a table (GET): ``{"title", "variables": [...]}``."""
-    from .sources import scb
+    from .sources import pxweb
 
-    doc, _data = client.request_json("GET", scb.v1_url(v1_path, lang))
+    doc, _data = client.request_json("GET", pxweb.v1_url(v1_path, lang))
     if not isinstance(doc, dict) or "variables" not in doc:
-        raise FetchError(f"{scb.v1_url(v1_path, lang)} did not answer with table metadata")
+        raise FetchError(f"{pxweb.v1_url(v1_path, lang)} did not answer with table metadata")
     return doc
 
 
 def scb_v2_metadata(client: Client, table: str, lang: str = "sv", base: str | None = None) -> dict:
     """The v2 metadata of a table (GET, json-stat2 without values)."""
-    from .sources import scb
+    from .sources import pxweb
 
-    url = scb.v2_metadata_url(table, lang, base)
+    url = pxweb.v2_metadata_url(table, lang, base)
     doc, _data = client.request_json("GET", url)
     if not isinstance(doc, dict) or not isinstance(doc.get("dimension"), dict):
         raise FetchError(f"{url} did not answer with json-stat2 table metadata",
@@ -220,12 +220,12 @@ def _fetch_projection(client: Client, spec, codes: list[str], years: list[int], 
     """
     from dataclasses import replace
 
-    from .sources import scb
+    from .sources import pxweb, scb_readers
 
-    table = scb.TABLES["population_projection"]
+    table = pxweb.TABLES["population_projection"]
     v2_table: str | None = None
-    if expected in scb.V1_ONLY_EDITIONS:
-        v1_path = scb.V1_ONLY_EDITIONS[expected]
+    if expected in pxweb.V1_ONLY_EDITIONS:
+        v1_path = pxweb.V1_ONLY_EDITIONS[expected]
         meta, meta_url, title, contents = _projection_v1_metadata(client, v1_path)
     else:
         v1_path = table["v1"]
@@ -235,12 +235,12 @@ def _fetch_projection(client: Client, spec, codes: list[str], years: list[int], 
             meta, meta_url, title, contents = _projection_v1_metadata(client, v1_path)
         else:
             v2_table, contents = table["v2"], table["contents"]
-            meta_url, title = scb.v2_metadata_url(table["v2"], base=base), str(meta.get("label") or table["v2"])
+            meta_url, title = pxweb.v2_metadata_url(table["v2"], base=base), str(meta.get("label") or table["v2"])
             present = set((meta["dimension"].get("ContentsCode") or {}).get("category", {}).get("index") or [contents])
             if contents not in present:
                 raise FetchError(f"{meta_url} has no content {contents} (Folkmängd)",
                                  hint="contents: " + ", ".join(sorted(present)))
-    first = scb.first_period(meta)
+    first = pxweb.first_period(meta)
     if first is None:
         raise FetchError(f"{meta_url} names no years, so the projection's edition is unknown")
     if expected and first != expected:
@@ -263,15 +263,15 @@ def _fetch_projection(client: Client, spec, codes: list[str], years: list[int], 
     calls["table"] = v2_table if calls["api"].endswith("v2") else v1_path
     spec_extra = dict(spec.extra)
     spec_extra["contents"] = contents
-    raw = scb.projection_from_long(long, replace(spec, extra=spec_extra), calls["url"], expected_vintage=expected)
+    raw = scb_readers.projection_from_long(long, replace(spec, extra=spec_extra), calls["url"], expected_vintage=expected)
     return raw, calls, meta_url, title
 
 
 def _projection_v1_metadata(client: Client, v1_path: str) -> tuple[dict, str, str, str]:
-    from .sources import scb
+    from .sources import pxweb
 
     meta = scb_v1_metadata(client, v1_path)
-    url = scb.v1_url(v1_path)
+    url = pxweb.v1_url(v1_path)
     variables = {v["code"]: v for v in meta["variables"]}
     content = variables.get("ContentsCode") or {"values": [], "valueTexts": []}
     contents = next((c for c, t in zip(content["values"], content["valueTexts"], strict=True)

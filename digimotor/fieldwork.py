@@ -4,7 +4,7 @@ Every form is generated from the package's own data (one source of truth):
 
 ``department_head_survey``
     The questions and answer options of Figures 20–22 as the OCR text shows them
-    (:data:`digimotor.sources.survey.QUESTIONS`, respondent group ``department_head``).
+    (:data:`digimotor.model.survey.QUESTIONS`, respondent group ``department_head``).
 ``it_chief_survey``
     The question of Figure 23 (group ``it_chief``).
 ``capability_workshop``
@@ -71,7 +71,7 @@ def rubric() -> pd.DataFrame:
     import pandas as pd
 
     from .config import REFERENCE_DIR
-    from .sources.capabilities import ELEMENTS
+    from .model.capabilities import ELEMENTS
 
     frame = pd.read_csv(REFERENCE_DIR / "workshop_rubric.csv", dtype={"level": int})
     if set(frame["element"]) != set(ELEMENTS) or sorted(frame["level"].unique()) != [1, 2, 3, 4, 5]:
@@ -81,7 +81,7 @@ def rubric() -> pd.DataFrame:
 
 def survey_questions(form: str) -> list:
     """The catalogue questions of a survey form, in the catalogue's order."""
-    from .sources.survey import QUESTIONS
+    from .model.survey import QUESTIONS
 
     return [q for q in QUESTIONS.values() if q.respondent_group == SURVEY_GROUP[form]]
 
@@ -138,7 +138,8 @@ def answer_sheet(form: str, *, lang: str = "sv", municipality: str | None = None
     """
     import pandas as pd
 
-    from .sources.capabilities import ELEMENTS, load_capability_catalogue
+    from .model.capabilities import ELEMENTS
+    from .sources.capabilities import load_capability_catalogue
 
     _check_lang(lang)
     if form not in FORMS:
@@ -208,7 +209,8 @@ def survey_html(form: str, lang: str = "sv") -> str:
 
 def workshop_html(lang: str = "sv") -> str:
     """The printable workshop form: the rubric, then a scoring grid (capabilities × elements)."""
-    from .sources.capabilities import ELEMENTS, load_capability_catalogue, load_capability_elements
+    from .model.capabilities import ELEMENTS
+    from .sources.capabilities import load_capability_catalogue, load_capability_elements
 
     _check_lang(lang)
     elements = load_capability_elements().set_index("element")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .atomic import write_bytes
@@ -34,14 +34,21 @@ def default_snapshot_name(file: str | Path) -> str:
 
 
 def read_for_dataset(spec: DatasetSpec, file: str | Path, *, sheet: str | None = None,
-                     within: Sequence[str] | None = None, dash: str = "missing", options: dict | None = None):
-    """Read and validate ``file`` as ``spec``; return the conformed frame (with ``__row__``)."""
+                     within: Sequence[str] | None = None, dash: str = "missing", options: dict | None = None,
+                     keep: Callable | None = None):
+    """Read and validate ``file`` as ``spec``; return the conformed frame (with ``__row__``).
+
+    ``keep`` (raw cells -> raw cells) drops rows before validation, keeping their row numbers
+    (a study's template rows that were pre-filled and left blank).
+    """
     from .sources.files import read_rows
 
     if spec.reader is not None:
         raw = spec.reader(Path(file), spec, sheet=sheet)
     else:
         raw = read_rows(file, is_header=header_matcher(spec), sheet=sheet)
+    if keep is not None:
+        raw = keep(raw)
     return conform(raw, spec, str(file), within=within, dash=dash, options=options)
 
 
@@ -61,6 +68,7 @@ def import_file(
     replace: bool = False,
     dash: str = "missing",
     options: dict | None = None,
+    keep: Callable | None = None,
 ) -> Path:
     """Validate ``file`` as ``dataset`` and store it as snapshot ``name``.
 
@@ -83,6 +91,8 @@ def import_file(
     options
         Dataset-specific choices the checks use, recorded in the sidecar: ``{"catalogue":
         name}`` checks capability names against a study's catalogue.
+    keep
+        Raw cells -> the rows to import (see :func:`read_for_dataset`).
 
     Returns
     -------
@@ -100,7 +110,7 @@ def import_file(
         raise DigimotorError(f"an import is of kind 'user' or 'public', not '{kind}'")
     spec = get(dataset)
     name = check_snapshot_name(name or default_snapshot_name(file))
-    frame = read_for_dataset(spec, file, sheet=sheet, within=within, dash=dash, options=options)
+    frame = read_for_dataset(spec, file, sheet=sheet, within=within, dash=dash, options=options, keep=keep)
     target = raw_dir() / kind / dataset / f"{name}.csv"
     other = raw_dir() / ("public" if kind == "user" else "user") / dataset / f"{name}.csv"
     body = to_tidy_csv(frame, spec)
@@ -132,25 +142,34 @@ def import_file(
     return target
 
 
-def write_template(dataset: str, folder: str | Path = ".", *, formats: Sequence[str] = ("csv", "xlsx")) -> list[Path]:
+def write_template(dataset: str, folder: str | Path = ".", *, formats: Sequence[str] = ("csv", "xlsx"),
+                   rows: Sequence[dict] | None = None, extra_columns: Sequence[str] = (),
+                   stem: str | None = None) -> list[Path]:
     """Write an empty template of ``dataset`` (header + one example row) as CSV and/or XLSX.
 
     The CSV uses semicolons, as Swedish Excel expects; the workbook has a second sheet that
-    documents every column.
+    documents every column. ``rows`` replaces the example row (pre-filled rows, or none);
+    ``extra_columns`` are helper columns the import ignores (e.g. a municipality's name);
+    ``stem`` names the files (default ``<dataset>_template``).
     """
     import pandas as pd
 
     spec = get(dataset)
     folder = Path(folder)
     example = {c.name: ("" if c.example is None else c.example) for c in spec.columns}
-    frame = pd.DataFrame([example], columns=spec.column_names)
+    columns = [*spec.column_names, *extra_columns]
+    if rows is None:
+        frame = pd.DataFrame([example], columns=columns)
+    else:
+        frame = pd.DataFrame(list(rows), columns=columns, dtype=object).fillna("")
     written = []
+    stem = stem or f"{dataset}_template"
     if "csv" in formats:
-        target = folder / f"{dataset}_template.csv"
+        target = folder / f"{stem}.csv"
         write_bytes(target, frame.to_csv(index=False, sep=";", lineterminator="\n").encode("utf-8-sig"))
         written.append(target)
     if "xlsx" in formats:
-        target = folder / f"{dataset}_template.xlsx"
+        target = folder / f"{stem}.xlsx"
         doc = pd.DataFrame(
             [
                 {
@@ -181,7 +200,7 @@ def _original_sha256(file: str | Path) -> str:
     """SHA-256 of the user's file, read through the same checks as the import (never a pipe)."""
     import hashlib
 
-    from .sources.files import open_input
+    from .sources.inputs import open_input
 
     digest = hashlib.sha256()
     with open_input(file) as fh:

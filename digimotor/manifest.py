@@ -1,7 +1,7 @@
 """The run manifest: which inputs a notebook loaded and which outputs it wrote.
 
 ``digimotor reproduce`` sets the environment variable ``DIGIMOTOR_MANIFEST`` to a file per
-notebook; :func:`datasets.load <digimotor.datasets.load>` and the writers in
+notebook; :func:`snapshots.load <digimotor.snapshots.load>` and the writers in
 :mod:`digimotor.outputs` then append one JSON line per file. The run card (input checksums
 and their data kinds), the synthetic-data banner and the list of exhibits are built from it.
 Outside a run the variable is unset and nothing is recorded.

@@ -19,12 +19,19 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .atomic import atomic_path, write_text
+from .atomic import atomic_path, write_bytes, write_text
 from .config import DATA_KINDS, figures_dir, processed_dir
 from .errors import DigimotorError, ParameterError
 from .labels import label as _label
 from .metrics.suppression import SUPPRESSED as _SUPPRESSED
 from .numbers import round_half_up
+from .placeholder import (
+    PLACEHOLDER_DPI,
+    PLACEHOLDER_SIZE,
+    one_line_error,
+    placeholder_png,
+    placeholder_svg,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,12 +55,18 @@ def check_output_name(name: str) -> str:
     return name
 
 
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Protect text cells against spreadsheet formula injection.
+def formula_like(value: object) -> bool:
+    """Whether ``value`` is text a spreadsheet could run as a formula (``=``, ``+``, ``-``, ``@``,
+    tab or carriage return first, and not a number such as ``-2.5``)."""
+    return isinstance(value, str) and value.startswith(_FORMULA_START) and not _is_number(value)
 
-    A text cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
-    leading apostrophe, so Excel or LibreOffice shows it as text instead of running it.
-    Numbers are left alone.
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose formula-like text cells (:func:`formula_like`) start with ``'``.
+
+    For a spreadsheet that is handed text, not for the tidy CSVs (:func:`write_table` writes
+    every value as it is; the XLSX workbooks mark such cells as text instead,
+    :mod:`digimotor.exports.xlsx`). Numbers are left alone.
     """
     import pandas as pd
 
@@ -62,7 +75,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
         series = out[column]
         if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
             out[column] = series.map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) and not _is_number(v) else v
+                lambda v: "'" + v if formula_like(v) else v
             )
     return out
 
@@ -75,23 +88,41 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def write_table(frame: pd.DataFrame, name: str, *, kind: str) -> Path:
+def write_table(frame: pd.DataFrame, name: str, *, kind: str | None = None) -> Path:
     """Write ``frame`` to ``data/processed/<name>.csv`` with a ``data_kind`` column.
 
     Parameters
     ----------
     frame
-        The table (tidy, English snake_case column names).
+        The table (tidy, English snake_case column names). Its data kind (``published``,
+        ``public``, ``synthetic`` or ``user``) is read from its provenance
+        (:func:`digimotor.provenance.kind_of`) and written into every row, so that a table read
+        without its page still says what kind of number it holds.
     name
         ``figNN_slug``.
     kind
-        ``published``, ``public``, ``synthetic`` or ``user``: written into every row, so that
-        a table read without its page still says what kind of number it holds.
+        Only for a table that carries no data kind (a parameter table built in code, one of the
+        package's reference tables): the kind of the exhibit it belongs to. A frame with a data
+        kind in its provenance says its own kind; passing one too is an error. The kind is
+        written into every row, so that a table read without its page still says what kind of
+        number it holds.
+
+    The CSV is the canonical machine output: every cell is written as it is, text that starts
+    with ``=`` included (a prefix would corrupt the data for every program that is not a
+    spreadsheet). The page's XLSX workbook (:mod:`digimotor.exports.xlsx`) is the file for
+    spreadsheets, and neutralises formula-like text there.
+
+    Raises
+    ------
+    DigimotorError
+        If the frame carries no provenance, or mixes kinds without saying so.
     """
+
     check_output_name(name)
+    kind = _kind(frame, kind, f"table {name}")
     if kind not in DATA_KINDS:
         raise DigimotorError(f"kind must be one of {', '.join(DATA_KINDS)}, not '{kind}'")
-    table = neutralise_formulas(frame.drop(columns=["data_kind"], errors="ignore"))
+    table = frame.drop(columns=["data_kind"], errors="ignore")
     table["data_kind"] = kind
     target = processed_dir() / f"{name}.csv"
     write_text(target, table.to_csv(index=False, lineterminator="\n"))
@@ -101,8 +132,26 @@ def write_table(frame: pd.DataFrame, name: str, *, kind: str) -> Path:
     return target
 
 
-#: Figure formats :func:`save_figure` writes, in this order, unless told otherwise.
-FIGURE_FORMATS = ("png", "svg")
+def _kind(frame: pd.DataFrame, given: str | None, what: str) -> str:
+    """The kind of a table: from its provenance, or ``given`` for a frame that carries none."""
+    from .provenance import kind_of, kinds
+
+    if given is None:
+        return kind_of(frame, what)
+    if kinds(frame):
+        raise DigimotorError(f"{what} carries its own data kind; do not pass kind='{given}'",
+                             hint="its kind is read from frame.attrs['provenance']")
+    return given
+
+
+#: Figure formats :func:`save_figure` writes, in this order, unless told otherwise: ``slide`` is
+#: the slide-ready PNG ``figures/<name>.slide.png`` (16:9, :data:`SLIDE_PIXELS` at :data:`SLIDE_DPI`).
+FIGURE_FORMATS = ("png", "svg", "slide")
+#: Pixel size of the slide PNG: 16:9, a 13.33 × 7.5 in (widescreen) slide at :data:`SLIDE_DPI`.
+SLIDE_PIXELS = (2880, 1620)
+SLIDE_DPI = 216
+#: File name ending of each figure format.
+FIGURE_SUFFIXES = {"png": ".png", "svg": ".svg", "slide": ".slide.png"}
 #: ``digimotor reproduce --formats`` passes its choice to the notebooks in this variable.
 ENV_FIGURE_FORMATS = "DIGIMOTOR_FIGURE_FORMATS"
 _SAVE_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
@@ -112,7 +161,7 @@ def figure_formats(value: str | Sequence[str] | None = None) -> tuple[str, ...]:
     """The figure formats to write: ``value`` (``"png,svg"`` or a list), else the run's choice.
 
     Without ``value`` the ``DIGIMOTOR_FIGURE_FORMATS`` variable (set by ``digimotor reproduce
-    --formats``) decides, else both formats. Raises :class:`ParameterError` for an unknown or
+    --formats``) decides, else every format. Raises :class:`ParameterError` for an unknown or
     empty choice.
     """
     if value is None:
@@ -129,21 +178,55 @@ def figure_formats(value: str | Sequence[str] | None = None) -> tuple[str, ...]:
 
 
 def save_figure(fig: Figure, name: str, formats: str | Sequence[str] | None = None) -> list[Path]:
-    """Save ``fig`` as ``figures/<name>.png`` and ``.svg`` without timestamps; return the paths.
+    """Save ``fig`` as ``figures/<name>.png``, ``.svg`` and ``.slide.png`` without timestamps; return the paths.
 
     The figure is laid out once: one Agg draw at the save resolution runs its layout engine
     (constrained layout for the package's figures) and rasterises it, and the PNG is written
-    from that image; the layout is then held fixed while the SVG is rendered. No
+    from that image; the layout is then held fixed while the SVG and the slide PNG (the same
+    figure drawn at a higher resolution, centred on a white 16:9 canvas) are rendered. No
     tight-bounding-box pass: the saved area is the figure, widened only where a figure-level
     text or legend sticks out of it. ``formats`` (default: :func:`figure_formats`) limits what
     is written: no work for a format nobody asked for.
-    """
-    import matplotlib as mpl
 
+    A figure that cannot be drawn is saved as a placeholder image in every chosen format that
+    says so with the error (:func:`placeholder_png`), shown as such on the page, recorded with
+    its ``error`` in the run manifest, and the call raises :class:`DigimotorError`: the page
+    and the exports never hold a broken or a half-drawn image.
+    """
     check_output_name(name)
     chosen = figure_formats(formats)
+    meta = figure_meta(fig)
+    folder = figures_dir()
+    try:
+        paths, png, dpi = _save_formats(fig, folder / name, chosen)
+    except (OSError, DigimotorError):  # the files cannot be written: no placeholder can be either
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever broke the drawing, the files say so
+        message = one_line_error(exc)
+        paths = write_placeholders(folder / name, message, chosen, lang=meta.get("lang", "sv"))
+        _SAVED_PNG[fig] = (placeholder_png(message, lang=meta.get("lang", "sv")), PLACEHOLDER_DPI)
+        fig.stale = False
+        from .manifest import record
+
+        record("figure", name=name, paths=[f"figures/{p.name}" for p in paths], error=message, **meta)
+        raise DigimotorError(f"figure {name} could not be drawn: {message}",
+                             hint="the figure's files are placeholders that show this error") from exc
+    if png is not None:
+        # the figure is now as drawn: a page that shows it can use this image (saved_png)
+        fig.stale = False
+        _SAVED_PNG[fig] = (png, dpi)
+    from .manifest import record
+
+    record("figure", name=name, paths=[f"figures/{p.name}" for p in paths], **meta)
+    return paths
+
+
+def _save_formats(fig: Figure, stem: Path, chosen: Sequence[str]) -> tuple[list[Path], bytes | None, float]:
+    """The work of :func:`save_figure` (files ``stem`` + suffix): ``(paths in the order chosen, PNG or None, dpi)``."""
+    import matplotlib as mpl
+
     engine = fig.get_layout_engine()
-    paths = []
+    written: dict[str, Path] = {}
     png = None
     with mpl.rc_context({"savefig.bbox": "standard"}):
         image, dpi = _draw_agg(fig, rasterise="png" in chosen)
@@ -154,8 +237,9 @@ def save_figure(fig: Figure, name: str, formats: str | Sequence[str] | None = No
                     fig.set_layout_engine(None)
             _snap_positions(fig)
             area = _area_outside(fig)
-            for ext in chosen:
-                target = figures_dir() / f"{name}.{ext}"
+            # the slide last: the PNG and the SVG are drawn before any other resolution
+            for ext in sorted(chosen, key=lambda e: e == "slide"):
+                target = stem.with_name(stem.name + FIGURE_SUFFIXES[ext])
                 with atomic_path(target) as tmp:
                     if ext == "png":
                         if area is None:
@@ -165,20 +249,118 @@ def save_figure(fig: Figure, name: str, formats: str | Sequence[str] | None = No
                             fig.savefig(buffer, format="png", metadata=_SAVE_METADATA[ext], bbox_inches=area)
                             png = buffer.getvalue()
                         Path(tmp).write_bytes(png)
+                    elif ext == "slide":
+                        Path(tmp).write_bytes(_slide_png(fig, area))
                     else:
                         fig.savefig(tmp, format=ext, metadata=_SAVE_METADATA[ext], bbox_inches=area)
-                paths.append(target)
+                written[ext] = target
         finally:
             if engine is not None:
                 fig.set_layout_engine(engine)
-    if png is not None:
-        # the figure is now as drawn: a page that shows it can use this image (saved_png)
-        fig.stale = False
-        _SAVED_PNG[fig] = (png, dpi)
-    from .manifest import record
+    return [written[ext] for ext in chosen], png, dpi
 
-    record("figure", name=name, paths=[f"figures/{p.name}" for p in paths])
+
+def _slide_png(fig: Figure, area: Bbox | None) -> bytes:
+    """``fig`` (its saved area) drawn as large as fits, centred on a white :data:`SLIDE_PIXELS` canvas."""
+    from PIL import Image
+
+    width, height = (area.width, area.height) if area is not None else tuple(fig.get_size_inches())
+    canvas_w, canvas_h = SLIDE_PIXELS
+    margin = 0.96  # a little white around the figure
+    dpi = min(canvas_w * margin / width, canvas_h * margin / height)
+    if area is None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        canvas, screen_dpi = fig.canvas, fig.dpi
+        try:
+            fig.dpi = dpi
+            agg = FigureCanvasAgg(fig)
+            agg.draw()
+            rgba = agg.buffer_rgba()
+            picture = Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw", "RGBA", 0, 1).copy()
+        finally:
+            fig.dpi = screen_dpi
+            fig.set_canvas(canvas)
+    else:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=dpi, metadata=_SAVE_METADATA["png"], bbox_inches=area)
+        with Image.open(io.BytesIO(buffer.getvalue())) as drawn:
+            picture = drawn.convert("RGBA")
+    slide = Image.new("RGB", SLIDE_PIXELS, "white")
+    slide.paste(picture, ((canvas_w - picture.width) // 2, (canvas_h - picture.height) // 2), picture)
+    out = io.BytesIO()
+    slide.save(out, format="png", dpi=(SLIDE_DPI, SLIDE_DPI), compress_level=3)
+    return out.getvalue()
+
+
+def figure_meta(fig: Figure) -> dict[str, str]:
+    """What a figure says about itself, for the manifest and the slide deck.
+
+    ``title`` (the figure's suptitle, else its first axes title), ``suppressed`` (the figure's
+    note on suppressed units, :func:`digimotor.metrics.suppression.note`), and the ``kind``,
+    ``source``, ``note`` and ``lang`` that :func:`digimotor.plots.style.mark_kind` wrote into it;
+    absent keys are left out.
+    """
+    meta: dict[str, str] = {}
+    try:
+        titles = [fig._suptitle.get_text()] if getattr(fig, "_suptitle", None) is not None else []
+        titles += [ax.get_title() for ax in fig.axes]
+        title = next((t.strip() for t in titles if t and t.strip()), "")
+    except Exception:  # noqa: BLE001 - a title is a nicety; the figure itself reports its errors
+        title = ""
+    if title:
+        meta["title"] = " ".join(title.split())
+    withheld = [t.get_text() for t in fig.texts if t.get_text().startswith(f"{_SUPPRESSED} = ")]
+    if withheld:  # the note of digimotor.metrics.suppression.note: this figure leaves units out
+        meta["suppressed"] = " ".join(withheld[0].split())
+    marked = getattr(fig, "digimotor_mark", None)
+    if isinstance(marked, Mapping):
+        meta.update({k: str(v) for k, v in marked.items() if k in ("kind", "source", "note", "lang") and v})
+        if meta.get("kind") not in DATA_KINDS:
+            meta.pop("kind", None)
+    return meta
+
+
+def write_placeholders(stem: Path, message: str, formats: Sequence[str], *, lang: str = "sv") -> list[Path]:
+    """Write a placeholder (``stem`` + each format's suffix) in each of ``formats``; return the paths."""
+    paths = []
+    for ext in formats:
+        target = stem.with_name(stem.name + FIGURE_SUFFIXES[ext])
+        if ext == "svg":
+            paths.append(write_text(target, placeholder_svg(message, lang)))
+        elif ext == "slide":
+            paths.append(write_bytes(target, placeholder_png(message, lang=lang, pixels=SLIDE_PIXELS,
+                                                             dpi=SLIDE_DPI)))
+        else:
+            paths.append(write_bytes(target, placeholder_png(message, lang=lang)))
     return paths
+
+
+def shown_png(fig: Figure, draw, *, cell_failed: bool = False):
+    """What a notebook page shows for ``fig`` (IPython's ``image/png`` formatter).
+
+    The image :func:`save_figure` wrote (:func:`saved_png`; a failed save's placeholder
+    included); else, when the cell that made the figure failed, a placeholder instead of a
+    half-drawn figure; else ``draw(fig)``, and a placeholder with the error if that raises.
+    """
+    from binascii import b2a_base64
+
+    saved = saved_png(fig)
+    if saved is not None:
+        return saved
+    if cell_failed:
+        import sys
+
+        last = getattr(sys, "last_value", None)
+        message = one_line_error(last) if isinstance(last, BaseException) else "–"
+        data = placeholder_png(message)
+    else:
+        try:
+            return draw(fig)
+        except Exception as exc:  # noqa: BLE001 - the page shows the error instead of a broken image
+            data = placeholder_png(one_line_error(exc))
+    width, height = (int(v * fig.dpi) for v in PLACEHOLDER_SIZE)
+    return b2a_base64(data, newline=False).decode("ascii"), {"width": width, "height": height}
 
 
 #: The PNG that save_figure wrote for each figure (bytes, dpi), while the figure lives.
@@ -370,14 +552,28 @@ def present(
     decimals: Mapping[str, int] | None = None,
     caption: str | None = None,
     kind: str | None = None,
+    show_kind: bool = True,
 ):
     """A display version of a table: translated headers, Swedish number format, a caption.
 
     Numbers are shown with a space as thousands separator and a decimal comma (``sv``) or
-    comma/point (``en``). A synthetic table's caption says so. In rows whose ``suppressed``
-    column is true (:mod:`digimotor.metrics.suppression`) an empty value shows as "..".
+    comma/point (``en``). The caption says the table's data kind, read from its provenance
+    (:func:`digimotor.provenance.kind_of`; a synthetic table's caption says it is an example),
+    unless ``show_kind`` is false or the table is one of the package's reference tables. ``kind``
+    is only for a table that carries no data kind (as for :func:`write_table`). In rows
+    whose ``suppressed`` column is true (:mod:`digimotor.metrics.suppression`) an empty value
+    shows as "..".
+
+    Raises
+    ------
+    DigimotorError
+        If ``show_kind`` and the frame carries no provenance, or mixes kinds without saying so.
     """
     from .plots.style import label
+    from .provenance import is_reference
+
+    kind = _kind(frame, kind, "the table shown") if show_kind and (kind is not None or not is_reference(frame)) \
+        else None
 
     decimals = dict(decimals or {})
     shown = frame[[c for c in labels if c in frame.columns]].rename(columns=dict(labels))

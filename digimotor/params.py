@@ -20,10 +20,8 @@ not exist are :class:`~digimotor.errors.ParameterError` with the valid choices i
 Parameters are data, never code:
 
 * every YAML text (``-p`` values, ``--params`` files, the schemas) is read by
-  :func:`load_yaml`, which knows only the JSON types (text, numbers, true/false, null, lists
-  and mappings with text keys). Any other tag (``!!binary``, ``!!omap``, ``!!set``,
-  ``!!timestamp``, ``!!python/…``, custom tags), anchors and aliases, duplicate keys and
-  nesting deeper than :data:`MAX_DEPTH` are errors naming the file or option and the key;
+  :func:`~digimotor.safe_yaml.load_yaml` (JSON types only: no tags, anchors, aliases or
+  duplicate keys; see :mod:`digimotor.safe_yaml`), errors naming the file or option and the key;
 * a ``--params`` file or ``-p`` value is at most :data:`MAX_YAML_BYTES`; a list parameter has
   at most ``max_items`` items (default :data:`MAX_ITEMS`), each of the schema's ``items``
   type (default ``str``); floats must be finite; ``seed`` lies in 0 … 2**32-1;
@@ -33,11 +31,9 @@ Parameters are data, never code:
 
 from __future__ import annotations
 
-import functools
 import json
 import keyword
 import math
-import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,18 +41,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DigimotorError, ParameterError
+from .safe_yaml import MAX_YAML_BYTES, at_mark, load_yaml, short_repr
 
 TYPES = ("str", "int", "float", "bool", "list", "region", "source", "lang")
 LANGS = ("sv", "en")
 #: Types a list parameter's items may have (``items: float`` or ``items: int|float``).
 ITEM_TYPES = ("str", "int", "float", "bool")
 _FIELDS = {"type", "default", "allowed", "min", "max", "dataset", "description", "items", "max_items"}
-#: Largest ``--params`` file or ``-p`` value read, in bytes (1 MiB).
-MAX_YAML_BYTES = 1 << 20
 #: Most items of a list parameter unless its schema sets ``max_items``.
 MAX_ITEMS = 1000
-#: Deepest nesting of lists and mappings in a parameters text.
-MAX_DEPTH = 16
 #: Bounds of every parameter named ``seed`` (numpy's legacy seeds are 32-bit).
 SEED_RANGE = (0, 2**32 - 1)
 #: Keys of a ``--params`` file that apply to every notebook.
@@ -97,24 +90,24 @@ class Parameter:
         label = f"{where}: parameter '{self.name}'"
         kind = self.type
         if kind in ("str", "source", "lang") and not isinstance(value, str):
-            raise ParameterError(f"{label} must be text ({kind}), not {_typename(value)} {_short(value)}")
+            raise ParameterError(f"{label} must be text ({kind}), not {_typename(value)} {short_repr(value)}")
         if kind == "int" and (isinstance(value, bool) or not isinstance(value, int)):
-            raise ParameterError(f"{label} must be a whole number (int), not {_typename(value)} {_short(value)}")
+            raise ParameterError(f"{label} must be a whole number (int), not {_typename(value)} {short_repr(value)}")
         if kind == "float":
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ParameterError(f"{label} must be a number (float), not {_typename(value)} {_short(value)}")
+                raise ParameterError(f"{label} must be a number (float), not {_typename(value)} {short_repr(value)}")
             value = _finite(float(value), label)
         if kind == "bool" and not isinstance(value, bool):
-            raise ParameterError(f"{label} must be true or false (bool), not {_typename(value)} {_short(value)}")
+            raise ParameterError(f"{label} must be true or false (bool), not {_typename(value)} {short_repr(value)}")
         if kind == "list":
             if not isinstance(value, list):
-                raise ParameterError(f"{label} must be a list, not {_typename(value)} {_short(value)}")
+                raise ParameterError(f"{label} must be a list, not {_typename(value)} {short_repr(value)}")
             if len(value) > self.max_items:
                 raise ParameterError(f"{label} has {len(value)} items; at most {self.max_items} are allowed")
             return [self._check_item(item, f"{label} item {i + 1}") for i, item in enumerate(value)]
         if kind == "region":
             if not (isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))):
-                raise ParameterError(f"{label} must be a region name or a list of municipalities, not {_short(value)}")
+                raise ParameterError(f"{label} must be a region name or a list of municipalities, not {short_repr(value)}")
             if isinstance(value, list) and len(value) > self.max_items:
                 raise ParameterError(f"{label} has {len(value)} items; at most {self.max_items} are allowed")
             from .regions import resolve_region
@@ -124,20 +117,20 @@ class Parameter:
             except DigimotorError as exc:
                 raise ParameterError(f"{label}: {exc}") from None
         if kind == "lang" and value not in LANGS:
-            raise ParameterError(f"{label} must be one of {', '.join(LANGS)}, not {_short(value)}")
+            raise ParameterError(f"{label} must be one of {', '.join(LANGS)}, not {short_repr(value)}")
         if kind == "source":
             from .datasets import available_snapshots
 
             have = available_snapshots(self.dataset or "")
             if value not in have:
                 raise ParameterError(
-                    f"{label}: no snapshot {_short(value)} of dataset {self.dataset}",
+                    f"{label}: no snapshot {short_repr(value)} of dataset {self.dataset}",
                     hint=("available: " + ", ".join(have) if have else "none is available")
                     + f"; bring a file in with `digimotor import {self.dataset} <file> --name {value if len(value) <= 40 else '<name>'}`",
                 )
         if self.allowed is not None and value not in self.allowed:
             raise ParameterError(
-                f"{label} must be one of {', '.join(map(repr, self.allowed))}, not {_short(value)}"
+                f"{label} must be one of {', '.join(map(repr, self.allowed))}, not {short_repr(value)}"
             )
         if kind in ("int", "float"):
             self._check_range(value, label)
@@ -156,13 +149,13 @@ class Parameter:
         else:
             ok = isinstance(item, str) and "str" in self.items
         if not ok:
-            raise ParameterError(f"{label} must be {' or '.join(self.items)}, not {_typename(item)} {_short(item)}")
+            raise ParameterError(f"{label} must be {' or '.join(self.items)}, not {_typename(item)} {short_repr(item)}")
         if isinstance(item, float):
             _finite(item, label)
         if isinstance(item, int | float) and not isinstance(item, bool):
             self._check_range(item, label)
         if self.allowed is not None and item not in self.allowed:
-            raise ParameterError(f"{label} must be one of {', '.join(map(repr, self.allowed))}, not {_short(item)}")
+            raise ParameterError(f"{label} must be one of {', '.join(map(repr, self.allowed))}, not {short_repr(item)}")
         return item
 
     def _check_range(self, value: float, label: str) -> None:
@@ -178,146 +171,10 @@ def _finite(value: float, label: str) -> float:
     return value
 
 
-def _short(value: Any, limit: int = 80) -> str:
-    """``repr(value)`` cut to ``limit`` characters (a message stays one short line)."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _typename(value: Any) -> str:
     return {bool: "bool", int: "int", float: "float", str: "text", list: "list", dict: "mapping"}.get(
         type(value), type(value).__name__
     )
-
-
-# ---------------------------------------------------------------------------------------
-# YAML restricted to the JSON types
-# ---------------------------------------------------------------------------------------
-
-_TAG = "tag:yaml.org,2002:"
-#: Plain scalars resolve as in YAML 1.2's core schema (``yes``/``no``, ``0o17``, ``1:30`` and
-#: dates stay text); explicit ``!!int`` etc. must match the same patterns.
-_SCALARS = {
-    "null": (re.compile(r"(?:~|null|Null|NULL|)\Z"), ["~", "n", "N", ""]),
-    "bool": (re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z"), list("tTfF")),
-    "int": (re.compile(r"[-+]?[0-9]+\Z"), list("-+0123456789")),
-    "float": (re.compile(r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-                         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z"), list("-+0123456789.")),
-}
-_ALLOWED_TYPES = "only text, numbers, true/false, null, lists and mappings are allowed"
-
-
-@functools.cache
-def _loader_class():
-    """A PyYAML loader without constructors: composes nodes, refusing anchors, aliases and depth."""
-    from yaml.composer import Composer
-    from yaml.events import AliasEvent
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.resolver import BaseResolver
-    from yaml.scanner import Scanner
-
-    class Resolver(BaseResolver):
-        pass
-
-    for kind, (pattern, first) in _SCALARS.items():
-        Resolver.add_implicit_resolver(_TAG + kind, pattern, first)
-
-    class Loader(Reader, Scanner, Parser, Composer, Resolver):
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-            Composer.__init__(self)
-            Resolver.__init__(self)
-            self.depth = 0
-
-        def compose_node(self, parent, index):
-            event = self.peek_event()
-            if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
-                raise _Refused("YAML anchors and aliases (&, *) are not allowed", event.start_mark)
-            self.depth += 1
-            if self.depth > MAX_DEPTH:
-                raise _Refused(f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
-            try:
-                return super().compose_node(parent, index)
-            finally:
-                self.depth -= 1
-
-    return Loader
-
-
-class _Refused(Exception):
-    def __init__(self, message: str, mark: Any = None) -> None:
-        super().__init__(message)
-        self.message, self.mark = message, mark
-
-
-def _at(mark: Any) -> str:
-    return f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-
-
-def load_yaml(text: str, where: str) -> Any:
-    """Parse ``text`` as YAML restricted to the JSON types; ``where`` names the file or option.
-
-    Raises
-    ------
-    ParameterError
-        For a disallowed tag, an anchor or alias, a duplicate or non-text key, too deep
-        nesting or too long a text: naming ``where`` and the key (``notebook.key[2]``).
-    yaml.YAMLError
-        If ``text`` is not YAML at all (the caller words that message).
-    """
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
-        raise ParameterError(f"{where}: larger than {MAX_YAML_BYTES // 1024} KiB; parameters are short values")
-    loader = _loader_class()(text)
-    try:
-        node = loader.get_single_node()
-    except _Refused as exc:
-        raise ParameterError(f"{where}: {exc.message}{_at(exc.mark)}") from None
-    finally:
-        loader.dispose()
-    return None if node is None else _to_python(node, where, "")
-
-
-def _to_python(node: Any, where: str, path: str) -> Any:
-    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
-    tag = node.tag
-    label = f"{where}: {path}" if path else where
-    kind = tag[len(_TAG):] if tag.startswith(_TAG) else None
-    if isinstance(node, ScalarNode) and kind == "str":
-        return node.value
-    if isinstance(node, ScalarNode) and kind in _SCALARS:
-        text = node.value
-        if not _SCALARS[kind][0].match(text):
-            raise ParameterError(f"{label}: {_short(text)} is not a valid !!{kind}{_at(node.start_mark)}")
-        try:
-            if kind == "null":
-                return None
-            if kind == "bool":
-                return text.lower() == "true"
-            if kind == "int":
-                return int(text)
-            low = text.lower().lstrip("+")
-            return float(low.replace(".inf", "inf").replace(".nan", "nan"))
-        except ValueError:  # an int of thousands of digits
-            raise ParameterError(f"{label}: the number {_short(text, 20)} is too long{_at(node.start_mark)}") from None
-    if isinstance(node, SequenceNode) and kind == "seq":
-        return [_to_python(item, where, f"{path}[{i}]") for i, item in enumerate(node.value)]
-    if isinstance(node, MappingNode) and kind == "map":
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not (isinstance(key_node, ScalarNode) and key_node.tag in (_TAG + "str", _TAG + "int")):
-                raise ParameterError(f"{label}: keys must be names (text){_at(key_node.start_mark)}")
-            key = key_node.value
-            if key in out:
-                raise ParameterError(f"{label}: key '{key}' is given twice{_at(key_node.start_mark)}")
-            out[key] = _to_python(value_node, where, f"{path}.{key}" if path else key)
-        return out
-    shown = "!!" + kind if kind else tag
-    raise ParameterError(f"{label}: YAML tag {_short(shown, 60)} is not allowed{_at(node.start_mark)}",
-                         hint=_ALLOWED_TYPES)
 
 
 @dataclass
@@ -371,7 +228,7 @@ def parse_schema(text: str, notebook: str, file: str) -> Schema:
     schema = Schema(notebook)
     for name, decl in raw.items():
         if not name.isidentifier() or keyword.iskeyword(name):
-            raise ParameterError(f"{file}: parameter name {_short(name, 40)} is not a Python name")
+            raise ParameterError(f"{file}: parameter name {short_repr(name, 40)} is not a Python name")
         if not isinstance(decl, dict):
             raise ParameterError(f"{file}: parameter '{name}' needs a mapping with type and default")
         extra = set(decl) - _FIELDS
@@ -491,7 +348,7 @@ def read_params_file(path: str | Path) -> dict[str, dict[str, Any]]:
         raise ParameterError(f"{path}: not UTF-8 text (byte {exc.start + 1})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ParameterError(f"{path}: not valid YAML{_at(mark)}",
+        raise ParameterError(f"{path}: not valid YAML{at_mark(mark)}",
                              hint="write one block per notebook, e.g. `01-demography: {lang: en}`") from None
     if raw is None:
         return {}
@@ -506,10 +363,10 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     import yaml
 
     if "=" not in text:
-        raise ParameterError(f"-p {_short(text, 60)} is not KEY=VALUE", hint="e.g. -p lang=en")
+        raise ParameterError(f"-p {short_repr(text, 60)} is not KEY=VALUE", hint="e.g. -p lang=en")
     key, value = (part.strip() for part in text.split("=", 1))
     if not key.isidentifier():
-        raise ParameterError(f"-p {_short(key, 60)}: not a parameter name", hint="e.g. -p lang=en")
+        raise ParameterError(f"-p {short_repr(key, 60)}: not a parameter name", hint="e.g. -p lang=en")
     if not value:
         return key, ""
     try:
@@ -562,7 +419,7 @@ def injected_source(values: Mapping[str, Any]) -> str:
     """
     bad = [k for k in values if not (isinstance(k, str) and k.isidentifier() and not keyword.iskeyword(k))]
     if bad:
-        raise ParameterError(f"parameter name(s) {', '.join(map(_short, bad))} are not Python names")
+        raise ParameterError(f"parameter name(s) {', '.join(map(short_repr, bad))} are not Python names")
     try:
         document = json.dumps(dict(values), ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as exc:

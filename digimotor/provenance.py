@@ -339,3 +339,239 @@ def write_snapshot(target: str | Path, body: bytes, fields: dict[str, Any], *, r
             if not keep_staging:
                 shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+# ---------------------------------------------------------------------------------------------
+# Provenance that travels with a frame: ``frame.attrs["provenance"]``
+# ---------------------------------------------------------------------------------------------
+
+#: The key of a frame's provenance in ``frame.attrs``: one record (a dict with ``kind``,
+#: ``source``, ``snapshot``, ``citation`` …) or, for a frame built from several inputs, a list.
+ATTR = "provenance"
+#: ``frame.attrs`` key of an explicit label over mixed kinds (:func:`label_mixed`).
+MIXED_ATTR = "mixed_kinds"
+#: The kind of the package's own reference tables (``digimotor/reference/``): vocabulary, no data.
+REFERENCE_KIND = "reference"
+#: The order in which a mixed exhibit is labelled: a synthetic input makes the result an example.
+STRICTNESS = ("synthetic", "user", "public", "published")
+
+
+def records(frame: Any) -> list[dict[str, Any]]:
+    """The provenance records a frame carries (``[]`` for none)."""
+    value = (getattr(frame, "attrs", None) or {}).get(ATTR)
+    if not value:
+        return []
+    if isinstance(value, dict):
+        return [dict(value)]
+    return [dict(item) for item in value if item]
+
+
+def kinds(frame: Any) -> list[str]:
+    """The distinct data kinds of a frame's provenance, in the order its inputs came.
+
+    Records of kind ``reference`` (the package's own catalogues and crosswalks) are no data
+    kind: a ledger mapped with the default account mapping is as synthetic as the ledger.
+    """
+    found: list[str] = []
+    for record in _collect(frame)[0]:
+        kind = str(record.get("kind"))
+        if kind != REFERENCE_KIND and kind not in found:
+            found.append(kind)
+    return found
+
+
+def strictest_kind(*kinds_: str) -> str:
+    """The kind to label an exhibit built from inputs of several kinds: synthetic wins, then user,
+    then public, then published."""
+    for kind in STRICTNESS:
+        if kind in kinds_:
+            return kind
+    raise ValueError(f"no known data kind among {', '.join(map(str, kinds_)) or 'none'}")
+
+
+def _set(target: Any, found: list[dict[str, Any]], mixed: dict[str, Any] | None) -> None:
+    attrs = getattr(target, "attrs", None)
+    if attrs is None:
+        return
+    attrs[ATTR] = found[0] if len(found) == 1 else found
+    if mixed:
+        attrs[MIXED_ATTR] = dict(mixed)
+
+
+def _apply(result: Any, found: list[dict[str, Any]], mixed: dict[str, Any] | None) -> None:
+    """Give ``result`` (a frame, or a dict, list, tuple or dataclass holding frames) ``found``."""
+    import dataclasses
+
+    if hasattr(result, "attrs") and not isinstance(result, type):
+        _set(result, _merge(records(result), found), mixed or (result.attrs.get(MIXED_ATTR)))
+    elif isinstance(result, dict):
+        for value in result.values():
+            _apply(value, found, mixed)
+    elif isinstance(result, (list, tuple)):
+        for value in result:
+            _apply(value, found, mixed)
+    elif dataclasses.is_dataclass(result) and not isinstance(result, type):
+        for item in dataclasses.fields(result):
+            _apply(getattr(result, item.name), found, mixed)
+
+
+def _merge(*groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    merged: list[dict[str, Any]] = []
+    for group in groups:
+        for record in group:
+            if record not in merged:
+                merged.append(record)
+    return merged
+
+
+def _collect(value: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    import dataclasses
+
+    if hasattr(value, "attrs"):
+        return records(value), (value.attrs.get(MIXED_ATTR) or None)
+    groups: list[dict[str, Any]] = []
+    mixed = None
+    if isinstance(value, dict):
+        items: Any = value.values()
+    elif isinstance(value, (list, tuple)):
+        items = value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        items = [getattr(value, f.name) for f in dataclasses.fields(value)]
+    else:
+        return [], None
+    for item in items:
+        found, label = _collect(item)
+        groups = _merge(groups, found)
+        mixed = mixed or label
+    return groups, mixed
+
+
+def carry(result: Any, *inputs: Any) -> Any:
+    """Keep the provenance of ``inputs`` on ``result`` and return ``result``.
+
+    pandas drops ``attrs`` in many operations (group-bys, merges, new frames), so a metric calls
+    this (or is decorated with :func:`keeps_provenance`) on what it returns. ``inputs`` are frames
+    or containers of frames (dicts, lists, tuples, dataclasses); ``result`` may be any of these
+    too, and every frame in it gets the union of the inputs' records (one record stays a dict,
+    several become a list). Provenance ``result`` already carries is kept. Without any input
+    provenance ``result`` is returned unchanged.
+    """
+    found: list[dict[str, Any]] = []
+    mixed = None
+    for value in inputs:
+        records_, label = _collect(value)
+        found = _merge(found, records_)
+        mixed = mixed or label
+    if found:
+        _apply(result, found, mixed)
+    return result
+
+
+def keeps_provenance(func: Any = None, *, inputs: Sequence[str] | None = None, mixed: str | None = None) -> Any:
+    """Decorate a metric so that what it returns keeps the provenance of its frame arguments.
+
+    ``@keeps_provenance`` takes every argument that carries provenance (frames and containers
+    of frames); ``@keeps_provenance(inputs=("ledger",))`` only the named ones. A metric that
+    combines kinds on purpose says so with ``mixed="what it combines"`` (:func:`label_mixed`).
+    """
+    import functools
+    import inspect
+
+    def wrap(function: Any) -> Any:
+        signature = inspect.signature(function)
+
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            result = function(*args, **kwargs)
+            bound = signature.bind_partial(*args, **kwargs)
+            chosen = [value for name, value in bound.arguments.items() if inputs is None or name in inputs]
+            carry(result, *chosen)
+            return label_mixed(result, mixed) if mixed else result
+
+        return wrapper
+
+    return wrap(func) if func is not None else wrap
+
+
+def tag(frame: Any, kind: str, source: str, *, citation: str | None = None, **extra: Any) -> Any:
+    """Give a frame built in code (not read from a snapshot) its provenance record; returns it.
+
+    ``kind`` is a data kind or ``reference`` (a table of the package's own vocabulary). The
+    record has the fields of :func:`digimotor.snapshots.load`'s where they apply: ``kind``,
+    ``source``, ``snapshot`` (default: ``source``), ``citation`` and any ``extra`` (``path`` …).
+    """
+    if kind not in (*DATA_KINDS, REFERENCE_KIND):
+        raise DigimotorError(f"kind must be one of {', '.join(DATA_KINDS)}, not {kind!r}")
+    frame.attrs[ATTR] = {"kind": kind, "source": source, "snapshot": extra.pop("snapshot", source),
+                         "citation": citation, **extra}
+    return frame
+
+
+def label_mixed(frame: Any, why: str) -> Any:
+    """Say explicitly that ``frame`` shows inputs of several kinds, labelled by the strictest one.
+
+    An exhibit that mixes kinds on purpose (a synthetic ledger reconciled against published
+    totals, a published-vs-reproduced comparison) calls this; :func:`kind_of` then returns the
+    strictest kind (:data:`STRICTNESS`) instead of raising. ``why`` is kept with the label.
+    """
+    import dataclasses
+
+    if not hasattr(frame, "attrs"):  # a dict, list, tuple or dataclass of frames: label each
+        values = (frame.values() if isinstance(frame, dict) else frame if isinstance(frame, (list, tuple))
+                  else [getattr(frame, f.name) for f in dataclasses.fields(frame)]
+                  if dataclasses.is_dataclass(frame) and not isinstance(frame, type) else [])
+        for value in values:
+            label_mixed(value, why)
+        return frame
+    found = kinds(frame)
+    if found:  # a frame built from bare inputs (tests, code) has nothing to label
+        frame.attrs[MIXED_ATTR] = {"kinds": found, "label": strictest_kind(*found), "why": why}
+    return frame
+
+
+def is_reference(frame: Any) -> bool:
+    """True if a frame carries only records of the package's reference tables (no data kind)."""
+    found = _collect(frame)[0]
+    return bool(found) and all(record.get("kind") == REFERENCE_KIND for record in found)
+
+
+def kind_of(frame: Any, what: str = "the frame") -> str:
+    """The one data kind of ``frame``, read from its provenance.
+
+    Raises
+    ------
+    DigimotorError
+        If the frame carries no provenance, or carries several kinds and was not labelled
+        explicitly with :func:`label_mixed`.
+    """
+    found = kinds(frame)
+    if not found and is_reference(frame):
+        raise DigimotorError(f"{what} is one of the package's reference tables: it has no data kind")
+    if not found:
+        raise DigimotorError(
+            f"{what} carries no provenance (frame.attrs['provenance']), so its data kind is unknown",
+            hint="load data with a digimotor.sources load_* function and keep it through metrics "
+            "(provenance.carry), or give a frame built in code its kind with provenance.tag",
+        )
+    if len(found) > 1:
+        mixed = _collect(frame)[1]
+        if mixed and set(found) <= set(mixed.get("kinds", ())):
+            return str(mixed["label"])
+        raise DigimotorError(
+            f"{what} mixes data kinds ({', '.join(found)}); one kind label cannot describe it",
+            hint="show the kinds apart, or say explicitly that the exhibit mixes them with provenance.label_mixed",
+        )
+    return found[0]
+
+
+def kind_and_source(frame: Any, source: str | None = None, what: str = "the frame") -> tuple[str, str | None]:
+    """A figure's data kind and source line: :func:`kind_of` the frame, and ``source`` as given
+    or else the frame's own (:func:`source_of`)."""
+    return kind_of(frame, what), source if source is not None else source_of(frame)
+
+
+def source_of(frame: Any) -> str | None:
+    """The citation (published data) or snapshot path of a frame's provenance, for a source line."""
+    found = _collect(frame)[0]
+    lines = [str(r.get("citation") or r.get("path") or r.get("source")) for r in found]
+    return ", ".join(dict.fromkeys(lines)) or None

@@ -48,11 +48,11 @@ class SharedRun:
     """A finished ``reproduce()`` of every notebook with defaults: read it, never write into it."""
 
     root: Path
-    result: object  # digimotor.pipeline.RunResult
+    result: object  # digimotor.run.RunResult
 
     def only(self, name: str):
         """The run's result for one notebook, as ``reproduce(only=[name])`` would return it."""
-        from digimotor.pipeline import RunResult
+        from digimotor.run import RunResult
 
         return RunResult(results=[r for r in self.result.results if r.name == name], site=self.result.site,
                          scorecard=self.result.scorecard, seconds=self.result.seconds)
@@ -69,7 +69,7 @@ def _shared_base(factory: pytest.TempPathFactory) -> Path:
 
 
 def _load_run(base: Path) -> SharedRun:
-    from digimotor.pipeline import NotebookResult, RunResult
+    from digimotor.run import NotebookResult, RunResult
 
     record = json.loads((base / "result.json").read_text(encoding="utf-8"))
     if "failed" in record:

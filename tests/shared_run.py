@@ -3,7 +3,7 @@
 ``tests/conftest.py`` starts this script in the background as soon as a test session has
 selected a test that uses the ``default_run`` fixture (``python tests/shared_run.py BASE``),
 holding a file lock on ``BASE/.lock`` until it ends; the fixture waits for the lock and reads
-``BASE/result.json``. The run itself is an ordinary ``digimotor.pipeline.reproduce()`` in a
+``BASE/result.json``. The run itself is an ordinary ``digimotor.run.reproduce()`` in a
 fresh copy of the project at ``BASE/project``.
 """
 
@@ -33,7 +33,7 @@ def run_defaults(base: Path) -> None:
 
     Sets ``DIGIMOTOR_ROOT`` for the run and puts the previous value back afterwards.
     """
-    from digimotor.pipeline import reproduce
+    from digimotor.run import reproduce
 
     record = base / "result.json"
     before = os.environ.get("DIGIMOTOR_ROOT")

@@ -131,7 +131,7 @@ def test_figure14_keeps_facts_apart_and_watermarks_the_example(repo_root):
 
     table = broadband.coverage_against_goals(load_broadband("synthetic"), 2019)
     facts = load_broadband_facts()
-    left, right = coverage_figure(table, facts, 2019, kind="synthetic", lang="en")
+    left, right = coverage_figure(table, facts, 2019, lang="en")  # synthetic: the loaded snapshot says so
     texts = [t.get_text() for t in left.texts]
     assert "SYNTHETIC EXAMPLE DATA" in texts
     left_heights = sorted(round(p.get_height(), 6) for p in left.patches)

@@ -10,6 +10,7 @@ import pytest
 
 from digimotor.errors import InputFileError
 from digimotor.metrics import capabilities as cm
+from digimotor.model import capabilities as capability_model
 from digimotor.sources import capabilities as cs
 
 # ---------------------------------------------------------------------------------------
@@ -39,7 +40,7 @@ def test_catalogue_lists_agree_with_rankings(catalogue, rankings):
         assert rec.list in lists[rec.capability_id], (rec.capability_id, rec.list)
     for capability, names in lists.items():
         for name in names:
-            assert name in cs.LISTS, (capability, name)
+            assert name in capability_model.LISTS, (capability, name)
 
 
 def test_near_duplicates_across_lists_are_one_capability(catalogue):
@@ -63,7 +64,7 @@ def test_unknown_capability_suggests_the_closest(catalogue):
 
 
 def test_catalogue_groups_and_seed_lines_are_well_formed(catalogue):
-    assert set(catalogue["group"].astype(str)) <= set(cs.GROUPS)
+    assert set(catalogue["group"].astype(str)) <= set(capability_model.GROUPS)
     for text in catalogue["seed_lines"]:
         for part in text.split(";"):
             numbers = [int(x) for x in part.split("-")]
@@ -72,7 +73,7 @@ def test_catalogue_groups_and_seed_lines_are_well_formed(catalogue):
 
 def test_elements_and_default_criticality(catalogue):
     elements = cs.load_capability_elements()
-    assert list(elements["element"].astype(str)) == list(cs.ELEMENTS)
+    assert list(elements["element"].astype(str)) == list(capability_model.ELEMENTS)
     organisation = elements[elements["element"] == "organisation"].iloc[0]
     assert organisation["status"] == "uncertain" and pd.isna(organisation["question_sv"])
     criticality = cs.load_criticality("default", catalogue)

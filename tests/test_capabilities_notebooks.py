@@ -2,7 +2,7 @@
 
 import pytest
 
-from digimotor.pipeline import reproduce
+from digimotor.run import reproduce
 
 pytestmark = pytest.mark.slow
 

@@ -71,7 +71,7 @@ def test_an_alias_that_names_two_capabilities_is_an_error(project, tmp_path):
 @pytest.mark.slow
 def test_notebooks_05_and_06_run_on_a_catalogue_with_two_new_capabilities(study):
     from digimotor.config import project_root
-    from digimotor.pipeline import reproduce
+    from digimotor.run import reproduce
 
     import_file("capabilities", DATA / "study_assessment.csv", name="egen", options={"catalogue": "studie"})
     result = reproduce(only=["05-capability-map", "06-scenarios"],

@@ -128,7 +128,7 @@ def test_present_shows_two_dots_for_suppressed_values_only():
     frame = pd.DataFrame({"municipality": ["Hjo", "Skara", "Tibro"], "mean": [np.nan, 3.25, np.nan],
                           "dimios_type": [None, "A", None], "suppressed": [True, False, False]})
     html = outputs.present(frame, {"municipality": "Kommun", "mean": "Snitt", "dimios_type": "Typ"},
-                           decimals={"mean": 2}).to_html()
+                           decimals={"mean": 2}, show_kind=False).to_html()
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
     assert cells[:6] == ["Hjo", "..", "..", "Skara", "3,25", "A"]
     assert cells[7] == "–"  # an empty value in a row that is not suppressed stays a dash

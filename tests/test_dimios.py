@@ -12,7 +12,8 @@ from digimotor.claims import dimios as dimios_claims
 from digimotor.claims import load_claims, round_half_up, scorecard
 from digimotor.errors import DigimotorError, ParameterError
 from digimotor.metrics import dimios
-from digimotor.sources.dimios import AREAS, load_dimios, load_dimios_areas, load_dimios_facts
+from digimotor.model.dimios import AREAS, TYPE_CODE
+from digimotor.sources.dimios import load_dimios, load_dimios_areas, load_dimios_facts
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ def test_derived_claims_are_reproduced(repo_root):
     card = scorecard(parts=["dimios"]).set_index("claim_id")
     derived = card[card["status"] == "derived"]
     assert set(derived["outcome"]) == {"reproduced"}
-    assert derived.loc["fig11.fyrbodal_mean.type", "computed_value"] == dimios.TYPE_CODE["B"]
+    assert derived.loc["fig11.fyrbodal_mean.type", "computed_value"] == TYPE_CODE["B"]
     assert derived.loc["text.dimios.respondents_per_municipality", "computed_value"] == 48 / 12
     assert derived.loc["fig13.yes.pct", "computed_value"] == 40.0
     assert derived.loc["fig13.no.pct", "computed_value"] == 60.0

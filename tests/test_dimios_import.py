@@ -12,7 +12,8 @@ from digimotor.cli import main
 from digimotor.errors import InputFileError
 from digimotor.importer import import_file, write_template
 from digimotor.metrics import dimios
-from digimotor.sources.dimios import AREAS, load_dimios
+from digimotor.model.dimios import AREAS
+from digimotor.sources.dimios import load_dimios
 
 SWEDISH_AREAS = [v[0] for v in AREAS.values()]
 

@@ -5,8 +5,8 @@ import pytest
 
 from digimotor.errors import ParameterError
 from digimotor.importer import import_file
-from digimotor.pipeline import reproduce
-from digimotor.sources.dimios import AREAS
+from digimotor.model.dimios import AREAS
+from digimotor.run import reproduce
 
 pytestmark = pytest.mark.slow
 NAME = "03-dimios-maturity"

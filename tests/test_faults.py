@@ -80,14 +80,18 @@ def test_import_on_a_failing_disk_keeps_previous_snapshot(project, tmp_path, mon
     assert sorted(p.name for p in target.parent.iterdir()) == ["snap.csv", "snap.csv.meta.yml"]
 
 
-def test_formula_injection_is_neutralised_in_outputs(project):
-    frame = pd.DataFrame(
-        {"assessor": ["=cmd|'/c calc'!A1", "+1+1", "@SUM(A1)", "-2+3", "Åmål"], "score": [1, 2, 3, -4, 5]}
-    )
+def test_formula_like_text_is_written_unmodified_to_the_csv(project):
+    # the CSV is the machine output: no "'" prefix (the XLSX neutralises, tests/test_exports.py)
+    assessors = ["=cmd|'/c calc'!A1", "+1+1", "@SUM(A1)", "-2+3", "= 1-10 timmar", "Åmål"]
+    frame = pd.DataFrame({"assessor": assessors, "score": [1, 2, 3, -4, 5, 6]})
     path = outputs.write_table(frame, "fig99_injection", kind="user")
     written = pd.read_csv(path)
-    assert list(written["assessor"]) == ["'=cmd|'/c calc'!A1", "'+1+1", "'@SUM(A1)", "'-2+3", "Åmål"]
-    assert list(written["score"]) == [1, 2, 3, -4, 5]  # numbers untouched
+    assert list(written["assessor"]) == assessors
+    assert list(written["score"]) == [1, 2, 3, -4, 5, 6]  # numbers untouched
+    assert "'=" not in path.read_text(encoding="utf-8")
+    assert list(frame.columns) == ["assessor", "score"]  # the caller's frame is not changed
+    assert [outputs.formula_like(v) for v in assessors] == [True, True, True, True, True, False]
+    assert not outputs.formula_like("-2.5") and not outputs.formula_like(-2)
 
 
 def test_present_shows_swedish_numbers_and_yes_no():
@@ -96,13 +100,13 @@ def test_present_shows_swedish_numbers_and_yes_no():
                            decimals={"pct": 1}, kind="synthetic").to_html()
     assert ">ja<" in html and "−3,3" in html and "12\u00a0600" in html
     assert "Syntetiska exempeldata" in html
-    english = outputs.present(frame, {"near": "Near"}, lang="en").to_html()
+    english = outputs.present(frame, {"near": "Near"}, lang="en", show_kind=False).to_html()
     assert ">yes<" in english
 
 
 def test_present_escapes_user_text_in_html():
     frame = pd.DataFrame({"assessor": ["<script>alert('x')</script>", "Anna & Co"], "score": [1.0, 2.0]})
-    html = outputs.present(frame, {"assessor": "Bedömare", "score": "Poäng"}).to_html()
+    html = outputs.present(frame, {"assessor": "Bedömare", "score": "Poäng"}, show_kind=False).to_html()
     assert "<script>" not in html
     assert "&lt;script&gt;" in html and "Anna &amp; Co" in html
 

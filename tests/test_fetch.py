@@ -13,7 +13,8 @@ import pytest
 import requests
 
 from digimotor.datasets import load
-from digimotor.fetch import Client, FetchError, Limits, cell_count, fetch_dataset, split_selection
+from digimotor.fetch import fetch_dataset
+from digimotor.fetch_client import Client, FetchError, Limits, cell_count, split_selection
 from digimotor.provenance import verify
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "public"
@@ -395,7 +396,7 @@ def test_scb_base_is_configurable(project, monkeypatch):
 
 
 def test_retry_after_as_http_date():
-    from digimotor.fetch import _retry_after
+    from digimotor.fetch_client import _retry_after
 
     assert _retry_after("12") == 12.0
     assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past

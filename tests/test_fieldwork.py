@@ -8,6 +8,7 @@ import pytest
 from digimotor import fieldwork as fw
 from digimotor.errors import InputFileError
 from digimotor.importer import import_file
+from digimotor.model.survey import QUESTIONS
 from digimotor.sources import capabilities as cs
 from digimotor.sources import survey as sv
 
@@ -52,7 +53,7 @@ def test_surveys_round_trip_through_import(project, tmp_path, form, fmt):
     import_file("survey", path, name=f"{form.replace('_', '-')}-{fmt}")
     got = sv.load_survey(f"{form.replace('_', '-')}-{fmt}")
     group = fw.SURVEY_GROUP[form]
-    questions = [q.question_id for q in sv.QUESTIONS.values() if q.respondent_group == group]
+    questions = [q.question_id for q in QUESTIONS.values() if q.respondent_group == group]
     assert len(got) == 2 * len(questions) and set(got["question_id"]) == set(questions)
     assert (got["municipality_code"] == "1485").all() and (got["respondent_group"] == group).all()
     assert (got["year"] == 2024).all()
@@ -97,7 +98,7 @@ def test_an_answer_outside_the_options_names_file_row_and_column(project, tmp_pa
 
 def test_forms_come_from_the_package_data():
     table = fw.questions_table()
-    for q in sv.QUESTIONS.values():
+    for q in QUESTIONS.values():
         rows = table[table["question_id"] == q.question_id]
         assert list(rows["option"]) == [*q.options, "dont_know"]
         page = fw.survey_html("department_head_survey" if q.respondent_group == "department_head"

@@ -127,7 +127,7 @@ def test_save_figure_writes_both_formats_of_one_layout(project):
     fig = _figure()
     engine = fig.get_layout_engine()
     paths = outputs.save_figure(fig, "fig99_speed")
-    assert [p.name for p in paths] == ["fig99_speed.png", "fig99_speed.svg"]
+    assert [p.name for p in paths] == ["fig99_speed.png", "fig99_speed.svg", "fig99_speed.slide.png"]
     width, height, anchors = svg_text_anchors(paths[1])
     assert (width, height) == (9 * 72, 5 * 72)  # the figure itself: no tight bounding box
     assert _png_size(paths[0]) == (9 * 150, 5 * 150)
@@ -135,7 +135,7 @@ def test_save_figure_writes_both_formats_of_one_layout(project):
     assert {"Vänersborg", "Åmål", "SYNTETISKA EXEMPELDATA", "Syntetiska exempeldata – inte studiens resultat"} <= set(texts)
     assert all(0 <= x <= width and 0 <= y <= height for _t, x, y in anchors)
     assert fig.get_layout_engine() is engine  # the layout engine is given back
-    again = outputs.save_figure(fig, "fig99_again")
+    again = outputs.save_figure(fig, "fig99_again", formats="png,svg")
     assert again[1].read_bytes().replace(b"fig99_again", b"") == paths[1].read_bytes().replace(b"fig99_speed", b"")
     plt.close(fig)
 
@@ -146,12 +146,13 @@ def test_a_text_outside_the_figure_widens_the_saved_area(project):
     from digimotor import outputs
 
     fig = _figure(note_outside=True)
-    png, svg = outputs.save_figure(fig, "fig99_outside")
+    png, svg, slide = outputs.save_figure(fig, "fig99_outside")
     width, height, anchors = svg_text_anchors(svg)
     assert width == 9 * 72 and height > 5 * 72
     assert all(0 <= x <= width and 0 <= y <= height for _t, x, y in anchors)
     assert "en rad under figuren" in [t for t, _x, _y in anchors]
     assert _png_size(png) == (round(width * 150 / 72), round(height * 150 / 72))
+    assert _png_size(slide) == outputs.SLIDE_PIXELS
     plt.close(fig)
 
 
@@ -163,7 +164,7 @@ def test_only_the_formats_asked_for_are_written(project, monkeypatch):
 
     fig = _figure()
     assert [p.name for p in outputs.save_figure(fig, "fig99_svg", formats="svg")] == ["fig99_svg.svg"]
-    both = outputs.save_figure(_figure(), "fig99_both")
+    both = outputs.save_figure(_figure(), "fig99_both", formats="png,svg")
     # an SVG saved alone is laid out exactly as one saved with its PNG
     assert (project / "figures/fig99_svg.svg").read_bytes() == both[1].read_bytes()
     for path in both:
@@ -182,7 +183,7 @@ def test_only_the_formats_asked_for_are_written(project, monkeypatch):
 def test_reproduce_formats_reach_the_notebooks_and_the_cache(project):
     import nbformat
 
-    from digimotor.pipeline import reproduce
+    from digimotor.run import reproduce
 
     for path in (project / "notebooks").glob("[0-9][0-9]-*"):
         path.unlink()
@@ -200,7 +201,7 @@ def test_reproduce_formats_reach_the_notebooks_and_the_cache(project):
     assert reproduce(formats="png", dry_run=True, **quiet).planned == []
     assert reproduce(dry_run=True, **quiet).planned == [("10-figure", "figure formats changed")]
     assert reproduce(**quiet).ok
-    assert sorted(p.name for p in (project / "figures").iterdir()) == ["fig99_nb.png", "fig99_nb.svg"]
+    assert sorted(p.name for p in (project / "figures").iterdir()) == ["fig99_nb.png", "fig99_nb.slide.png", "fig99_nb.svg"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -213,7 +214,7 @@ def test_warm_parent_imports_no_seaborn_and_no_papermill():
     import subprocess
     import sys
 
-    code = ("import sys\nfrom digimotor import pipeline\npipeline._warm_up()\n"
+    code = ("import sys\nfrom digimotor.run import workers\nworkers.warm_up()\n"
             "print(*[m in sys.modules for m in ('seaborn', 'scipy.stats', 'papermill', 'pandas', "
             "'matplotlib.backends.backend_svg', 'nbconvert')])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
@@ -224,19 +225,19 @@ def test_warm_parent_imports_no_seaborn_and_no_papermill():
 def test_notebooks_are_read_as_papermill_reads_them():
     from papermill.iorw import load_notebook_node
 
-    from digimotor.pipeline import _load_notebook
+    from digimotor.run.execute import load_notebook
 
     notebooks = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     assert notebooks
     for path in notebooks:
-        assert _load_notebook(path) == load_notebook_node(str(path)), path.name
+        assert load_notebook(path) == load_notebook_node(str(path)), path.name
 
 
 @pytest.mark.slow
 def test_the_longest_notebook_of_the_last_run_starts_first(project):
     import nbformat
 
-    from digimotor.pipeline import reproduce
+    from digimotor.run import reproduce
 
     for path in (project / "notebooks").glob("[0-9][0-9]-*"):
         path.unlink()

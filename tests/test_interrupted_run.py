@@ -12,7 +12,7 @@ import pytest
 from single_notebook import only_notebook
 
 from digimotor.checks import check_raw_data
-from digimotor.pipeline import reproduce
+from digimotor.run import reproduce
 
 pytestmark = pytest.mark.slow
 
@@ -123,7 +123,7 @@ def _start_sleeping_run(project: Path, engine: str) -> tuple[subprocess.Popen, l
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_sigterm_ends_the_workers_and_the_next_run_starts_at_once(project):
-    from digimotor.pipeline import run_lock
+    from digimotor.run import run_lock
 
     run, workers = _start_sleeping_run(project, "fork")
     os.kill(run.pid, signal.SIGTERM)  # the parent only, not its process group
@@ -140,7 +140,7 @@ def test_sigterm_ends_the_workers_and_the_next_run_starts_at_once(project):
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("engine", ["fork", "kernel"])
 def test_sigkill_of_the_parent_alone_kills_its_workers_and_frees_the_lock(project, engine):
-    from digimotor.pipeline import run_lock
+    from digimotor.run import run_lock
 
     run, workers = _start_sleeping_run(project, engine)
     os.kill(run.pid, signal.SIGKILL)

@@ -6,7 +6,7 @@ the tests here inspect it.
 
 import pytest
 
-from digimotor.pipeline import discover_notebooks, reproduce
+from digimotor.run import discover_notebooks, reproduce
 
 pytestmark = pytest.mark.slow
 

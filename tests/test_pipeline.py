@@ -14,9 +14,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from digimotor import pipeline
+from digimotor.config import PACKAGE_DIR
 from digimotor.errors import DigimotorError, ParameterError
-from digimotor.pipeline import Progress, _Job, reproduce, run_lock
+from digimotor.run import Progress, plan, publish, reproduce, run_lock
+from digimotor.run.plan import Job
 
 INJECTION = "'); import os; os.system('touch pwned'); ('"
 QUIET = {"echo": lambda _msg: None}
@@ -94,7 +95,7 @@ def test_a_second_run_waits_for_the_first_by_default(lab):
 
 
 def test_progress_plain_lines_and_live_redraw(capsys, tmp_path):
-    job = _Job(tmp_path / "01-x.ipynb", {}, "never run")
+    job = Job(tmp_path / "01-x.ipynb", {}, "never run")
     lines = []
     plain = Progress([job], lines.append, live=False)
     job.state = "running"
@@ -271,7 +272,7 @@ def test_unwritable_build_leaves_the_previous_site_whole(lab, monkeypatch):
     def refuse(*_args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pipeline, "_swap_dir", refuse)
+    monkeypatch.setattr(publish, "swap_dir", refuse)
     with pytest.raises(DigimotorError, match=r"cannot write the site into .*build: No space left on device"
                                              r".*previous site was left as it was"):
         reproduce(per_notebook={"10-ok": {"n": 2}}, **QUIET)
@@ -308,7 +309,7 @@ def test_dry_run_and_discovery_need_no_heavy_imports(lab):
     import sys
 
     write_notebook(lab / "notebooks", "10-ok", ["x = 1"])
-    code = ("import sys\nfrom digimotor.pipeline import reproduce\n"
+    code = ("import sys\nfrom digimotor.run import reproduce\n"
             "r = reproduce(dry_run=True, echo=lambda m: None)\n"
             "assert r.planned == [('10-ok', 'never run')], r.planned\n"
             "heavy = [m for m in ('pandas', 'matplotlib', 'nbconvert', 'IPython') if m in sys.modules]\n"
@@ -329,10 +330,10 @@ def _valid_record(lab: Path, name: str, manifest: list) -> dict:
     from digimotor.config import claims_dir
 
     path = lab / "notebooks" / f"{name}.ipynb"
-    parts = pipeline.cache_parts(path, {}, {"manifest": manifest}, pipeline.package_digest(),
-                                 pipeline._tree_digest(claims_dir()))
+    parts = plan.cache_parts(path, {}, {"manifest": manifest}, plan.package_digest(),
+                             plan.tree_digest(claims_dir()))
     return {"parts": parts, "status": "done", "seconds": 1.0, "error": "", "cell": None, "cell_id": None,
-            "parameters": {}, "manifest": manifest, "show_code": False, "key": pipeline._key(parts)}
+            "parameters": {}, "manifest": manifest, "show_code": False, "key": plan.cache_key(parts)}
 
 
 def test_malformed_cache_records_are_absent_and_never_open_outside_the_root(lab, tmp_path, monkeypatch):
@@ -346,8 +347,8 @@ def test_malformed_cache_records_are_absent_and_never_open_outside_the_root(lab,
     good_input = {"entry": "input", "dataset": "population_forecast", "source": "published", "kind": "published",
                   "path": "data/raw/published/population_forecast.csv", "sha256": "0" * 64, "title": None}
     opened: list[Path] = []
-    real_sha = pipeline._sha256
-    monkeypatch.setattr(pipeline, "_sha256", lambda p: opened.append(Path(p).resolve()) or real_sha(p))
+    real_sha = plan.sha256_file
+    monkeypatch.setattr(plan, "sha256_file", lambda p: opened.append(Path(p).resolve()) or real_sha(p))
 
     def planned(record) -> str:
         cache.write_text(record if isinstance(record, str) else json.dumps(record), encoding="utf-8")
@@ -377,7 +378,7 @@ def test_malformed_cache_records_are_absent_and_never_open_outside_the_root(lab,
     assert planned(record) == "never run"
     for text in ("{not json", "[]", "null", "1", "[" * 100000 + "]" * 100000, ""):
         assert planned(text) == "never run", text[:10]
-    root, package = lab.resolve(), pipeline.PACKAGE_DIR.resolve()
+    root, package = lab.resolve(), PACKAGE_DIR.resolve()
     assert [p for p in opened if not p.is_relative_to(root) and not p.is_relative_to(package)] == []
     assert any(p.name == "population_forecast.csv" for p in opened)  # the valid record's input was hashed
 

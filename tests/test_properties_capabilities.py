@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from digimotor.metrics import capabilities as cm
 from digimotor.metrics import scenarios as sc
+from digimotor.model.scenarios import SAMTRAPPAN_LEVEL
 
 FAST = settings(max_examples=50, deadline=None)
 CAPABILITY_IDS = ["data_driven", "formal_collaboration", "procurement", "reliable_operations", "security"]
@@ -264,7 +265,7 @@ def test_engine_is_invariant_to_municipality_order_and_names(matrix, capacity, r
 
 
 @FAST
-@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d"]), st.sampled_from(list(sc.SAMTRAPPAN_LEVEL)),
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d"]), st.sampled_from(list(SAMTRAPPAN_LEVEL)),
                           st.sampled_from(["active", "ended"]),
                           st.lists(st.sampled_from([f"M{i}" for i in range(6)]), min_size=1, max_size=4,
                                    unique=True)), max_size=5, unique_by=lambda t: t[0]))
@@ -277,6 +278,6 @@ def test_tie_strength_is_symmetric_bounded_and_zero_on_the_diagonal(collaboratio
     assert (ties == ties.T).all() and (np.diag(ties) == 0).all() and ((ties >= 0) & (ties <= 1)).all()
     for a in range(6):
         for b in range(6):
-            shared = [sc.SAMTRAPPAN_LEVEL[step] / 5 for _cid, step, status, members in collaborations
+            shared = [SAMTRAPPAN_LEVEL[step] / 5 for _cid, step, status, members in collaborations
                       if status == "active" and codes[a] in members and codes[b] in members]
             assert ties[a, b] == (max(shared) if shared and a != b else 0.0)

@@ -9,11 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digimotor.metrics import dimios
-from digimotor.sources.dimios import AREAS, SCORE_MAX, SCORE_MIN
+from digimotor.model import dimios as model
+from digimotor.model.dimios import AREAS, SCORE_MAX, SCORE_MIN
 
 AREA_IDS = list(AREAS)
-CAPABILITY_AREAS = dimios.DIMENSION_AREAS["capability"]
-LEGACY_AREAS = dimios.DIMENSION_AREAS["legacy"]
+CAPABILITY_AREAS = model.DIMENSION_AREAS["capability"]
+LEGACY_AREAS = model.DIMENSION_AREAS["legacy"]
 SCORES = st.integers(min_value=int(SCORE_MIN), max_value=int(SCORE_MAX))
 SPLITS = st.sampled_from([2.0, 3.0, 3.5, 4.0, 5.5])
 FAST = settings(max_examples=50, deadline=None)
@@ -35,7 +36,7 @@ def answer_sets(draw, max_municipalities=3, max_respondents=4):
 
 
 def _position(letter):
-    return dimios.TYPE_POSITION[letter]
+    return model.TYPE_POSITION[letter]
 
 
 # ---------------------------------------------------------------------------------------
@@ -150,7 +151,7 @@ def test_area_summary_brackets_the_mean_and_follows_the_aggregation(answers):
         assert by_person.loc[area, "lowest"] - 1e-12 <= by_town.loc[area, "lowest"]
         assert by_town.loc[area, "highest"] <= by_person.loc[area, "highest"] + 1e-12
     counts = dimios.type_counts(towns)
-    assert list(counts.index) == list(dimios.TYPES) and counts.sum() == len(towns)
+    assert list(counts.index) == list(model.TYPES) and counts.sum() == len(towns)
 
 
 @settings(max_examples=50, deadline=None)
@@ -181,7 +182,7 @@ def test_lowering_the_scores_only_moves_types_down(answers, shifts):
     table = dimios.overestimation_sensitivity(respondents, shifts=sorted(shifts))
     assert table.loc[0, "shift"] == 0 and table.loc[0, "n_changed"] == 0
     for row in table.itertuples():
-        assert sum(getattr(row, f"n_{t}") for t in dimios.TYPES) == len(base)
+        assert sum(getattr(row, f"n_{t}") for t in model.TYPES) == len(base)
         # every change is to a type with no dimension higher than before
         for change in filter(None, row.changed.split("; ")):
             before, after = change.split(": ")[1].split("→")

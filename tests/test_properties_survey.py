@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from digimotor.claims import round_half_up
 from digimotor.metrics import strategy
 from digimotor.metrics import survey as sm
+from digimotor.model.survey import DONT_KNOW, QUESTIONS
 from digimotor.sources.documents import load_term_sets
-from digimotor.sources.survey import DONT_KNOW, QUESTIONS
 
 FAST = settings(max_examples=50, deadline=None)
 QUESTION_IDS = list(QUESTIONS)

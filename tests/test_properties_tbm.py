@@ -12,7 +12,8 @@ from scipy.stats import rankdata
 
 from digimotor.errors import DigimotorError
 from digimotor.metrics import tbm
-from digimotor.sources.tbm import COST_POOLS, WORK_AREAS, load_account_mapping
+from digimotor.model.tbm import COST_POOLS, RUN_AREAS, UNMAPPED, WORK_AREAS
+from digimotor.sources.tbm import load_account_mapping
 
 MAPPING = load_account_mapping("default")
 MAPPED_ACCOUNTS = list(MAPPING["account"].head(40))
@@ -130,7 +131,7 @@ def test_run_plus_develop_plus_unassigned_is_the_total(data):
         row = table.loc[org]
         assert row["run_sek"] + row["develop_sek"] + row["unassigned_sek"] == total
         own = ledger[ledger["organisation"] == org]
-        run = own.loc[own["work_area"].astype("string").isin(tbm.RUN_AREAS), "amount_sek"].sum()
+        run = own.loc[own["work_area"].astype("string").isin(RUN_AREAS), "amount_sek"].sum()
         assert row["run_sek"] == run
         assigned = row["run_sek"] + row["develop_sek"]
         if assigned > 0:
@@ -209,7 +210,7 @@ def test_unmapped_accounts_are_kept_apart_never_dropped(data, unknown):
     pooled = tbm.assign_cost_pools(messy, MAPPING, unmapped="separate")
     assert len(pooled) == len(messy) and pooled["amount_sek"].sum() == messy["amount_sek"].sum()
     listed = tbm.unmapped_accounts(messy, MAPPING)
-    in_pool = pooled.loc[pooled["cost_pool"] == tbm.UNMAPPED, "amount_sek"].sum()
+    in_pool = pooled.loc[pooled["cost_pool"] == UNMAPPED, "amount_sek"].sum()
     assert listed["amount_sek"].sum() == in_pool == extra["amount_sek"].sum()
     assert listed["rows"].sum() == len(extra)
     with pytest.raises(tbm.UnmappedAccountsError):

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from digimotor.errors import DigimotorError
-from digimotor.fetch import Client, fetch_dataset
+from digimotor.fetch import fetch_dataset
+from digimotor.fetch_client import Client
 from digimotor.importer import import_file
 from digimotor.metrics import kolada_costs, projection
 from digimotor.regions import resolve_region
@@ -110,7 +111,7 @@ def offline(monkeypatch):
 
 @pytest.mark.slow
 def test_notebook01_runs_from_fetched_population_and_projection(project, offline, tmp_path):
-    from digimotor.pipeline import reproduce
+    from digimotor.run import reproduce
 
     csv = tmp_path / "observed.csv"
     _observed().to_csv(csv, index=False)
@@ -133,7 +134,7 @@ def test_notebook01_runs_from_fetched_population_and_projection(project, offline
 
 @pytest.mark.slow
 def test_notebook04_shows_the_kolada_total_cost_and_its_difference(project, offline):
-    from digimotor.pipeline import reproduce
+    from digimotor.run import reproduce
 
     session = _Session(["kolada_v3_costs_two_municipalities.json"])
     fetch_dataset("municipal_costs", region=["Bengtsfors", "Mellerud"], years=[2019], name="kolada-costs",
@@ -153,7 +154,7 @@ def test_notebook04_shows_the_kolada_total_cost_and_its_difference(project, offl
 def test_notebook04_divides_by_the_kolada_total_when_it_covers_the_ledger(project, offline, tmp_path):
     import json
 
-    from digimotor.pipeline import reproduce
+    from digimotor.run import reproduce
 
     (tmp_path / "ledger.csv").write_text(
         "Organisation;Kommuner;År;Konto;Arbetsområde;Belopp;Enhet;Kreditering\n"

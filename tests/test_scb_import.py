@@ -14,7 +14,7 @@ from digimotor.datasets import load
 from digimotor.errors import InputFileError
 from digimotor.importer import import_file
 from digimotor.provenance import verify
-from digimotor.sources import scb
+from digimotor.sources import scb_readers
 from digimotor.sources.jsonstat import parse_jsonstat2
 from digimotor.sources.pcaxis import read_px
 
@@ -151,19 +151,19 @@ def test_projection_csv_with_two_vintages_is_refused(project, tmp_path):
 @pytest.mark.parametrize(("text", "code"), [("1460 Bengtsfors", "1460"), ("14 Västra Götalands län", "14"),
                                             ("Västra Götalands län", "14"), ("Riket", "00"), ("Amal", "1492")])
 def test_region_code(text, code):
-    assert scb.region_code(text) == code
+    assert scb_readers.region_code(text) == code
 
 
 @pytest.mark.parametrize(("text", "label"), [("0 år", "0"), ("100+ år", "100-"), ("0-4 år", "0-4"), ("100+", "100-")])
 def test_age_label(text, label):
-    assert scb.age_label(text) == label
+    assert scb_readers.age_label(text) == label
 
 
 def test_projection_vintage_is_the_first_projection_year():
     # the table's first year (read from its metadata) wins over the title; the update date is never used
-    assert scb.projection_vintage({"first_period": "2024", "label": "År 2020-2070"}) == "2024"
-    assert scb.projection_vintage({"label": "Folkmängd efter region. År 2020 - 2070"}) == "2020"
-    assert scb.projection_vintage({"label": "x", "updated": "2024-06-11T07:00:00Z"}) is None
+    assert scb_readers.projection_vintage({"first_period": "2024", "label": "År 2020-2070"}) == "2024"
+    assert scb_readers.projection_vintage({"label": "Folkmängd efter region. År 2020 - 2070"}) == "2020"
+    assert scb_readers.projection_vintage({"label": "x", "updated": "2024-06-11T07:00:00Z"}) is None
 
 
 def test_tab698_file_without_a_first_year_is_refused_clearly(project):

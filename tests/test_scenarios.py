@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from digimotor.errors import ParameterError
 from digimotor.metrics import scenarios as sc
 from digimotor.metrics import sweep as sw
+from digimotor.model.scenarios import SAMTRAPPAN_LEVEL, SCENARIO_PATH
 from digimotor.sources import capabilities as cs
 
 P = sc.ScenarioParameters()  # strong 0.70, weak 0.30, very weak 0.10, similar spread 0.25, joint share 0.5
@@ -234,13 +235,13 @@ def test_scenario_and_path_definitions():
     assert list(scenarios.index) == [1, 2, 3, 4, 5]
     assert scenarios.loc[2, "sou_path"] == "asymmetric" and scenarios.loc[2, "path_basis"] == "stated"
     assert (scenarios.drop(2)["path_basis"] == "project_reading").all()
-    assert {int(k): v for k, v in sc.SCENARIO_PATH.items() if k > 0} == scenarios["sou_path"].astype(str).to_dict()
+    assert {int(k): v for k, v in SCENARIO_PATH.items() if k > 0} == scenarios["sou_path"].astype(str).to_dict()
     paths = cs.load_sou_paths()
     per = paths.groupby(["path_id", "statement"], observed=True).size().unstack()
     assert (per["definition"] == 1).all() and (per["strength"] >= 2).all() and (per["weakness"] >= 2).all()
     assert set(paths.loc[paths["placement"] == "uncertain", "seed_line"]) == {"973"}
     steps = cs.load_samtrappan_steps()
-    assert list(steps["step_id"].astype(str)) == list(sc.SAMTRAPPAN_LEVEL)
+    assert list(steps["step_id"].astype(str)) == list(SAMTRAPPAN_LEVEL)
     assert steps.set_index("step_id").loc["coordination", "status"] == "uncertain"
 
 

@@ -31,7 +31,7 @@ from digimotor.datasets import (
 from digimotor.errors import InputFileError, ParameterError, printable
 from digimotor.importer import import_file, read_for_dataset
 from digimotor.provenance import verify
-from digimotor.sources import files, jsonstat, pcaxis
+from digimotor.sources import files, inputs, jsonstat, pcaxis
 
 SPEC = get("population_forecast")
 REPO = Path(__file__).resolve().parents[1]
@@ -235,7 +235,7 @@ def test_links_to_devices_and_folders_are_refused(tmp_path):
     with pytest.raises(InputFileError, match="does not exist .a link to the missing"):
         read(tmp_path / "dangling.csv")
     with pytest.raises(InputFileError, match="this is a folder"):
-        files.check_input_file(tmp_path)
+        inputs.check_input_file(tmp_path)
 
 
 @needs_posix
@@ -244,7 +244,7 @@ def test_a_huge_sparse_file_is_refused_before_it_is_read(project, tmp_path):
     with open(path, "wb") as fh:
         fh.truncate(300 * 2**30)  # 300 GiB of nothing: no disk is used
     assert_one_line_failure(cli_import(project, path), "the file is 307 200.0 MiB, larger than the limit of 200.0 MiB",
-                            files.ENV_MAX_INPUT_MB)
+                            inputs.ENV_MAX_INPUT_MB)
 
 
 def test_the_size_limit_is_set_by_an_environment_variable(tmp_path, monkeypatch):
@@ -252,13 +252,13 @@ def test_the_size_limit_is_set_by_an_environment_variable(tmp_path, monkeypatch)
     small.write_text(ROWS, encoding="utf-8")
     path = tmp_path / "two_mib.csv"
     path.write_text(ROWS + "\n" * (2 * 2**20), encoding="utf-8")
-    monkeypatch.setenv(files.ENV_MAX_INPUT_MB, "1")
+    monkeypatch.setenv(inputs.ENV_MAX_INPUT_MB, "1")
     assert rows_of(read(small)) == EXPECTED
     with pytest.raises(InputFileError, match="the file is 2.0 MiB, larger than the limit of 1.0 MiB"):
         read(path)
-    monkeypatch.setenv(files.ENV_MAX_INPUT_MB, "2.5")
+    monkeypatch.setenv(inputs.ENV_MAX_INPUT_MB, "2.5")
     assert rows_of(read(path)) == EXPECTED
-    monkeypatch.setenv(files.ENV_MAX_INPUT_MB, "lots")
+    monkeypatch.setenv(inputs.ENV_MAX_INPUT_MB, "lots")
     with pytest.raises(ParameterError, match="DIGIMOTOR_MAX_INPUT_MB='lots' is not a size in MiB"):
         read(path)
 
@@ -267,9 +267,9 @@ def test_the_size_limit_is_set_by_an_environment_variable(tmp_path, monkeypatch)
 def test_a_file_longer_than_its_reported_size_is_cut_at_the_limit(monkeypatch):
     """/proc files report size 0 but have content: the read itself stops at the limit."""
     assert os.stat("/proc/self/maps").st_size == 0
-    monkeypatch.setenv(files.ENV_MAX_INPUT_MB, "0.0001")  # 104 bytes
+    monkeypatch.setenv(inputs.ENV_MAX_INPUT_MB, "0.0001")  # 104 bytes
     with pytest.raises(InputFileError) as info:
-        files.read_input_bytes("/proc/self/maps")
+        inputs.read_input_bytes("/proc/self/maps")
     assert "/proc/self/maps: the file holds more than the limit of 0.0 MiB" in one_line(info.value)
 
 
@@ -290,11 +290,11 @@ def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused(tmp_path, mon
              for year in range(1950, 2050)]  # 2 MB of text that compresses as text does (~1.7:1)
     path = workbook(tmp_path / "large.xlsx", {"Befolkning": rows})
     assert len(read(path)) == 100  # within the default limit of 500 MiB
-    monkeypatch.setenv(files.ENV_MAX_UNZIPPED_MB, "1")
+    monkeypatch.setenv(inputs.ENV_MAX_UNZIPPED_MB, "1")
     with pytest.raises(InputFileError) as info:
         read(path)
     assert "unpacks to" in one_line(info.value) and "more than the limit of 1.0 MiB" in str(info.value)
-    assert files.ENV_MAX_UNZIPPED_MB in str(info.value)
+    assert inputs.ENV_MAX_UNZIPPED_MB in str(info.value)
 
 
 def test_sheets_declaring_or_reaching_huge_sizes_cost_nothing(tmp_path):

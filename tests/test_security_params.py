@@ -236,7 +236,7 @@ def test_notebook_without_parameters_cell_is_an_error_naming_it(lab):
         resolve_parameters([path], {"text": "x"})
     with pytest.raises(ParameterError, match=r"10-echo\.ipynb has no code cell"):
         resolve_parameters([path], {})  # its schema declares parameters: the cell must exist
-    from digimotor.pipeline import prepare_notebook
+    from digimotor.run import prepare_notebook
 
     with pytest.raises(ParameterError, match=r"10-echo\.ipynb has no code cell"):
         prepare_notebook(path, {"text": "x"})

@@ -60,10 +60,16 @@ def _parse(html: str) -> _Dom:
     return dom
 
 
+#: The one script the site's frame links (never cell output): digimotor/site/tables.js.
+SITE_SCRIPTS = ("tables.js", "../tables.js")
+
+
 def _active_content(html: str) -> list[str]:
     """Everything in ``html`` that could run a script or load a document: should be empty."""
     found = []
     for tag, attrs in _parse(html).tags:
+        if tag == "script" and set(attrs) <= {"src", "defer"} and attrs.get("src") in SITE_SCRIPTS:
+            continue  # the frame's own sorting and filtering script (digimotor/site/tables.js)
         if tag in ("script", "iframe", "object", "embed", "svg", "frame", "applet", "base", "form"):
             found.append(f"<{tag}>")
         for name, value in attrs.items():
@@ -260,13 +266,18 @@ def test_payloads_stay_text_in_a_real_browser(poisoned, tmp_path):
     from test_site import require_chromium
 
     browser = require_chromium()
-    from digimotor.pipeline import reproduce
+    from digimotor.run import reproduce
 
     result = reproduce(only=list(PARAMETERS), per_notebook=PARAMETERS, echo=lambda _m: None)
     assert result.ok, [r.error for r in result.results if r.error]
     site_dir = poisoned / "build" / "site"
     pages = sorted(site_dir.glob("*.html"))
     assert {p.stem for p in pages} >= {"index", "method", *PARAMETERS}
+    # the municipality profiles that show the poisoned organisation names and survey questions
+    profiles = [p for p in sorted(site_dir.glob("kommuner/*.html")) if PWNED in p.read_text(encoding="utf-8")]
+    assert {p.name for p in profiles} >= {"1427-sotenas.html", "1430-munkedal.html", "1484-lysekil.html",
+                                          "1485-uddevalla.html", "1492-amal.html"}
+    pages += profiles
     for page in pages:
         title = _parse(page.read_text(encoding="utf-8")).title
         dom = _dump_dom(browser, page, tmp_path / "chromium")
@@ -284,3 +295,5 @@ def test_payloads_stay_text_in_a_real_browser(poisoned, tmp_path):
     assert all(f"IT {payload}" in warning for payload in PAYLOADS)
     assert f"Konto {SCRIPT}" in text["04-tbm-cost"]
     assert "region_label=" in text["index"] and SCRIPT in text["index"]
+    amal = "".join(_parse((site_dir / "kommuner" / "1492-amal.html").read_text(encoding="utf-8")).text)
+    assert f"IT {PAYLOADS[3]}" in amal and f"q1 {IMG}" in amal  # organisation and survey question, as text

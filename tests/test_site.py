@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -98,74 +99,150 @@ def _chromium() -> str | None:
 
 
 CHECKER = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
-<iframe src="index.html"></iframe><iframe src="PAGE"></iframe>
 <script>
+const PAGES = PAGES_JSON;
+for (const page of PAGES) {
+  const frame = document.createElement('iframe');
+  frame.src = page;
+  document.body.appendChild(frame);
+}
+function fetchText(href) {
+  const xhr = new XMLHttpRequest();
+  try { xhr.open('GET', href, false); xhr.overrideMimeType('text/html; charset=utf-8'); xhr.send(); return xhr.responseText; }
+  catch (e) { return null; }
+}
+function columnTexts(table, column) {
+  return Array.from(table.tBodies[0].rows).map(r => Array.from(r.children)[column].textContent.trim());
+}
 window.addEventListener('load', () => {
-  const bad = [], external = []; let links = 0, images = 0;
+  const bad = [], external = [], sorting = [], tables = {}; let links = 0, images = 0, thumbs = 0, profiles = 0;
+  const checked = new Map();
   for (const frame of document.querySelectorAll('iframe')) {
     const doc = frame.contentDocument;
     if (!doc || !doc.body) { bad.push('frame not loaded: ' + frame.src); continue; }
     for (const img of doc.images) {
       images++;
+      if (img.getAttribute('src').startsWith('thumbs/')) thumbs++;
       if (!(img.complete && img.naturalWidth > 0)) bad.push('image: ' + frame.src + ' ' + img.src.slice(0, 80));
+    }
+    for (const el of doc.querySelectorAll('script[src], link[href]')) {
+      const url = new URL(el.getAttribute(el.tagName === 'LINK' ? 'href' : 'src'), frame.contentWindow.location.href);
+      if (url.protocol !== 'file:') { external.push(url.href); continue; }
+      if (!fetchText(url.href)) bad.push('resource: ' + frame.src + ' -> ' + url.href);
     }
     for (const a of doc.querySelectorAll('a[href]')) {
       links++;
       const url = new URL(a.getAttribute('href'), frame.contentWindow.location.href);
       if (url.protocol !== 'file:') { external.push(url.href); continue; }
-      let text = null;
-      const xhr = new XMLHttpRequest();
-      try { xhr.open('GET', url.href.split('#')[0], false); xhr.overrideMimeType('text/html; charset=utf-8'); xhr.send(); text = xhr.responseText; }
-      catch (e) { text = null; }
+      if (url.pathname.includes('/kommuner/')) profiles++;
+      const file = url.href.split('#')[0];
+      if (!checked.has(file)) checked.set(file, fetchText(file));
+      const text = checked.get(file);
       if (!text) { bad.push('link: ' + frame.src + ' -> ' + a.getAttribute('href')); continue; }
       if (url.hash) {
         // as a browser does: the fragment as written, then percent-decoded
         const raw = url.hash.slice(1), id = decodeURIComponent(raw);
         const target = new DOMParser().parseFromString(text, 'text/html');
-        if (!target.getElementById(raw) && !target.getElementById(id) && url.href.split('#')[0].endsWith('.html'))
+        if (!target.getElementById(raw) && !target.getElementById(id) && file.endsWith('.html'))
           bad.push('anchor: ' + frame.src + ' -> ' + a.getAttribute('href'));
       }
     }
   }
+  // sorting and filtering: the index's table of exhibits, by its file-name column
+  const index = document.querySelector('iframe').contentDocument;
+  const table = Array.from(index.querySelectorAll('table')).find(t => t.tHead && t.tHead.textContent.includes('fil'));
+  const heading = Array.from(table.tHead.rows[0].children).findIndex(th => th.textContent.trim().startsWith('fil'));
+  const before = columnTexts(table, heading);
+  table.tHead.rows[0].children[heading].click();
+  const up = columnTexts(table, heading);
+  table.tHead.rows[0].children[heading].click();
+  const down = columnTexts(table, heading);
+  const filter = table.previousElementSibling;
+  let shown = -1;
+  if (filter && filter.classList.contains('dm-filter')) {
+    filter.value = 'fig14_broadband_coverage';
+    filter.dispatchEvent(new Event('input'));
+    shown = Array.from(table.tBodies[0].rows).filter(r => !r.hidden).length;
+  }
+  sorting.push({before, up, down, shown});
+  // a pandas table on a notebook page, by a column of Swedish numbers ("2 698" < "17 458")
+  for (const frame of document.querySelectorAll('iframe')) {
+    const doc = frame.contentDocument;
+    const found = Array.from(doc.querySelectorAll('main table')).find(t => t.tHead && t.tHead.textContent.includes('Kontrollsumma'));
+    if (!found) continue;
+    const head = Array.from(found.tHead.rows[found.tHead.rows.length - 1].children);
+    const column = head.findIndex(th => th.textContent.trim() === 'Summa');
+    head[column].click();
+    sorting.push({page: frame.getAttribute('src'), up: columnTexts(found, column)});
+  }
+  for (const frame of document.querySelectorAll('iframe')) {
+    const doc = frame.contentDocument;
+    const all = Array.from(doc.querySelectorAll('main table:not(.dm-plain)'));  // dm-plain: a profile's facts
+    tables[frame.getAttribute('src')] = [all.length, all.filter(t => t.querySelector('th.dm-sortable')).length];
+  }
   const out = document.createElement('pre');
   out.id = 'result';
-  out.textContent = JSON.stringify({bad, external, links, images});
+  out.textContent = JSON.stringify({bad, external, links, images, thumbs, profiles, sorting, tables});
   document.body.appendChild(out);
 });
 </script></body></html>
 """
 
 
-@pytest.mark.slow
-@pytest.mark.browser
-def test_site_in_a_real_browser(default_run, tmp_path):
-    """Headless Chromium loads the index and a notebook page; every link and image resolves."""
-    browser = require_chromium()
-    project = default_run.root  # the session's default run of every notebook
-    result = default_run.only("01-demography")
-    assert result.ok, result.results[0].error
-    site_dir = project / "build" / "site"
+def run_checker(browser: str, site_dir: Path, pages: list[str], profile: Path) -> tuple[dict, list[str]]:
+    """Load ``pages`` of ``site_dir`` in headless Chromium with the checker; return its report and
+    the console messages the site's pages wrote (errors included)."""
     checker = site_dir / "_check.html"
-    checker.write_text(CHECKER.replace("PAGE", "01-demography.html"), encoding="utf-8")
+    checker.write_text(CHECKER.replace("PAGES_JSON", json.dumps(pages)), encoding="utf-8")
     try:
         proc = subprocess.run(
             [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'chromium'}", "--allow-file-access-from-files",
-             "--virtual-time-budget=15000", "--dump-dom", checker.as_uri()],
-            capture_output=True, text=True, timeout=120,
+             f"--user-data-dir={profile}", "--allow-file-access-from-files", "--enable-logging=stderr", "--v=0",
+             "--virtual-time-budget=30000", "--dump-dom", checker.as_uri()],
+            capture_output=True, text=True, timeout=300,
         )
     finally:
         checker.unlink()
     assert proc.returncode == 0, proc.stderr[-800:]
     dom = proc.stdout
     assert '<pre id="result">' in dom, "the checker script did not run:\n" + proc.stderr[-800:]
-    report = json.loads(dom.split('<pre id="result">', 1)[1].split("</pre>", 1)[0].replace("&amp;", "&")
-                        .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"'))
+    report = json.loads(html.unescape(dom.split('<pre id="result">', 1)[1].split("</pre>", 1)[0]))
+    console = [line for line in proc.stderr.splitlines() if ":CONSOLE" in line and "_check.html" not in line]
+    return report, console
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_site_in_a_real_browser(default_run, tmp_path):
+    """Headless Chromium loads every page of the default run's site (index, notebook pages, method,
+    municipality profiles): no console message, every link, anchor, image (the gallery's thumbnails),
+    stylesheet and script resolves in file://, and a click on a column heading sorts the table."""
+    browser = require_chromium()
+    site_dir = default_run.root / "build" / "site"  # the session's default run of every notebook
+    assert all(r.ok for r in (default_run.only(r.name) for r in default_run.result.results))
+    pages = ["index.html", *(f"{r.name}.html" for r in default_run.result.results), "method.html",
+             *sorted(f"kommuner/{p.name}" for p in (site_dir / "kommuner").glob("*.html"))]
+    assert "kommuner/1460-bengtsfors.html" in pages and "kommuner/kommun-01.html" in pages
+    report, console = run_checker(browser, site_dir, pages, tmp_path / "chromium")
     assert report["bad"] == []
     assert report["external"] == []
+    assert console == []
     assert report["links"] >= 20  # navigation, exhibits, scorecard.csv, failing-cell anchors …
-    assert report["images"] >= 1  # the figures on the notebook page
+    figures = sorted(p for p in (default_run.root / "figures").glob("*.png") if not p.name.endswith(".slide.png"))
+    assert report["thumbs"] == len(figures) >= 20  # one thumbnail per figure of the run, all loaded
+    assert report["images"] > report["thumbs"]  # and the figures on the notebook pages
+    assert report["profiles"] >= 28  # the index links 14 municipalities and 14 examples
+    sort, pandas = report["sorting"]
+    assert sort["up"] == sorted(sort["before"]) != sort["before"]  # file names: ascending
+    assert sort["down"] == sorted(sort["before"], reverse=True)
+    assert sort["shown"] == 1  # the filter keeps the one row of fig14_broadband_coverage
+    sums = [int(re.sub(r"\s", "", text)) for text in pandas["up"]]
+    assert pandas["page"] == "04-tbm-cost.html" and len(sums) >= 10 and sums == sorted(sums)
+    # tables.js reaches the tables of every page: all but those whose headings span columns
+    for page, (count, sortable) in report["tables"].items():
+        assert sortable >= (1 if count else 0), page
+    assert report["tables"]["04-tbm-cost.html"][1] >= 10
 
 
 def test_show_code_keeps_the_code(tmp_path):
@@ -179,7 +256,7 @@ def test_show_code_keeps_the_code(tmp_path):
 
 
 def _result(name: str, parameters, tables):
-    from digimotor.pipeline import NotebookResult
+    from digimotor.run import NotebookResult
 
     manifest = [{"entry": "table", "name": t, "kind": k, "path": f"data/processed/{t}.csv"} for t, k in tables]
     return NotebookResult(name=name, status="done", seconds=0.1, parameters=parameters, manifest=manifest)

@@ -13,8 +13,10 @@ from digimotor.cli import main
 from digimotor.errors import InputFileError
 from digimotor.importer import import_file, write_template
 from digimotor.metrics import survey as survey_metrics
+from digimotor.model.survey import DONT_KNOW, QUESTIONS
+from digimotor.provenance import tag
 from digimotor.sources import survey as src
-from digimotor.sources.survey import DONT_KNOW, QUESTIONS, normalise_answer
+from digimotor.sources.survey import normalise_answer
 
 F20, F21, F22, F23 = QUESTIONS
 
@@ -348,15 +350,15 @@ def test_figures_mark_their_kind_and_handle_own_questions():
     own = pd.DataFrame([("A", "1", "other", "trust_in_it", "2", 4), ("A", "2", "other", "trust_in_it", "4", 4)],
                        columns=["municipality_code", "respondent_id", "respondent_group", "question_id", "answer",
                                 "scale_points"]).assign(dont_know=False)
-    dist = survey_metrics.distribution(pd.concat([answers, own], ignore_index=True))
+    dist = survey_metrics.distribution(tag(pd.concat([answers, own], ignore_index=True), "synthetic", "test"))
     segments = survey_metrics.distribution_segments(dist)
-    fig = survey_plots.survey_figure(segments, kind="synthetic", lang="en")
+    fig = survey_plots.survey_figure(segments, lang="en")  # the kind comes from the answers' provenance
     assert len(fig.axes) == 3
     assert sum(text == "SYNTHETIC EXAMPLE DATA" for text in _texts(fig)) == 3  # a watermark in every panel
     own_bar = segments[segments["question_id"] == "trust_in_it"]
     assert own_bar["share_pct"].tolist() == [0.0, 50.0, 0.0, 50.0, 0.0]
     plt.close(fig)
-    fig = survey_plots.survey_figure(segments, style="pie", kind="user", lang="sv", source="enkat.csv")
+    fig = survey_plots.survey_figure(tag(segments.copy(), "user", "enkat.csv"), style="pie", lang="sv", source="enkat.csv")
     assert any("Källa: enkat.csv – användarens data" in text for text in _texts(fig))
     plt.close(fig)
     with pytest.raises(ParameterError, match="style"):
@@ -433,8 +435,8 @@ def test_municipality_bars_draw_each_municipalitys_shares():
         ("Kommun 02", "5", "department_head", F22, "4"), ("Kommun 02", "6", "department_head", F22, "4"),
     ])
     answers["municipality"] = answers["municipality_code"]
-    dist = survey_metrics.distribution(answers, by=["municipality_code", "municipality"])
-    ax = survey_plots.municipality_bars(dist, F22, kind="synthetic", lang="en")
+    dist = survey_metrics.distribution(tag(answers, "synthetic", "test"), by=["municipality_code", "municipality"])
+    ax = survey_plots.municipality_bars(dist, F22, lang="en")
     widths = sorted((round(p.get_y() + p.get_height() / 2), round(p.get_width(), 6)) for p in ax.patches)
     expected = sorted(
         (i, round(row.share_pct, 6))

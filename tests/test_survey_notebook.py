@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from digimotor.importer import import_file
-from digimotor.pipeline import reproduce
+from digimotor.run import reproduce
 
 pytestmark = pytest.mark.slow
 

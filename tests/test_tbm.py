@@ -7,7 +7,9 @@ import pytest
 
 from digimotor.errors import DigimotorError
 from digimotor.metrics import tbm
-from digimotor.sources.tbm import COST_POOLS, UNITS, WORK_AREAS, load_account_mapping
+from digimotor.model.tbm import COST_POOLS, UNITS, WORK_AREAS
+from digimotor.provenance import tag
+from digimotor.sources.tbm import load_account_mapping
 
 # A hand-written two-organisation ledger (tkr). Org B serves three municipalities.
 LEDGER_ROWS = [
@@ -32,18 +34,18 @@ def _ledger(rows=LEDGER_ROWS, year=2019):
     frame["cost_pool"] = pd.Categorical(frame["cost_pool"], categories=list(COST_POOLS))
     frame["work_area"] = pd.Categorical(frame["work_area"], categories=list(WORK_AREAS))
     frame["amount_sek"] = frame["amount"] * 1000.0
-    return frame
+    return tag(frame, "synthetic", "test ledger")
 
 
 def _total_cost():
-    return pd.DataFrame({
+    return tag(pd.DataFrame({
         "municipality_code": ["1460", "1427", "1430", "1484"],
         "municipality": ["Bengtsfors", "Sotenäs", "Munkedal", "Lysekil"],
         "year": [2019] * 4,
         "total_cost_sek": [700e6, 600e6, 650e6, 950e6],
         "definition": ["result_and_depreciation"] * 3 + ["kolada_net_cost"],
         "population": [9800, 9100, 10500, 14600],
-    })
+    }), "synthetic", "test total costs")
 
 
 @pytest.fixture

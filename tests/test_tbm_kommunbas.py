@@ -7,9 +7,9 @@ import pytest
 from digimotor.errors import DigimotorError, InputFileError
 from digimotor.importer import import_file
 from digimotor.metrics import tbm
+from digimotor.model.tbm import account_key
 from digimotor.sources.tbm import load_account_mapping, load_tbm_ledger
 from digimotor.sources.tbm_accounts import (
-    account_key,
     load_cost_centres,
     load_cost_pools_v5,
     v4_to_v5,
@@ -187,5 +187,5 @@ def test_a_v5_ledger_draws_with_v5_names(project):
     pools = load_cost_pools("v5")
     table = tbm_plots.with_names(tbm.pooled_cost_pool_shares(pooled), pools, "en")
     assert table.set_index("cost_pool").loc["cloud_services", "cost_pool_name"] == "Cloud services"
-    ax = tbm_plots.pooled_cost_pool_bars(table, pools, kind="user", source="v5", lang="en")
+    ax = tbm_plots.pooled_cost_pool_bars(table, pools, source="v5", lang="en")  # user: the imported snapshot
     assert "Staffing" in [t.get_text() for t in ax.get_yticklabels() + ax.get_xticklabels()]

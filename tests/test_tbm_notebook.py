@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from digimotor.importer import import_file
-from digimotor.pipeline import reproduce
+from digimotor.run import reproduce
 
 pytestmark = pytest.mark.slow
 

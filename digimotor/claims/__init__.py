@@ -51,6 +51,8 @@ OUTCOMES = tuple((outcome, evidence, *labels.pairs("claims_outcomes")[outcome]) 
     ("background", False),
 ))
 RELATIONS = ("=", "<", ">", "<=", ">=")
+#: The index of the report's numbers (:mod:`digimotor.claims.ocr_index`) beside the registry; no claims in it.
+INDEX_FILE = "ocr_numbers.csv"
 COLUMNS = (
     "claim_id", "part", "exhibit", "page", "seed_line", "description", "published_value",
     "relation", "decimals", "unit", "status", "raw_text", "note",
@@ -68,8 +70,6 @@ def load_claims(part: str | None = None) -> pd.DataFrame:
     import pandas as pd
 
     frames = []
-    from .ocr_index import INDEX_FILE
-
     for path in sorted(claims_dir().glob("*.csv")):
         if path.name == INDEX_FILE:
             continue

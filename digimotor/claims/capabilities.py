@@ -32,7 +32,7 @@ def ranking_claims(top: pd.DataFrame, rankings: pd.DataFrame) -> dict[str, float
 def published_counts(rankings: pd.DataFrame, scenarios: pd.DataFrame, paths: pd.DataFrame,
                      collaborations: pd.DataFrame) -> dict[str, float]:
     """The derived counts and steps, from the published lists and collaborations."""
-    from ..metrics.scenarios import SAMTRAPPAN_LEVEL
+    from ..model.scenarios import SAMTRAPPAN_LEVEL
 
     members = collaborations.groupby("collaboration_id")["municipality_code"].nunique()
     step = collaborations.groupby("collaboration_id")["samtrappan_step"].first().astype(str)

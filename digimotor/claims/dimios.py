@@ -28,6 +28,7 @@ def claim_values(areas: pd.DataFrame, facts: pd.DataFrame, *, split: float = 3.5
         The typology split and the maturity formula (documented defaults 3.5 and mean/6).
     """
     from ..metrics import dimios as metrics
+    from ..model.dimios import TYPE_CODE
     from ..sources.dimios import fact
 
     summary = metrics.summarise_published(areas, split=split).set_index("profile")
@@ -36,7 +37,7 @@ def claim_values(areas: pd.DataFrame, facts: pd.DataFrame, *, split: float = 3.5
     established = fact(facts, "infosec_established_count")
     asked = fact(facts, "infosec_respondents")
     return {
-        "fig11.fyrbodal_mean.type": float(metrics.TYPE_CODE[mean["dimios_type"]]),
+        "fig11.fyrbodal_mean.type": float(TYPE_CODE[mean["dimios_type"]]),
         "text.fyrbodal.maturity_above_national": float(level),
         "text.dimios.respondents_per_municipality": fact(facts, "respondents") / fact(facts, "municipalities_surveyed"),
         "fig13.yes.pct": 100 * established / asked,
@@ -48,6 +49,7 @@ def calibrated_values(respondents: pd.DataFrame, municipalities: pd.DataFrame, *
                       aggregation: str = "municipality") -> dict[str, float]:
     """The values the synthetic example was calibrated to, computed from its microdata (not evidence)."""
     from ..metrics import dimios as metrics
+    from ..model.dimios import TYPE_CODE
 
     summary = metrics.area_summary(respondents, municipalities, aggregation).set_index("area")
     values: dict[str, float] = {}
@@ -59,7 +61,7 @@ def calibrated_values(respondents: pd.DataFrame, municipalities: pd.DataFrame, *
     in_2020 = municipalities[municipalities["year"] == 2020]
     values.update({
         "synthetic.fig11.fyrbodal_mean.type": float(
-            metrics.TYPE_CODE[metrics.dimios_type(average["capability"], average["legacy"], split)]),
+            TYPE_CODE[metrics.dimios_type(average["capability"], average["legacy"], split)]),
         "synthetic.fig11.n_type_a": float(counts["A"]),
         "synthetic.fig11.n_type_d": float(counts["D"]),
         "synthetic.text.constraining_legacy_count": float((municipalities["legacy"] < split).sum()),

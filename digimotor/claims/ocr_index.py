@@ -35,11 +35,11 @@ from typing import TYPE_CHECKING
 
 from ..config import claims_dir
 from ..errors import DigimotorError
+from . import INDEX_FILE
 
 if TYPE_CHECKING:
     import pandas as pd
 
-INDEX_FILE = "ocr_numbers.csv"
 INDEX_COLUMNS = ("seed_line", "n", "written", "line_sha256", "category")
 #: The seed file the index was built from (relative to the project's parent directory).
 SEED_NAME = "shared/seeds/000_97519b65b5c03907.txt"

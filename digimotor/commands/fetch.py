@@ -52,7 +52,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..config import build_dir, project_root
-    from ..fetch import Client, Limits, fetch_dataset
+    from ..fetch import fetch_dataset
+    from ..fetch_client import Client, Limits
 
     client = Client(
         limits=Limits(max_calls=args.max_calls, window_s=args.window, max_cells=args.max_cells),

@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     import warnings
 
     from ..params import load_schema
-    from ..pipeline import discover_notebooks
+    from ..run import discover_notebooks
 
     for i, path in enumerate(discover_notebooks(args.notebook or None)):
         with warnings.catch_warnings():

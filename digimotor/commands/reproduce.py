@@ -10,6 +10,10 @@ Examples:
   digimotor reproduce --params my-region.yaml --jobs 2
   digimotor reproduce --dry-run
   digimotor reproduce --formats png
+  digimotor reproduce --study skaraborg/study.yml      # a study folder made by `digimotor init`
+
+Without --study: inside a study folder (one with study.yml), that study; in the checkout, the
+Fyrbodal 2021 study (digimotor/reference/studies/fyrbodal-2021.yml).
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ NAME = "reproduce"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--study", metavar="DIR/study.yml",
+                        help="run a study: import its filled-in templates, check it, run its notebooks with its "
+                             "parameters and build its site, all in the study's folder")
     parser.add_argument("--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks")
     parser.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
                         help="parameter for every notebook that has KEY; VALUE is YAML limited to text, "
@@ -36,24 +43,35 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=("fork", "kernel"), default="fork",
                         help="fork: warm parent, a fresh process per notebook (default); "
                              "kernel: papermill with a fresh Jupyter kernel per notebook")
-    parser.add_argument("--formats", default="png,svg", metavar="png,svg",
-                        help="figure formats to write, comma-separated (default: png,svg)")
+    parser.add_argument("--formats", default="png,svg,slide", metavar="png,svg,slide",
+                        help="figure formats to write, comma-separated (default: png,svg,slide; "
+                             "slide: a 16:9 PNG for slides, figures/<name>.slide.png)")
     parser.add_argument("--no-wait", dest="wait", action="store_false",
                         help="if another run holds this checkout's run lock, stop instead of waiting for it")
 
 
 def run(args: argparse.Namespace) -> int:
     from ..params import parse_assignment
-    from ..pipeline import RunTerminated, reproduce
+    from ..run import RunTerminated, reproduce
+    from ..study import StudyError, run_study
 
     parameters = dict(parse_assignment(text) for text in args.param)
     live = sys.stdout.isatty() and os.environ.get("CI", "").lower() not in ("1", "true")
+    options = dict(show_code=args.show_code, params_file=args.params, jobs=args.jobs, force=args.force,
+                   dry_run=args.dry_run, engine=args.engine, live=live, wait=args.wait, formats=args.formats)
+    from ..config import study_file
+
+    study = args.study or study_file()  # inside a study folder, its study
     try:
-        result = reproduce(
-            only=args.only, parameters=parameters, show_code=args.show_code,
-            params_file=args.params, jobs=args.jobs, force=args.force, dry_run=args.dry_run,
-            engine=args.engine, live=live, wait=args.wait, formats=args.formats,
-        )
+        if study:
+            result = run_study(study, only=args.only, parameters=parameters, **options)
+        else:
+            result = reproduce(only=args.only, parameters=parameters, **options)
+    except StudyError as exc:  # every problem on its own line, before any notebook ran
+        for problem in exc.problems:
+            print(f"digimotor reproduce: error: {problem}", file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) in the study; no notebook was run", file=sys.stderr)
+        return 2
     except RunTerminated as exc:
         print(f"digimotor reproduce: stopped by {exc.name}; the running notebooks were ended and the "
               "previous site was kept", file=sys.stderr)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ..errors import DigimotorError, ParameterError
+from ..provenance import keeps_provenance
 
 COVERAGE_COLUMNS = (
     "municipality_code", "municipality", "share_total_pct", "share_outside_urban_pct",
@@ -35,6 +36,7 @@ def _select(broadband: pd.DataFrame, year: int, premises: str, codes: Sequence[s
     return frame
 
 
+@keeps_provenance
 def coverage_against_goals(
     broadband: pd.DataFrame,
     year: int,
@@ -127,6 +129,7 @@ def goal_summary(coverage: pd.DataFrame) -> dict[str, float]:
     }
 
 
+@keeps_provenance
 def households_vs_workplaces(
     broadband: pd.DataFrame, year: int, *, area: str = "total", codes: Sequence[str] | None = None
 ) -> pd.DataFrame:
@@ -161,3 +164,64 @@ def change_between(facts: pd.DataFrame, region_code: str, first: int, last: int,
     if missing:
         raise DigimotorError(f"no share for region {region_code} in {', '.join(map(str, missing))}")
     return float(values[last] - values[first])
+
+
+@keeps_provenance
+def change_against_goals(before: pd.DataFrame, after: pd.DataFrame, *, before_year: int, after_year: int,
+                         regional_goal: tuple[int, float] = (2020, 95.0),
+                         national_goal: tuple[int, float] = (2025, 98.0), n_boot: int = 2000, seed: int = 2021,
+                         confidence: float = 0.95) -> dict[str, pd.DataFrame]:
+    """Change of the total share between two mappings, per municipality and against the goals.
+
+    Parameters
+    ----------
+    before, after
+        :func:`coverage_against_goals` of the earlier and the later year (same premises).
+    regional_goal, national_goal
+        ``(target year, share %)``: 95 % by 2020 (the report) and 98 % by 2025 (at 1 Gbit/s;
+        the gap from >= 100 Mbit/s data is a lower bound, as in :func:`coverage_against_goals`).
+
+    Returns
+    -------
+    dict
+        ``municipalities``: one row per paired municipality with ``share_before``,
+        ``share_after``, ``change_pp``, ``pace_pp_per_year`` (change / years between),
+        ``meets_regional_before/after``, ``national_gap_min_before/after`` and
+        ``national_goal_year_at_pace`` (the year the 98 % share is reached if the pace holds; NaN
+        when the pace is not positive, ``after_year`` when already there) and
+        ``on_track_national`` (that year ≤ the goal's year).
+        ``summary``: one row, the paired change of the total share
+        (:func:`digimotor.metrics.change.paired_change`: mean, bootstrap interval, Wilcoxon with
+        ≥ 6 pairs) and the counts meeting the regional goal / on track for the national one.
+        ``unpaired``: municipalities in one mapping only (``municipality``, ``present_in``).
+    """
+    from .change import paired_change, unpaired_table
+
+    if not before_year < after_year:
+        raise ParameterError(f"the earlier mapping ({before_year}) must lie before the later one ({after_year})")
+    result = paired_change(before, after, key="municipality_code", value="share_total_pct", n_boot=n_boot,
+                           seed=seed, confidence=confidence)
+    names = dict(zip(before["municipality_code"], before["municipality"], strict=True)) | dict(
+        zip(after["municipality_code"], after["municipality"], strict=True))
+    rows = result.pairs.rename(columns={"before": "share_before", "after": "share_after", "change": "change_pp"})
+    rows.insert(1, "municipality", rows["municipality_code"].map(names).astype("string"))
+    rows["pace_pp_per_year"] = rows["change_pp"] / (after_year - before_year)
+    rows["meets_regional_before"] = rows["share_before"] >= regional_goal[1]
+    rows["meets_regional_after"] = rows["share_after"] >= regional_goal[1]
+    rows["national_gap_min_before"] = (national_goal[1] - rows["share_before"]).clip(lower=0)
+    rows["national_gap_min_after"] = (national_goal[1] - rows["share_after"]).clip(lower=0)
+    pace = rows["pace_pp_per_year"].where(rows["pace_pp_per_year"] > 0)
+    reached = after_year + rows["national_gap_min_after"] / pace
+    rows["national_goal_year_at_pace"] = reached.where(rows["national_gap_min_after"] > 0, float(after_year))
+    rows["on_track_national"] = (rows["national_goal_year_at_pace"] <= national_goal[0]).fillna(False).astype(bool)
+    summary = pd.DataFrame([{
+        "before": before_year, "after": after_year, **result.summary(),
+        "meeting_regional_before": int(rows["meets_regional_before"].sum()),
+        "meeting_regional_after": int(rows["meets_regional_after"].sum()),
+        "on_track_national": int(rows["on_track_national"].sum()),
+        "regional_goal_pct": regional_goal[1], "national_goal_pct": national_goal[1],
+        "national_goal_year": national_goal[0],
+    }])
+    unpaired = unpaired_table(result, names)
+    rows["national_goal_year_at_pace"] = rows["national_goal_year_at_pace"].astype("float64").round(1)
+    return {"municipalities": rows, "summary": summary, "unpaired": unpaired}

@@ -12,8 +12,10 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ..errors import DigimotorError
+from ..provenance import keeps_provenance
 
 
+@keeps_provenance
 def fact_series(facts: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
     """The facts for the municipalities ``codes``, one row per stated value, sorted into series.
 

@@ -9,12 +9,18 @@ scales can be combined.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+from ..provenance import keeps_provenance
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .measurement import Measurement, Scope
 
+
+@keeps_provenance
 def normalised_scores(assessment: pd.DataFrame) -> pd.DataFrame:
     """Add ``score_norm`` = (score − scale_min) / (scale_max − scale_min), in 0–1.
 
@@ -38,6 +44,7 @@ def normalised_scores(assessment: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@keeps_provenance
 def latest_assessment(assessment: pd.DataFrame) -> pd.DataFrame:
     """Keep the latest assessment (by ``date``; an empty date counts as oldest) per municipality × capability."""
     out = assessment.assign(_date=assessment["date"].fillna("").astype(str))
@@ -46,12 +53,18 @@ def latest_assessment(assessment: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns="_date").reset_index(drop=True)
 
 
-def capability_matrix(assessment: pd.DataFrame, value: str = "score_norm") -> pd.DataFrame:
+@keeps_provenance
+def capability_matrix(assessment: pd.DataFrame, value: str = "score_norm", year: int | None = None) -> pd.DataFrame:
     """Municipality × capability matrix of ``value`` (the latest assessment; NaN where not assessed).
 
     Rows are ``municipality_code`` in sorted order, columns capability ids in sorted order.
+    With ``year`` only that measurement's assessments count (:func:`assessment_years`); without
+    it the latest of every date counts, so a page selects one measurement first
+    (:func:`select_assessment`): measurements are never pooled.
     """
     frame = assessment if value in assessment.columns else normalised_scores(assessment)
+    if year is not None:
+        frame = frame[(assessment_years(frame) == year).fillna(False).to_numpy(dtype=bool)]
     frame = latest_assessment(frame)
     matrix = frame.pivot(index="municipality_code", columns="capability", values=value)
     matrix = matrix.sort_index().sort_index(axis=1)
@@ -86,6 +99,7 @@ def similarity_order(matrix: pd.DataFrame, method: str = "average") -> tuple[lis
     return rows, columns
 
 
+@keeps_provenance
 def joint_ranking(matrix: pd.DataFrame) -> pd.DataFrame:
     """Rank capabilities jointly across municipalities by their mean normalised score.
 
@@ -119,6 +133,7 @@ def joint_ranking(matrix: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index().sort_values("rank_strongest").reset_index(drop=True)
 
 
+@keeps_provenance
 def joint_strengths_weaknesses(ranking: pd.DataFrame, k: int = 5) -> pd.DataFrame:
     """The joint ``k`` strongest and ``k`` weakest capabilities (``list``, ``rank``, ``capability``, ``mean``)."""
     import pandas as pd
@@ -128,6 +143,7 @@ def joint_strengths_weaknesses(ranking: pd.DataFrame, k: int = 5) -> pd.DataFram
     return pd.concat([strong, weak], ignore_index=True)[["list", "rank", "capability", "mean", "median", "n"]]
 
 
+@keeps_provenance(mixed="the computed joint lists beside the report's published ones")
 def compare_with_report(top: pd.DataFrame, rankings: pd.DataFrame) -> pd.DataFrame:
     """Put the computed joint lists beside the report's (``capability_rankings``, lists strongest/weakest).
 
@@ -143,6 +159,7 @@ def compare_with_report(top: pd.DataFrame, rankings: pd.DataFrame) -> pd.DataFra
     return merged.sort_values(["list", "rank"]).reset_index(drop=True)
 
 
+@keeps_provenance
 def municipality_profile(matrix: pd.DataFrame, k: int = 3) -> pd.DataFrame:
     """Each municipality's ``k`` strongest and ``k`` weakest capabilities.
 
@@ -166,6 +183,7 @@ def municipality_profile(matrix: pd.DataFrame, k: int = 3) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@keeps_provenance
 def element_profile(assessment: pd.DataFrame) -> pd.DataFrame:
     """Mean normalised score per capability element (process … information) and capability.
 
@@ -173,7 +191,7 @@ def element_profile(assessment: pd.DataFrame) -> pd.DataFrame:
     """
     import pandas as pd
 
-    from ..sources.capabilities import ELEMENTS
+    from ..model.capabilities import ELEMENTS
 
     rows = []
     low = assessment["scale_min"].astype("float64")
@@ -187,3 +205,113 @@ def element_profile(assessment: pd.DataFrame) -> pd.DataFrame:
         for row in grouped.itertuples(index=False):
             rows.append({"capability": row.capability, "element": element, "mean": float(row.mean), "n": int(row.size)})
     return pd.DataFrame(rows, columns=["capability", "element", "mean", "n"])
+
+
+def assessment_years(assessment: pd.DataFrame) -> pd.Series:
+    """The measurement year of each row: the year of its ``date`` (``YYYY-…``); <NA> without a date."""
+    import pandas as pd
+
+    text = assessment["date"].astype("string").str.extract(r"^(\d{4})", expand=False)
+    return pd.to_numeric(text, errors="coerce").astype("Int64")
+
+
+def select_assessment(assessment: pd.DataFrame, region: str | Sequence[str], year: int = 0, *,
+                      file: str = "", parameter: str = "year") -> tuple[Scope, Measurement]:
+    """The region's assessments of one measurement (the year of ``date``).
+
+    The rules of :mod:`digimotor.metrics.measurement`: rows with SCB codes outside ``region``
+    are left out (pseudonyms are kept, the filter does not apply to them); several years and
+    ``year`` = 0 raise :class:`~digimotor.errors.ParameterError` naming the years found. The
+    returned frame has the input's columns.
+    """
+    from .measurement import region_scope
+
+    scope = region_scope(assessment, region)
+    return scope, assessment_measurement(scope.frame, year, file=file, parameter=parameter)
+
+
+@keeps_provenance
+def assessment_measurement(assessment: pd.DataFrame, year: int = 0, *, file: str = "",
+                           parameter: str = "year") -> Measurement:
+    """The assessments of one measurement (the year of ``date``), with the input's columns; the
+    rules of :func:`digimotor.metrics.measurement.select_measurement`."""
+    from .measurement import select_measurement
+
+    chosen = select_measurement(assessment.assign(_year=assessment_years(assessment)), year, column="_year",
+                                file=file, parameter=parameter)
+    chosen.frame = chosen.frame.drop(columns="_year")
+    return chosen
+
+
+@keeps_provenance
+def capability_change(before: pd.DataFrame, after: pd.DataFrame, *, n_boot: int = 2000, seed: int = 2021,
+                      confidence: float = 0.95) -> dict[str, pd.DataFrame]:
+    """Improved / declined between two measurements, per capability and per capability element.
+
+    Parameters
+    ----------
+    before, after
+        The assessments of the two measurements (:func:`select_assessment`), each one row per
+        municipality × capability after :func:`latest_assessment`.
+
+    Returns
+    -------
+    dict
+        ``capabilities``: per capability, the municipalities assessed in both (``n_pairs``) and
+        how many ``improved`` / ``unchanged`` / ``declined`` (normalised score), with the paired
+        mean change (:func:`digimotor.metrics.change.paired_change`: bootstrap interval, Wilcoxon
+        with ≥ 6 pairs). ``elements``: the same per element (process … information) over every
+        municipality × capability assessed with that element in both. ``municipalities``: one
+        row per municipality × capability paired (``score_before``, ``score_after``,
+        ``change``). ``unpaired``: municipality × capability in one measurement only.
+    """
+    import pandas as pd
+
+    from ..model.capabilities import ELEMENTS
+    from .change import paired_change
+
+    key = ["municipality_code", "capability"]
+    first, last = (latest_assessment(normalised_scores(frame)) for frame in (before, after))
+    rows, pairs = [], []
+    for offset, (capability, part) in enumerate(last.groupby("capability", sort=True)):
+        earlier = first[first["capability"] == capability]
+        result = paired_change(earlier, part, key=key, value="score_norm", n_boot=n_boot, seed=seed + offset,
+                               confidence=confidence)
+        rows.append({"capability": capability, **_counts(result.pairs["change"]), **result.summary()})
+        pairs.append(result.pairs)
+    for capability in sorted(set(first["capability"]) - set(last["capability"])):
+        rows.append({"capability": capability, **_counts(pd.Series(dtype=float)), "n_pairs": 0,
+                     "n_only_before": int((first["capability"] == capability).sum()), "n_only_after": 0})
+    merged = first[key].merge(last[key], on=key, how="outer", indicator=True)
+    one = merged[merged["_merge"] != "both"].sort_values(key, kind="stable")
+    unpaired = one[key].assign(present_in=one["_merge"].map({"left_only": "before", "right_only": "after"})
+                               .astype(str)).reset_index(drop=True)
+    elements = []
+    for offset, element in enumerate(e for e in ELEMENTS if e in first.columns and e in last.columns):
+        a = first.assign(value=_element_norm(first, element))
+        b = last.assign(value=_element_norm(last, element))
+        result = paired_change(a, b, key=key, value="value", n_boot=n_boot, seed=seed + 1000 + offset,
+                               confidence=confidence)
+        if result.n_pairs:
+            elements.append({"element": element, **_counts(result.pairs["change"]), **result.summary()})
+    paired = pd.concat(pairs, ignore_index=True) if pairs else pd.DataFrame(columns=[*key, "before", "after", "change"])
+    paired = paired.rename(columns={"before": "score_before", "after": "score_after"})
+    columns = ["n_improved", "n_unchanged", "n_declined"]
+    return {"capabilities": pd.DataFrame(rows).sort_values("capability", kind="stable").reset_index(drop=True),
+            "elements": pd.DataFrame(elements, columns=["element", *columns, "n_pairs", "mean_change", "ci_low",
+                                                        "ci_high", "wilcoxon_statistic", "wilcoxon_p",
+                                                        "n_only_before", "n_only_after"]),
+            "municipalities": paired.sort_values(key, kind="stable").reset_index(drop=True),
+            "unpaired": unpaired}
+
+
+def _element_norm(frame: pd.DataFrame, element: str) -> pd.Series:
+    """An element's score on the common 0–1 scale of its row."""
+    low = frame["scale_min"].astype("float64")
+    return (frame[element].astype("float64") - low) / (frame["scale_max"].astype("float64") - low)
+
+
+def _counts(changes: pd.Series) -> dict[str, int]:
+    """Improved / unchanged / declined among ``changes`` (differences below 1e-9 count as unchanged)."""
+    return {"n_improved": int((changes > 1e-9).sum()), "n_unchanged": int((changes.abs() <= 1e-9).sum()),
+            "n_declined": int((changes < -1e-9).sum())}

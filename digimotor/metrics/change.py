@@ -19,11 +19,12 @@ returns; with all differences zero there is nothing to test and the p-value is N
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import DigimotorError
+from ..provenance import keeps_provenance
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -87,6 +88,7 @@ def wilcoxon(changes) -> tuple[float, float]:
     return float(result.statistic), float(result.pvalue)
 
 
+@keeps_provenance
 def paired_change(before: pd.DataFrame, after: pd.DataFrame, *, key: str | Sequence[str], value: str,
                   n_boot: int = 2000, seed: int = 2021, confidence: float = 0.95) -> PairedChange:
     """Per-unit change of ``value`` between two measurements, with interval and test.
@@ -134,6 +136,18 @@ def paired_change(before: pd.DataFrame, after: pd.DataFrame, *, key: str | Seque
     )
 
 
+@keeps_provenance
+def unpaired_table(result: PairedChange, names: Mapping[str, str], key: str = "municipality_code") -> pd.DataFrame:
+    """The units of ``result`` present in one measurement only: ``key``, ``municipality`` (its
+    name from ``names``), ``present_in`` ("before" | "after"); never silently dropped."""
+    import pandas as pd
+
+    rows = [{key: c, "municipality": names.get(c, c), "present_in": side}
+            for side, units in (("before", result.only_before), ("after", result.only_after)) for c in units]
+    return pd.DataFrame(rows, columns=[key, "municipality", "present_in"])
+
+
+@keeps_provenance
 def change_summary(before: pd.DataFrame, after: pd.DataFrame, *, key: str | Sequence[str],
                    values: Sequence[str], n_boot: int = 2000, seed: int = 2021,
                    confidence: float = 0.95) -> pd.DataFrame:
@@ -148,6 +162,7 @@ def change_summary(before: pd.DataFrame, after: pd.DataFrame, *, key: str | Sequ
     return pd.DataFrame(rows)
 
 
+@keeps_provenance
 def transitions(before_types: pd.Series, after_types: pd.Series, categories: Sequence[str]) -> pd.DataFrame:
     """Units by category in the earlier (rows, ``from``) and later (columns, ``to``) measurement.
 

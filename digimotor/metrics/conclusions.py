@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .. import labels
 from ..config import DATA_KINDS
 from ..errors import DigimotorError
+from ..provenance import keeps_provenance
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,7 +35,7 @@ COLUMNS = ("conclusion", "number", "title_sv", "title_en", "verdict", "testable"
            "explanation_sv", "explanation_en")
 #: The pooled row of Figure 18 (``metrics.tbm.POOLED``).
 POOLED = "all"
-#: The total-cost definition of the report's Figure 19 (``sources.tbm.REPORT_TOTAL_COST_DEFINITION``).
+#: The total-cost definition of the report's Figure 19 (``model.tbm.REPORT_TOTAL_COST_DEFINITION``).
 REPORT_DEFINITION = "result_and_depreciation"
 
 
@@ -214,6 +215,7 @@ def evaluate_rule(rule: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]) -
             "explanation_en": f"{en}: {_describe(rule, value, count, n, 'en')}."}
 
 
+@keeps_provenance
 def evaluate(tables: Mapping[str, pd.DataFrame], rules: Sequence[Mapping[str, Any]] | None = None) -> pd.DataFrame:
     """The verdict of every registered conclusion on ``tables`` (name -> DataFrame).
 

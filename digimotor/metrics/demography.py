@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DigimotorError, ParameterError
+from ..provenance import keeps_provenance
 
 PER_MUNICIPALITY_COLUMNS = (
     "municipality_code",
@@ -23,6 +24,7 @@ PER_MUNICIPALITY_COLUMNS = (
 )
 
 
+@keeps_provenance
 def population_change(
     population: pd.DataFrame,
     base_year: int,
@@ -97,6 +99,7 @@ def population_change(
     return out[list(PER_MUNICIPALITY_COLUMNS)]
 
 
+@keeps_provenance
 def change_pct(base: pd.Series | float, target: pd.Series | float) -> pd.Series | float:
     """Percentage change ``100 · (target − base) / base``; a zero base gives NaN."""
     base_values = np.asarray(base, dtype="float64")
@@ -107,6 +110,7 @@ def change_pct(base: pd.Series | float, target: pd.Series | float) -> pd.Series 
     return float(result)
 
 
+@keeps_provenance
 def regional_total(change: pd.DataFrame, name: str) -> pd.DataFrame:
     """One row with the region's summed populations, change and change % (of the sums)."""
     base = int(change["population_base"].sum())
@@ -125,11 +129,13 @@ def regional_total(change: pd.DataFrame, name: str) -> pd.DataFrame:
     )
 
 
+@keeps_provenance
 def with_total(change: pd.DataFrame, name: str) -> pd.DataFrame:
     """``change`` with the regional total appended as a last row (as the report's Figure 7)."""
     return pd.concat([change, regional_total(change, name)], ignore_index=True)
 
 
+@keeps_provenance
 def rank_by_change(change: pd.DataFrame) -> pd.DataFrame:
     """Municipalities ordered from the largest relative growth to the largest decline,
     with ``rank`` (1 = largest growth)."""
@@ -138,6 +144,7 @@ def rank_by_change(change: pd.DataFrame) -> pd.DataFrame:
     return ranked
 
 
+@keeps_provenance
 def largest_changes(ranked: pd.DataFrame, n: int = 3) -> pd.DataFrame:
     """The ``n`` largest gains and ``n`` largest declines of :func:`rank_by_change`
     (all rows, once each, when there are fewer than ``2·n``)."""
@@ -149,6 +156,7 @@ def largest_changes(ranked: pd.DataFrame, n: int = 3) -> pd.DataFrame:
 _SWEDISH_ORDER = {ch: i for i, ch in enumerate("abcdefghijklmnopqrstuvwxyzåäö")}
 
 
+@keeps_provenance
 def swedish_sort_key(names: pd.Series) -> pd.Series:
     """Sort key that puts å, ä, ö after z, as Swedish dictionaries do."""
 

@@ -36,7 +36,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import DigimotorError, ParameterError
-from ..sources.dimios import AREAS, DIMENSIONS, SCORE_MAX, SCORE_MIN
+from ..model.dimios import (
+    AREAS,
+    DIMENSION_AREAS,
+    DIMENSIONS,
+    SCORE_MAX,
+    SCORE_MIN,
+    TYPES,
+)
+from ..provenance import keeps_provenance
 
 if TYPE_CHECKING:
     import numpy as np
@@ -45,11 +53,6 @@ if TYPE_CHECKING:
 DEFAULT_SPLIT = 3.5
 FORMULAS = ("mean/6", "(mean-1)/5")
 AGGREGATIONS = ("municipality", "respondent")
-TYPES = ("A", "B", "C", "D")
-#: Type -> (capability high?, legacy high?)
-TYPE_POSITION = {"A": (False, False), "B": (False, True), "C": (True, False), "D": (True, True)}
-#: The areas of each dimension.
-DIMENSION_AREAS = {dim: [a for a, v in AREAS.items() if v[2] == dim] for dim in DIMENSIONS}
 UNIT_KEYS = ["municipality_code", "year"]
 
 
@@ -60,6 +63,7 @@ def check_split(split: float) -> float:
     return float(split)
 
 
+@keeps_provenance
 def dimension_scores(area_scores: pd.DataFrame) -> pd.DataFrame:
     """Mean of each dimension's three areas.
 
@@ -132,14 +136,13 @@ def dimios_type(capability, legacy, split: float = DEFAULT_SPLIT):
     return out
 
 
-TYPE_CODE = {letter: number for number, letter in enumerate(TYPES, start=1)}
-
-
+@keeps_provenance
 def figure9_profile(areas: pd.DataFrame) -> pd.DataFrame:
     """Figure 9 as a frame of profiles: rows ``lowest``, ``highest``, ``mean``, columns the areas."""
     return areas.set_index("area")[["lowest", "highest", "mean"]].T.reindex(columns=list(AREAS))
 
 
+@keeps_provenance
 def summarise_published(areas: pd.DataFrame, *, split: float = DEFAULT_SPLIT) -> pd.DataFrame:
     """Dimension scores, maturity (both formulas) and type of Figure 9's three profiles.
 
@@ -182,6 +185,7 @@ def _group_positions(frame: pd.DataFrame, columns: Sequence[str]):
     return positions, representative
 
 
+@keeps_provenance
 def respondent_area_scores(answers: pd.DataFrame) -> pd.DataFrame:
     """Each respondent's score per area: the mean of the area's items.
 
@@ -221,6 +225,7 @@ def respondent_area_scores(answers: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
+@keeps_provenance
 def municipality_scores(respondents: pd.DataFrame, *, split: float = DEFAULT_SPLIT,
                         min_respondents: int = 3) -> pd.DataFrame:
     """Per municipality and year: area means over respondents, dimensions, maturity and type.
@@ -259,12 +264,14 @@ def municipality_scores(respondents: pd.DataFrame, *, split: float = DEFAULT_SPL
     return out.sort_values(UNIT_KEYS, kind="stable").reset_index(drop=True)
 
 
+@keeps_provenance
 def municipality_types(answers: pd.DataFrame, *, split: float = DEFAULT_SPLIT,
                        min_respondents: int = 3) -> pd.DataFrame:
     """Respondent × item answers straight to per-municipality scores and types (the fast path)."""
     return municipality_scores(respondent_area_scores(answers), split=split, min_respondents=min_respondents)
 
 
+@keeps_provenance
 def area_summary(respondents: pd.DataFrame, municipalities: pd.DataFrame,
                  aggregation: str = "municipality") -> pd.DataFrame:
     """Figure 9 from microdata: lowest, highest and mean per area.
@@ -299,6 +306,7 @@ def area_summary(respondents: pd.DataFrame, municipalities: pd.DataFrame,
     )
 
 
+@keeps_provenance
 def type_counts(municipalities: pd.DataFrame) -> pd.Series:
     """Number of municipalities per type A–D (all four, zeros included)."""
     return municipalities["dimios_type"].value_counts().reindex(list(TYPES), fill_value=0)
@@ -317,6 +325,7 @@ def _bootstrap_mean(values: np.ndarray, confidence: float, n_resamples: int, rng
     return float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 
+@keeps_provenance
 def bootstrap_ci(respondents: pd.DataFrame, municipalities: pd.DataFrame, *, confidence: float = 0.95,
                  n_resamples: int = 2000, seed: int = 2021) -> pd.DataFrame:
     """Percentile bootstrap intervals (scipy) for area and dimension means.
@@ -355,6 +364,7 @@ def bootstrap_ci(respondents: pd.DataFrame, municipalities: pd.DataFrame, *, con
                                        "ci_high", "n"])
 
 
+@keeps_provenance
 def overestimation_sensitivity(respondents: pd.DataFrame, *, shifts: Sequence[float] = (0.25, 0.5, 1.0),
                                split: float = DEFAULT_SPLIT, min_respondents: int = 3,
                                suppress_below: int | None = None) -> pd.DataFrame:
@@ -407,6 +417,7 @@ def _changed_units(moved: pd.DataFrame, before: pd.Series, suppress_below: int |
     return "; ".join(shown)
 
 
+@keeps_provenance
 def unit_positions(municipalities: pd.DataFrame, ci: pd.DataFrame) -> pd.DataFrame:
     """Municipality positions in the plane with their bootstrap bounds (for Figure 11).
 
@@ -420,6 +431,7 @@ def unit_positions(municipalities: pd.DataFrame, ci: pd.DataFrame) -> pd.DataFra
     return out
 
 
+@keeps_provenance
 def area_table(areas: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
     """Figure 9 as printed: area number, name, lowest, highest, mean (and the dimension)."""
     out = areas[["area", "lowest", "highest", "mean"]].copy()
@@ -431,6 +443,7 @@ def area_table(areas: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
     return out
 
 
+@keeps_provenance
 def typology_table(summary: pd.DataFrame, units: pd.DataFrame | None = None) -> pd.DataFrame:
     """Figure 11's table: the average's position (and type), then each municipality's with its bounds."""
     import pandas as pd
@@ -457,6 +470,7 @@ RESULT_COLUMNS = (*AREAS, "capability", "legacy", "dimios_type", "capability_low
                   "legacy_low", "legacy_high")
 
 
+@keeps_provenance
 def with_names(frame: pd.DataFrame, position: int = 1) -> pd.DataFrame:
     """``frame`` with a ``municipality`` column (the Swedish name; pseudonyms stay) after the code."""
     from ..regions import display_name
@@ -466,6 +480,7 @@ def with_names(frame: pd.DataFrame, position: int = 1) -> pd.DataFrame:
     return out
 
 
+@keeps_provenance
 def suppress_municipalities(frame: pd.DataFrame, min_respondents: int = 3) -> pd.DataFrame:
     """Per-municipality results of fewer than ``min_respondents`` respondents withheld.
 
@@ -477,6 +492,7 @@ def suppress_municipalities(frame: pd.DataFrame, min_respondents: int = 3) -> pd
     return suppress(frame, n_column="n_respondents", columns=RESULT_COLUMNS, min_respondents=min_respondents)
 
 
+@keeps_provenance
 def suppress_ci(ci: pd.DataFrame, min_respondents: int = 3) -> pd.DataFrame:
     """:func:`bootstrap_ci` with municipality names and the rows of too few respondents withheld (``n`` stays)."""
     import pandas as pd
@@ -493,6 +509,7 @@ def suppress_ci(ci: pd.DataFrame, min_respondents: int = 3) -> pd.DataFrame:
     return out.drop(columns="_n")
 
 
+@keeps_provenance
 def change_exhibit(before: pd.DataFrame, after: pd.DataFrame, *, min_respondents: int = 3,
                    n_boot: int = 2000, seed: int = 2021, confidence: float = 0.95) -> dict[str, pd.DataFrame]:
     """DiMiOS change between two measurements (:func:`municipality_scores` of each).
@@ -546,6 +563,7 @@ def change_exhibit(before: pd.DataFrame, after: pd.DataFrame, *, min_respondents
     return {"summary": summary, "municipalities": shown, "transitions": table, "unpaired": unpaired}
 
 
+@keeps_provenance
 def measurement_means(measurements: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Per measurement: the mean over municipalities of every area and dimension, never pooled.
 

@@ -26,6 +26,7 @@ import pandas as pd
 
 from .. import labels
 from ..errors import DigimotorError
+from ..provenance import keeps_provenance
 
 COST_KPI = "N03013"
 DEPRECIATION_KPI = "N03012"
@@ -35,6 +36,7 @@ DEFINITION = "kolada_gross_cost"
 DIFFERENCE = labels.by_lang("metrics_kolada_costs_texts.difference")
 
 
+@keeps_provenance
 def total_cost_from_kolada(costs: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
     """``municipal_total_cost``-shaped rows from Kolada's N03013, N03012 and N01951.
 

@@ -195,3 +195,22 @@ def require_region(region: str | Sequence[str], covers: str, what: str) -> None:
 def is_region(region: str | Sequence[str], other: str | Sequence[str]) -> bool:
     """True if ``region`` and ``other`` name the same municipalities."""
     return set(resolve_region(region).codes) == set(resolve_region(other).codes)
+
+
+def chosen_year(frame: pd.DataFrame, year: int = NOT_SET, *, unit: str = "municipality_code", column: str = "year",
+                file: str = "", parameter: str = "year") -> int | None:
+    """The measurement year a page uses: ``year`` if the data hold it, the only year if ``year`` is 0.
+
+    The same rules as :func:`select_measurement` (several years without a chosen one, or a year
+    the data do not hold, raise :class:`~digimotor.errors.ParameterError` naming the years
+    found); for parts that select the year's rows themselves.
+    """
+    return select_measurement(frame, year, unit=unit, column=column, file=file, parameter=parameter).year
+
+
+def scoped_measurement(frame: pd.DataFrame, region: str | Sequence[str], year: int = NOT_SET, *,
+                       unit: str = "municipality_code", file: str = "", parameter: str = "year"
+                       ) -> tuple[Scope, Measurement]:
+    """:func:`region_scope` then :func:`select_measurement`: the region's rows of one measurement."""
+    scope = region_scope(frame, region, code_column=unit)
+    return scope, select_measurement(scope.frame, year, unit=unit, file=file, parameter=parameter)

@@ -35,7 +35,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .scenarios import SAMTRAPPAN_LEVEL, ScenarioResult, tie_strength
+from ..model.scenarios import SAMTRAPPAN_LEVEL
+from ..provenance import keeps_provenance
+from .scenarios import ScenarioResult, tie_strength
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,6 +54,7 @@ LEVELS = ("low", "mid", "high")
 TOTAL = "total"
 
 
+@keeps_provenance
 def check_assumptions(frame: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
     """Check the unit assumptions; return them with numeric ``low``/``mid``/``high``.
 
@@ -67,9 +70,9 @@ def check_assumptions(frame: pd.DataFrame, file: str | None = None) -> pd.DataFr
     """
     import pandas as pd
 
-    from ..datasets import parse_number
+    from ..conform import parse_number
     from ..errors import InputFileError, ParameterError
-    from ..sources.files import ROW
+    from ..schema import ROW
 
     def fail(message: str, index: int, column: str):
         row = frame.loc[index, ROW] if ROW in frame.columns else None
@@ -192,6 +195,7 @@ def _collaboration_units(result: ScenarioResult) -> list[dict]:
     return units
 
 
+@keeps_provenance(mixed="the plan combines the self-assessment with criticality, willingness and ties")
 def milestone_plan(result: ScenarioResult, collaborations: pd.DataFrame | None,
                    assumptions: pd.DataFrame, tie_statuses: tuple[str, ...] = ("active",)) -> PlanResult:
     """Milestones and a rough budget for every collaboration the engine recommends.
@@ -283,6 +287,7 @@ def milestone_plan(result: ScenarioResult, collaborations: pd.DataFrame | None,
     return PlanResult(collaborations=units_frame, milestones=milestones, municipalities=municipalities)
 
 
+@keeps_provenance
 def budget_table(plan: PlanResult) -> pd.DataFrame:
     """The budget: one line per collaboration (low / mid / high cost) and a total line that sums them.
 

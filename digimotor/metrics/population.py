@@ -10,9 +10,11 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import DigimotorError, ParameterError
-from ..sources.scb import age_bounds
+from ..model.population import age_bounds
+from ..provenance import keeps_provenance
 
 
+@keeps_provenance
 def pyramid_table(by_age: pd.DataFrame, region_code: str, year: int, *, width: int = 5) -> pd.DataFrame:
     """Women and men per age group of ``width`` years for one region and year.
 

@@ -26,6 +26,7 @@ import pandas as pd
 
 from .. import labels
 from ..errors import DigimotorError, ParameterError
+from ..provenance import keeps_provenance
 
 METHOD = "county_share_trend"
 METHODS = (METHOD, "county_share_constant")
@@ -49,6 +50,7 @@ def _county_of(code: str) -> str:
     return str(code)[:2]
 
 
+@keeps_provenance(mixed="an observed population carried forward by a projection")
 def population_forecast_from_projection(
     observed: pd.DataFrame,
     projection: pd.DataFrame,
@@ -173,6 +175,7 @@ def _projected_shares(window: pd.DataFrame, members: list[str], first: int, last
     return {code: value / total for code, value in projected.items()}
 
 
+@keeps_provenance
 def with_forecast_note(table: pd.DataFrame, note: str) -> pd.DataFrame:
     """``table`` with a ``forecast_note`` column holding ``note`` (a modelled projection's label),
     or ``table`` unchanged when ``note`` is empty."""

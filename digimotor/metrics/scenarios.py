@@ -45,15 +45,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from ..model.scenarios import SAMTRAPPAN_LEVEL, SCENARIO_PATH
+from ..provenance import keeps_provenance
+
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-#: Scenario codes and the SOU 2020:8 path beneath each (see ``collaboration_scenarios``).
-SCENARIO_CODES = (-1, 0, 1, 2, 3, 4, 5)
-SCENARIO_PATH = {-1: "", 0: "", 1: "collaboration", 2: "asymmetric", 3: "collaboration", 4: "asymmetric",
-                 5: "merger"}
-SAMTRAPPAN_LEVEL = {"talk": 1, "shared_view": 2, "coordination": 3, "collaboration": 4, "joint_action": 5}
 
 
 @dataclass(frozen=True)
@@ -302,6 +300,7 @@ def _prepare(matrix: pd.DataFrame, criticality, willingness, collaborations, par
     return municipalities, capabilities, scores, can_lead, can_receive, critical, ties
 
 
+@keeps_provenance(mixed="the plan combines the self-assessment with criticality, willingness and ties")
 def scenario_engine(matrix: pd.DataFrame, criticality: pd.Series | None = None,
                     willingness: pd.DataFrame | None = None, collaborations: pd.DataFrame | None = None,
                     params: ScenarioParameters | None = None) -> ScenarioResult:
@@ -341,6 +340,7 @@ def scenario_engine(matrix: pd.DataFrame, criticality: pd.Series | None = None,
     return _assemble(municipalities, capabilities, scores, critical, ties, result, pairs, params)
 
 
+@keeps_provenance(mixed="the plan combines the self-assessment with criticality, willingness and ties")
 def scenario_engine_loop(matrix: pd.DataFrame, criticality: pd.Series | None = None,
                          willingness: pd.DataFrame | None = None, collaborations: pd.DataFrame | None = None,
                          params: ScenarioParameters | None = None) -> ScenarioResult:
@@ -478,6 +478,7 @@ def _assemble(municipalities, capabilities, scores, critical, ties, result, pair
 # ---------------------------------------------------------------------------------------
 
 
+@keeps_provenance
 def municipality_plan(result: ScenarioResult, municipalities: list[str] | None = None) -> pd.DataFrame:
     """The plan per municipality: in which capabilities it leads, receives, or is a partner.
 
@@ -508,6 +509,7 @@ def municipality_plan(result: ScenarioResult, municipalities: list[str] | None =
     return pd.DataFrame(rows)
 
 
+@keeps_provenance
 def samtrappan_placement(collaborations: pd.DataFrame) -> pd.DataFrame:
     """One row per existing collaboration with its step on the collaboration stairs.
 

@@ -17,6 +17,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from ..errors import DigimotorError
+from ..provenance import keeps_provenance
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,6 +71,7 @@ def count_in_text(text: str, terms: pd.DataFrame) -> dict[str, int]:
     return out
 
 
+@keeps_provenance
 def count_terms(documents: pd.DataFrame, terms: pd.DataFrame, term_set: str = "exact") -> pd.DataFrame:
     """Count the terms of ``term_set`` in every document.
 
@@ -131,6 +133,7 @@ def _isnan(value: object) -> bool:
         return True
 
 
+@keeps_provenance
 def with_balance(counts: pd.DataFrame) -> pd.DataFrame:
     """Add ``balance_index`` and ``innovation_share_pct`` (100·I/(E+I)) to a table of counts."""
     out = counts.copy()
@@ -142,6 +145,7 @@ def with_balance(counts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@keeps_provenance
 def terms_by_municipality(counts: pd.DataFrame) -> pd.DataFrame:
     """Sum the term counts of each municipality's readable documents.
 
@@ -173,6 +177,7 @@ def total_counts(counts: pd.DataFrame) -> dict[str, int]:
     return {concept: int(readable[concept].sum()) for concept in CONCEPTS}
 
 
+@keeps_provenance
 def inventory_summary(inventory: pd.DataFrame) -> pd.DataFrame:
     """Totals of a strategy inventory, in the terms the report uses.
 
@@ -206,6 +211,7 @@ def inventory_summary(inventory: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@keeps_provenance
 def totals_from_facts(facts: pd.DataFrame, unit: str = "Fyrbodal") -> pd.DataFrame:
     """The report's two word totals as a one-row table with the balance index.
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from .. import labels
 from ..errors import ParameterError
+from ..provenance import keeps_provenance
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,6 +41,7 @@ def check_min_respondents(value: int) -> int:
     return value
 
 
+@keeps_provenance
 def suppress(frame: pd.DataFrame, *, n_column: str, columns: Iterable[str], min_respondents: int,
              also: pd.Series | None = None) -> pd.DataFrame:
     """A copy of ``frame`` with ``columns`` emptied where ``n_column`` < ``min_respondents``.

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import DigimotorError
-from ..sources.survey import DONT_KNOW, QUESTIONS
+from ..model.survey import DONT_KNOW, QUESTIONS
+from ..provenance import keeps_provenance
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,6 +32,7 @@ def scale_options(question_id: str, scale_points: int | None = None) -> tuple[st
     return tuple(str(i) for i in range(1, int(scale_points) + 1))
 
 
+@keeps_provenance
 def respondents_per_question(answers: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     """Number of respondents who answered each question (``don't know`` included).
 
@@ -50,6 +52,7 @@ def respondents_per_question(answers: pd.DataFrame, by: Sequence[str] = ()) -> p
     return out.reset_index()
 
 
+@keeps_provenance
 def distribution(answers: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     """Shares of every answer option per question (and per ``by``, e.g. municipality).
 
@@ -136,6 +139,7 @@ def side_of(option: str, options: Sequence[str]) -> str:
     raise DigimotorError(f"the range '{option}' straddles the middle of the scale")
 
 
+@keeps_provenance
 def diverging_layout(segments: pd.DataFrame, gap: float = 6.0, by: Sequence[str] = ("question_id",)) -> pd.DataFrame:
     """Where each segment of a diverging stacked bar goes.
 
@@ -199,6 +203,7 @@ def diverging_layout(segments: pd.DataFrame, gap: float = 6.0, by: Sequence[str]
     return out
 
 
+@keeps_provenance
 def published_segments(shares: pd.DataFrame, questions: Iterable[str] | None = None) -> pd.DataFrame:
     """Segments for drawing the shares the report's text states, with the rest ``unstated``.
 
@@ -235,6 +240,7 @@ def published_segments(shares: pd.DataFrame, questions: Iterable[str] | None = N
     return frame
 
 
+@keeps_provenance
 def distribution_segments(dist: pd.DataFrame) -> pd.DataFrame:
     """Segments for drawing a :func:`distribution` (one bar per question)."""
     keep = dist[["question_id", "option", "share_pct", "respondents", "scale_points"]].copy()
@@ -282,6 +288,7 @@ def implied_respondent_counts(
     return found
 
 
+@keeps_provenance
 def implied_counts_table(shares: pd.DataFrame, max_n: int = 500) -> pd.DataFrame:
     """Per question: the exactly stated shares and the fewest respondents consistent with them.
 
@@ -316,6 +323,7 @@ def implied_counts_table(shares: pd.DataFrame, max_n: int = 500) -> pd.DataFrame
     return frame
 
 
+@keeps_provenance
 def summary_by_municipality(answers: pd.DataFrame) -> pd.DataFrame:
     """Per municipality and question: respondents, mean scale position, share above the middle,
     share "don't know".
@@ -353,6 +361,7 @@ def summary_by_municipality(answers: pd.DataFrame) -> pd.DataFrame:
 RESULT_COLUMNS = ("count", "share_pct", "mean_position", "above_middle_pct", "dont_know_pct")
 
 
+@keeps_provenance
 def suppress_municipalities(frame: pd.DataFrame, min_respondents: int = 3) -> pd.DataFrame:
     """Per municipality and question: results of fewer than ``min_respondents`` respondents withheld.
 
@@ -366,6 +375,7 @@ def suppress_municipalities(frame: pd.DataFrame, min_respondents: int = 3) -> pd
     return suppress(frame, n_column="respondents", columns=RESULT_COLUMNS, min_respondents=min_respondents)
 
 
+@keeps_provenance
 def change_by_question(before: pd.DataFrame, after: pd.DataFrame, *, min_respondents: int = 3,
                        n_boot: int = 2000, seed: int = 2021, confidence: float = 0.95) -> dict[str, pd.DataFrame]:
     """Change of each municipality's mean scale position per question between two measurements.

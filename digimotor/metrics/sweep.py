@@ -33,6 +33,7 @@ import math
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
+from ..provenance import keeps_provenance
 from .scenarios import ScenarioParameters, _prepare, pair_leads, scenario_engine
 
 if TYPE_CHECKING:
@@ -223,6 +224,7 @@ def _solve_bisect(settings_idx, tie_values, solve):
     return result, len(memo)
 
 
+@keeps_provenance(mixed="the plan combines the self-assessment with criticality, willingness and ties")
 def scenario_sweep(matrix: pd.DataFrame, criticality: pd.Series | None = None,
                    willingness: pd.DataFrame | None = None, collaborations: pd.DataFrame | None = None,
                    settings: pd.DataFrame | None = None, base: ScenarioParameters | None = None,
@@ -355,7 +357,7 @@ def _summarise(settings, scenario, municipalities, capabilities, participant, re
     import numpy as np
     import pandas as pd
 
-    from .scenarios import SCENARIO_CODES
+    from ..model.scenarios import SCENARIO_CODES
 
     n_settings = len(settings)
     base_scenario = result.table.set_index("capability")["scenario"]
@@ -397,6 +399,7 @@ def _summarise(settings, scenario, municipalities, capabilities, participant, re
                        roles=roles.reset_index(drop=True), solves=solves)
 
 
+@keeps_provenance
 def robustness_counts(sweep: SweepResult) -> pd.DataFrame:
     """How many base recommendations and base pairs are robust, leaning or fragile."""
     import pandas as pd

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from IPython.display import display
 
-from digimotor import outputs
+from digimotor import outputs, repeat_exhibits
 from digimotor.claims import broadband as broadband_claims
 from digimotor.labels import label, text
-from digimotor.metrics import broadband
+from digimotor.metrics import broadband, measurement
 from digimotor.metrics import broadband_facts as facts_metrics
 from digimotor.parts import Page, compare_with_report, prose, show_figure
 from digimotor.plots import broadband as broadband_plots
@@ -31,7 +31,7 @@ class NotebookPage(Page):
 
     NOTEBOOK = "02-broadband"
     PARAMETERS = tuple(
-        "source facts_source region year premises close_within_pp lang facts_series_sources".split()
+        "source facts_source region year compare_year premises close_within_pp lang facts_series_sources".split()
     )
 
     def setup(self):
@@ -51,11 +51,20 @@ class NotebookPage(Page):
             facts_kind=self.facts.attrs["provenance"]["kind"],
         )
 
+    def region_note(self):
+        """The region shown and the mapping year chosen (``year=0``: the data's only year)."""
+        self.scope = measurement.region_scope(self.coverage_data, self.region)
+        self.year = measurement.chosen_year(
+            self.scope.frame, self.year, file=self.provenance["path"]
+        )
+        display(repeat_exhibits.region_note(self.scope, self.region, self.lang, year=self.year))
+
     def goals_table(self):
         return outputs.present(
             self.goals.astype({"target_year": "string"}),
             broadband_plots.goal_labels(self.lang),
             lang=self.lang,
+            show_kind=False,
         )
 
     def figure14_table(self):
@@ -68,7 +77,7 @@ class NotebookPage(Page):
             close_within_pp=self.close_within_pp,
             codes=self.codes,
         )
-        outputs.write_table(self.coverage, "fig14_broadband_coverage", kind=self.kind)
+        outputs.write_table(self.coverage, "fig14_broadband_coverage")
         self.columns = [
             "municipality",
             "share_total_pct",
@@ -84,7 +93,6 @@ class NotebookPage(Page):
             lang=self.lang,
             decimals={c: 1 for c in self.columns},
             caption=label("parts_broadband.figur_14_year", self.lang, year=self.year),
-            kind=self.kind,
         )
 
     def figure14(self):
@@ -98,7 +106,6 @@ class NotebookPage(Page):
             regional_goal=(int(self.regional["target_year"]), float(self.regional["share_pct"])),
             national_goal=(int(self.national["target_year"]), float(self.national["share_pct"])),
             premises=self.premises,
-            kind=self.kind,
             source=self.provenance["path"],
             lang=self.lang,
         )
@@ -124,7 +131,7 @@ class NotebookPage(Page):
             self.versus = broadband.households_vs_workplaces(
                 self.coverage_data, self.year, codes=self.codes
             )
-            outputs.write_table(self.versus, "fig14_households_workplaces", kind=self.kind)
+            outputs.write_table(self.versus, "fig14_households_workplaces")
             display(
                 outputs.present(
                     self.versus,
@@ -134,7 +141,6 @@ class NotebookPage(Page):
                     ),
                     lang=self.lang,
                     decimals={"households_pct": 1, "workplaces_pct": 1, "difference_pp": 1},
-                    kind=self.kind,
                 )
             )
         else:
@@ -142,7 +148,7 @@ class NotebookPage(Page):
 
     def public_facts(self):
         outputs.write_table(
-            self.facts, "fig14_broadband_facts", kind=self.facts.attrs["provenance"]["kind"]
+            self.facts, "fig14_broadband_facts"
         )
         self.mellerud_change = broadband.change_between(self.facts, "1461", 2018, 2019)
         prose(
@@ -153,18 +159,16 @@ class NotebookPage(Page):
             self.facts.astype({"year": "string"}),
             broadband_plots.table_labels(self.lang, ["region", "year", "share_pct"]),
             lang=self.lang,
-            kind=self.facts.attrs["provenance"]["kind"],
         )
 
     def facts_over_time(self):
         self.known = load_broadband_fact_snapshots(self.facts_series_sources)
         self.known_series = facts_metrics.fact_series(self.known, resolve_region(self.region).codes)
-        outputs.write_table(self.known_series, "fig14_broadband_facts_series", kind="public")
+        outputs.write_table(self.known_series, "fig14_broadband_facts_series")
         self.ax = facts_plots.facts_over_time(
             self.known_series,
             regional_goal=(int(self.regional["target_year"]), float(self.regional["share_pct"])),
             national_goal=(int(self.national["target_year"]), float(self.national["share_pct"])),
-            kind="public",
             source=", ".join(
                 f"data/raw/public/broadband_facts/{s}.csv" for s in self.facts_series_sources
             ),
@@ -176,8 +180,23 @@ class NotebookPage(Page):
             broadband_plots.table_labels(self.lang, ["region", "year", "share_pct"])
             | {"area": "area", "url": "URL"},
             lang=self.lang,
-            kind="public",
         )
+
+    def change_exhibit(self):
+        """With ``compare_year``: the change of every municipality mapped in both years."""
+        self.exhibit = repeat_exhibits.broadband_change(
+            self.coverage_data,
+            year=self.year,
+            compare_year=self.compare_year,
+            premises=self.premises,
+            regional_goal=(int(self.regional["target_year"]), float(self.regional["share_pct"])),
+            national_goal=(int(self.national["target_year"]), float(self.national["share_pct"])),
+            close_within_pp=self.close_within_pp,
+            codes=self.codes,
+            source=self.provenance["path"],
+            lang=self.lang,
+        )
+        repeat_exhibits.show(self.exhibit)
 
     def compare_with_report(self):
         self.produced = (

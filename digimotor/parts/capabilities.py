@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from IPython.display import display
 
-from digimotor import outputs
+from digimotor import outputs, repeat_exhibits
 from digimotor.claims import capabilities as capability_claims
 from digimotor.labels import label, text
 from digimotor.metrics import capabilities as capability_metrics
@@ -21,7 +21,7 @@ class NotebookPage(Page):
     """``05-capability-map``: ``NotebookPage(**parameters)``, then one method per code cell."""
 
     NOTEBOOK = "05-capability-map"
-    PARAMETERS = tuple("source catalogue_source top_k profile_k lang".split())
+    PARAMETERS = tuple("source catalogue_source region year compare_year top_k profile_k lang".split())
 
     def setup(self):
         self.catalogue = capability_sources.load_capability_catalogue(self.catalogue_source)
@@ -41,6 +41,22 @@ class NotebookPage(Page):
             m=self.assessment["capability"].nunique(),
         )
 
+    def region_note(self):
+        """The region's municipalities and the measurement shown (``year=0``: the data's only one)."""
+        self.scope, self.current = capability_metrics.select_assessment(
+            self.assessment, self.region, self.year, file=self.provenance["path"]
+        )
+        self.assessment = self.current.frame
+        display(
+            repeat_exhibits.region_note(
+                self.scope,
+                self.region,
+                self.lang,
+                present=self.assessment["municipality_code"],
+                period=self.current.label(),
+            )
+        )
+
     def catalogue_table(self):
         self.catalogue_view = capability_plots.catalogue_table(self.catalogue, self.lang)
         outputs.write_table(
@@ -48,7 +64,6 @@ class NotebookPage(Page):
                 ["capability_id", "capability", "group", "lists", "seed_lines", "aliases"]
             ],
             "capabilities_catalogue",
-            kind=self.catalogue.attrs["provenance"]["kind"],
         )
         return outputs.present(
             self.catalogue_view,
@@ -58,7 +73,6 @@ class NotebookPage(Page):
             ),
             lang=self.lang,
             caption=label("parts_capabilities.n_formagor", self.lang, n=len(self.catalogue)),
-            kind=self.catalogue.attrs["provenance"]["kind"],
         )
 
     def figure3_elements(self):
@@ -69,7 +83,6 @@ class NotebookPage(Page):
         outputs.write_table(
             self.element_view[["element", "question", "seed_lines", "status"]],
             "fig03_capability_elements",
-            kind="published",
         )
         return outputs.present(
             self.element_view,
@@ -78,7 +91,6 @@ class NotebookPage(Page):
             ),
             lang=self.lang,
             caption=text("parts_capabilities.figur_3", self.lang),
-            kind="published",
         )
 
     def capability_map(self):
@@ -88,14 +100,13 @@ class NotebookPage(Page):
         self.long_map.insert(
             1, "municipality", self.long_map["municipality_code"].map(display_name)
         )
-        outputs.write_table(self.long_map, "capabilities_map", kind=self.kind)
+        outputs.write_table(self.long_map, "capabilities_map")
         self.ax = capability_plots.capability_heatmap(
             self.matrix,
             self.rows,
             self.columns,
             self.names,
             municipality_names={code: display_name(code) for code in self.matrix.index},
-            kind=self.kind,
             source=self.data_source,
             lang=self.lang,
         )
@@ -110,7 +121,7 @@ class NotebookPage(Page):
                 lambda x: capability_plots.label(f"list.{x}", self.lang, capability_plots.LABELS)
             ),
         )
-        outputs.write_table(self.top, "capabilities_joint_ranking", kind=self.kind)
+        outputs.write_table(self.top, "capabilities_joint_ranking")
         return outputs.present(
             self.top_view,
             capability_plots.table_labels(
@@ -118,7 +129,6 @@ class NotebookPage(Page):
             ),
             lang=self.lang,
             decimals={"mean": 2, "median": 2},
-            kind=self.kind,
         )
 
     def joint_ranking_figure(self):
@@ -133,7 +143,6 @@ class NotebookPage(Page):
             self.names,
             k=self.top_k,
             report_lists=self.report_lists,
-            kind=self.kind,
             source=self.data_source,
             lang=self.lang,
         )
@@ -143,7 +152,7 @@ class NotebookPage(Page):
         self.comparison = capability_metrics.compare_with_report(
             capability_metrics.joint_strengths_weaknesses(self.ranking, k=5), self.rankings
         )
-        outputs.write_table(self.comparison, "capabilities_report_lists", kind=self.kind)
+        outputs.write_table(self.comparison, "capabilities_report_lists")
         return outputs.present(
             self.comparison.assign(
                 published=self.comparison["published"].map(lambda c: self.names.get(c, c)),
@@ -164,13 +173,12 @@ class NotebookPage(Page):
                 same=int(self.comparison["same"].sum()),
                 n=len(self.comparison),
             ),
-            kind=self.kind,
         )
 
     def profiles(self):
         self.profile = capability_metrics.municipality_profile(self.matrix, k=self.profile_k)
         self.profile.insert(1, "municipality", self.profile["municipality_code"].map(display_name))
-        outputs.write_table(self.profile, "capabilities_profiles", kind=self.kind)
+        outputs.write_table(self.profile, "capabilities_profiles")
         return outputs.present(
             self.profile.assign(
                 capability=self.profile["capability"].map(lambda c: self.names.get(c, c)),
@@ -188,7 +196,6 @@ class NotebookPage(Page):
             },
             lang=self.lang,
             decimals={"score_norm": 2, "relative": 2},
-            kind=self.kind,
         )
 
     def weakest_elements(self):
@@ -229,6 +236,19 @@ class NotebookPage(Page):
                     kind=self.kind,
                 )
             )
+
+    def change_exhibit(self):
+        """With ``compare_year``: improved / unchanged / declined per capability."""
+        self.exhibit = repeat_exhibits.capabilities_change(
+            self.scope.frame,
+            year=self.year,
+            compare_year=self.compare_year,
+            names=self.names,
+            source=self.data_source,
+            file=self.provenance["path"],
+            lang=self.lang,
+        )
+        repeat_exhibits.show(self.exhibit)
 
     def compare_with_report(self):
         self.produced = capability_claims.claim_values(self.ranking)

@@ -78,7 +78,6 @@ class NotebookPage(Page):
         outputs.write_table(
             projection_bridge.with_forecast_note(self.table, self.forecast_note),
             "fig07_population_forecast",
-            kind=self.kind,
         )
         return outputs.present(
             self.table,
@@ -93,7 +92,6 @@ class NotebookPage(Page):
                 target_year=self.target_year,
             )
             + (f" · {self.forecast_note}" if self.forecast_note else ""),
-            kind=self.kind,
         )
 
     def figure6_bars(self):
@@ -101,7 +99,6 @@ class NotebookPage(Page):
             self.change,
             self.base_year,
             self.target_year,
-            kind=self.kind,
             source="Digital motor Fyrbodal (2021), figur 7"
             if self.kind == "published"
             else self.provenance["path"],
@@ -119,7 +116,6 @@ class NotebookPage(Page):
             },
             lang=self.lang,
             decimals={"change_pct": 1},
-            kind=self.kind,
         )
 
     def figure8_pyramid(self):
@@ -136,7 +132,7 @@ class NotebookPage(Page):
                 self.projection, self.pyramid_region, self.projection_year
             )
         outputs.write_table(
-            self.pyramid, "fig08_population_pyramid", kind=self.age_provenance["kind"]
+            self.pyramid, "fig08_population_pyramid"
         )
         self.note = demography_plots.pyramid_note(self.pyramid_year, self.vintage, self.lang)
         self.ax = demography_plots.population_pyramid(
@@ -146,7 +142,6 @@ class NotebookPage(Page):
             line_year=self.projection_year,
             line_vintage=self.vintage,
             region=region_name(self.pyramid_region),
-            kind=self.age_provenance["kind"],
             source=self.age_provenance["path"],
             note=self.note,
             lang=self.lang,

@@ -131,7 +131,6 @@ class NotebookPage(Page):
                         "raw_text": self.labels["raw_text"],
                     },
                     lang=self.lang,
-                    kind="published",
                     caption=text("parts_dimios.digital_motor_fyrbodal_2021_rad", self.lang),
                 )
             )
@@ -143,7 +142,7 @@ class NotebookPage(Page):
 
     def municipality_table(self):
         if self.microdata:
-            outputs.write_table(self.municipalities, "dimios_municipality_scores", kind=self.kind)
+            outputs.write_table(self.municipalities, "dimios_municipality_scores")
             self.withheld = self.municipalities[self.municipalities["suppressed"]]
             if len(self.withheld):
                 prose(
@@ -171,7 +170,6 @@ class NotebookPage(Page):
                     },
                     lang=self.lang,
                     decimals={"capability": 2, "legacy": 2},
-                    kind=self.kind,
                     caption=label(
                         "parts_dimios.municipalities_respondents_dimensions_type", self.lang
                     )
@@ -188,7 +186,7 @@ class NotebookPage(Page):
 
     def figure9_table(self):
         self.fig09 = dimios.area_table(self.areas, self.lang)
-        outputs.write_table(self.fig09, "fig09_dimios_areas", kind=self.kind)
+        outputs.write_table(self.fig09, "fig09_dimios_areas")
         return outputs.present(
             self.fig09,
             {
@@ -200,7 +198,6 @@ class NotebookPage(Page):
             },
             lang=self.lang,
             decimals={"lowest": 1, "highest": 1, "mean": 1},
-            kind=self.kind,
             caption=text("parts_dimios.figur_9", self.lang)
             + self.place
             + (" " + self.period if self.period else ""),
@@ -208,7 +205,7 @@ class NotebookPage(Page):
 
     def dimensions_and_type(self):
         self.summary = dimios.summarise_published(self.areas, split=self.split)
-        outputs.write_table(self.summary, "fig09_dimios_dimensions", kind=self.kind)
+        outputs.write_table(self.summary, "fig09_dimios_dimensions")
         display(
             outputs.present(
                 dimios_plots.for_display(self.summary, self.lang),
@@ -229,7 +226,6 @@ class NotebookPage(Page):
                     "maturity_pct[mean/6]": 1,
                     "maturity_pct[(mean-1)/5]": 1,
                 },
-                kind=self.kind,
             )
         )
         self.average = self.summary.set_index("profile").loc["mean"]
@@ -266,14 +262,12 @@ class NotebookPage(Page):
         outputs.write_table(
             self.profiles.rename_axis("profile").reset_index(),
             "fig10_dimios_spider",
-            kind=self.kind,
         )
         self.national = dimios_sources.fact(self.facts, "national_maturity_pct")
         self.ax = dimios_plots.spider(
             self.profiles,
             national_pct=self.national,
             region=self.place,
-            kind=self.kind,
             source=self.figure_source,
             lang=self.lang,
         )
@@ -294,7 +288,7 @@ class NotebookPage(Page):
         else:
             self.ci, self.units = (None, None)
         self.typology = dimios.typology_table(self.summary, self.units)
-        outputs.write_table(self.typology, "fig11_dimios_typology", kind=self.kind)
+        outputs.write_table(self.typology, "fig11_dimios_typology")
         self.ax = dimios_plots.typology_plane(
             (self.average["capability"], self.average["legacy"]),
             units=self.units,
@@ -302,9 +296,9 @@ class NotebookPage(Page):
             min_respondents=self.min_respondents,
             confidence=self.confidence,
             region=self.place,
-            kind=self.kind,
             source=self.figure_source,
             lang=self.lang,
+            kind=self.kind,
         )
         show_figure(self.ax.figure, "fig11_dimios_typology")
         if self.microdata:
@@ -315,7 +309,6 @@ class NotebookPage(Page):
                     .reset_index(name="n"),
                     {"dimios_type": self.labels["dimios_type"], "n": "n"},
                     lang=self.lang,
-                    kind=self.kind,
                     caption=label("parts_dimios.municipalities_per_type", self.lang),
                 )
             )
@@ -323,12 +316,11 @@ class NotebookPage(Page):
     def uncertainty(self):
         if self.microdata:
             outputs.write_table(
-                dimios.suppress_ci(self.ci, self.min_respondents), "fig09_dimios_ci", kind=self.kind
+                dimios.suppress_ci(self.ci, self.min_respondents), "fig09_dimios_ci"
             )
             self.ax = dimios_plots.ci_bars(
                 self.ci,
                 confidence=self.confidence,
-                kind=self.kind,
                 source=self.figure_source,
                 lang=self.lang,
             )
@@ -340,7 +332,7 @@ class NotebookPage(Page):
                 min_respondents=self.min_respondents,
                 suppress_below=self.min_respondents,
             )
-            outputs.write_table(self.sensitivity, "fig11_dimios_sensitivity", kind=self.kind)
+            outputs.write_table(self.sensitivity, "fig11_dimios_sensitivity")
             display(
                 outputs.present(
                     self.sensitivity,
@@ -350,7 +342,6 @@ class NotebookPage(Page):
                     },
                     lang=self.lang,
                     decimals={"shift": 2},
-                    kind=self.kind,
                 )
             )
         else:
@@ -374,7 +365,7 @@ class NotebookPage(Page):
             self.means = dimios.measurement_means(
                 {self.before: self.earlier_scores, self.after: self.scores}
             )
-            outputs.write_table(self.means, "dimios_measurement_means", kind=self.kind)
+            outputs.write_table(self.means, "dimios_measurement_means")
             display(
                 outputs.present(
                     self.means.assign(
@@ -391,7 +382,6 @@ class NotebookPage(Page):
                     },
                     lang=self.lang,
                     decimals={"mean": 2},
-                    kind=self.kind,
                 )
             )
             self.exhibit = dimios.change_exhibit(
@@ -402,14 +392,14 @@ class NotebookPage(Page):
                 seed=self.seed,
                 confidence=self.confidence,
             )
-            outputs.write_table(self.exhibit["summary"], "dimios_change_summary", kind=self.kind)
+            outputs.write_table(self.exhibit["summary"], "dimios_change_summary")
             outputs.write_table(
-                self.exhibit["municipalities"], "dimios_change_municipalities", kind=self.kind
+                self.exhibit["municipalities"], "dimios_change_municipalities"
             )
             outputs.write_table(
-                self.exhibit["transitions"].reset_index(), "dimios_type_transitions", kind=self.kind
+                self.exhibit["transitions"].reset_index(), "dimios_type_transitions"
             )
-            outputs.write_table(self.exhibit["unpaired"], "dimios_change_unpaired", kind=self.kind)
+            outputs.write_table(self.exhibit["unpaired"], "dimios_change_unpaired")
             self.names = {
                 m: dimios_plots.area_name(m, self.lang) for m in self.exhibit["summary"]["measure"]
             }
@@ -419,7 +409,6 @@ class NotebookPage(Page):
                 before=self.before,
                 after=self.after,
                 confidence=self.confidence,
-                kind=self.kind,
                 source=self.provenance["path"],
                 lang=self.lang,
             )
@@ -442,7 +431,6 @@ class NotebookPage(Page):
                     },
                     lang=self.lang,
                     decimals={"mean_change": 2, "ci_low": 2, "ci_high": 2, "wilcoxon_p": 3},
-                    kind=self.kind,
                     caption=self.before + " → " + self.after,
                 )
             )
@@ -471,7 +459,6 @@ class NotebookPage(Page):
                         for c in self.exhibit["municipalities"].columns
                         if c.startswith(("capability", "legacy"))
                     },
-                    kind=self.kind,
                     caption=suppression.note(self.withheld, self.min_respondents, self.lang)
                     if self.withheld
                     else None,
@@ -495,7 +482,6 @@ class NotebookPage(Page):
                 self.exhibit["transitions"],
                 before=self.before,
                 after=self.after,
-                kind=self.kind,
                 source=self.provenance["path"],
                 lang=self.lang,
             )
@@ -505,14 +491,13 @@ class NotebookPage(Page):
 
     def statements_table(self):
         if self.report_region:
-            outputs.write_table(self.statements, "dimios_statements", kind="published")
+            outputs.write_table(self.statements, "dimios_statements")
             display(
                 outputs.present(
                     self.statements,
                     {k: self.labels[k] for k in ("statement_sv", "mean", "sd", "sd_raw_text")},
                     lang=self.lang,
                     decimals={"mean": 1, "sd": 1},
-                    kind="published",
                     caption=text("parts_dimios.digital_motor_fyrbodal_2021_rad_2", self.lang),
                 )
             )
@@ -526,13 +511,12 @@ class NotebookPage(Page):
             self.infosec = self.facts[
                 self.facts["fact_id"].str.startswith(("infosec", "ciso", "fig12"))
             ]
-            outputs.write_table(self.infosec, "fig12_dimios_infosec", kind="published")
+            outputs.write_table(self.infosec, "fig12_dimios_infosec")
             display(
                 outputs.present(
                     self.infosec,
                     {k: self.labels[k] for k in ("description", "value", "unit", "raw_text")},
                     lang=self.lang,
-                    kind="published",
                     caption=text("parts_dimios.digital_motor_fyrbodal_2021_rad_3", self.lang),
                 )
             )
@@ -541,9 +525,9 @@ class NotebookPage(Page):
             self.ax = dimios_plots.infosec_management(
                 self.established,
                 self.asked - self.established,
-                kind="published",
                 source="Digital motor Fyrbodal (2021), text rad 1849",
                 lang=self.lang,
+                kind="published",
             )
             show_figure(self.ax.figure, "fig13_dimios_infosec_management")
         else:

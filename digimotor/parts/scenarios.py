@@ -98,7 +98,6 @@ class NotebookPage(Page):
                 ["scenario", "scenario_name", "definition", "sou_path", "path_basis", "seed_lines"]
             ],
             "scenarios_definitions",
-            kind="published",
         )
         return outputs.present(
             self.definitions.assign(
@@ -112,7 +111,6 @@ class NotebookPage(Page):
             ),
             lang=self.lang,
             caption=text("parts_scenarios.sammanfattningen_rekommendation", self.lang),
-            kind="published",
         )
 
     def figure5_sou_paths(self):
@@ -124,7 +122,6 @@ class NotebookPage(Page):
                 ["path_id", "path", "statement", "position", "text", "seed_line", "placement"]
             ],
             "fig05_sou_paths",
-            kind="published",
         )
         return outputs.present(
             self.path_table.assign(
@@ -138,7 +135,6 @@ class NotebookPage(Page):
             scenario_plots.table_labels(self.lang, ["path", "statement", "text", "placement"]),
             lang=self.lang,
             caption=text("parts_scenarios.figur_5_sou_2020_8", self.lang),
-            kind="published",
         )
 
     def figure2_samtrappan(self):
@@ -149,7 +145,6 @@ class NotebookPage(Page):
         outputs.write_table(
             self.step_table[["step", "step_id", "name", "description", "status"]],
             "fig02_samtrappan",
-            kind="published",
         )
         return outputs.present(
             self.step_table.assign(
@@ -158,7 +153,6 @@ class NotebookPage(Page):
             scenario_plots.table_labels(self.lang, ["step", "name", "description", "status"]),
             lang=self.lang,
             caption=text("parts_scenarios.figur_2_lansstyrelsen_2017", self.lang),
-            kind="published",
         )
 
     def existing_collaborations(self):
@@ -169,7 +163,7 @@ class NotebookPage(Page):
         self.placement["lead"] = self.placement["lead"].map(
             lambda text: ", ".join(display_name(c) for c in text.split("; ") if c)
         )
-        outputs.write_table(self.placement, "scenarios_existing_collaborations", kind="published")
+        outputs.write_table(self.placement, "scenarios_existing_collaborations")
         return outputs.present(
             self.placement.assign(
                 status=scenario_plots.translated(self.placement["status"], "status", self.lang),
@@ -202,14 +196,12 @@ class NotebookPage(Page):
             ),
             lang=self.lang,
             caption=text("parts_scenarios.befintlig_samverkan_rapporten_avsnitt_3", self.lang),
-            kind="published",
         )
 
     def samtrappan_figure(self):
         self.ax = scenario_plots.samtrappan_stairs(
             self.placement,
             self.steps,
-            kind="published",
             source=self.report_source + ", figur 2 och avsnitt 3.1.2",
             lang=self.lang,
         )
@@ -234,7 +226,7 @@ class NotebookPage(Page):
                 lambda c: scenario_plots.scenario_label(int(c), self.scenario_names, self.lang)
             )
         )
-        outputs.write_table(self.scenario_table, "scenarios_table", kind=self.kind)
+        outputs.write_table(self.scenario_table, "scenarios_table")
         display(
             self.scenario_table["scenario_name"]
             .value_counts()
@@ -270,14 +262,13 @@ class NotebookPage(Page):
             lang=self.lang,
             decimals={"mean": 2},
             caption=text("parts_scenarios.all_columns_participants_spread_partners", self.lang),
-            kind=self.kind,
         )
 
     def pairs_table(self):
         self.pairs = self.result.pairs.assign(
             capability=self.result.pairs["capability"].map(lambda c: self.names.get(c, c))
         )
-        outputs.write_table(self.result.pairs, "scenarios_pairs", kind=self.kind)
+        outputs.write_table(self.result.pairs, "scenarios_pairs")
         return outputs.present(
             self.pairs,
             scenario_plots.table_labels(
@@ -285,13 +276,12 @@ class NotebookPage(Page):
             ),
             lang=self.lang,
             decimals={"gap": 2, "tie": 2, "cost": 2},
-            kind=self.kind,
         )
 
     def municipality_plan(self):
         self.plan = scenarios.municipality_plan(self.result, sorted(self.matrix.index))
         self.plan.insert(1, "municipality", self.plan["municipality_code"].map(display_name))
-        outputs.write_table(self.plan, "scenarios_plan", kind=self.kind)
+        outputs.write_table(self.plan, "scenarios_plan")
         return outputs.present(
             self.plan,
             {
@@ -310,7 +300,6 @@ class NotebookPage(Page):
                 ),
             },
             lang=self.lang,
-            kind=self.kind,
         )
 
     def plan_figure(self):
@@ -321,7 +310,6 @@ class NotebookPage(Page):
             self.scenario_names,
             municipalities=sorted(self.matrix.index),
             municipality_names={code: display_name(code) for code in self.matrix.index},
-            kind=self.kind,
             source=self.data_source,
             lang=self.lang,
         )
@@ -347,10 +335,10 @@ class NotebookPage(Page):
             base=self.params,
         )
         outputs.write_table(self.ranges.table(), "scenarios_sweep_ranges", kind=self.kind)
-        outputs.write_table(self.robust.settings, "scenarios_sweep_settings", kind=self.kind)
-        outputs.write_table(self.robust.capabilities, "scenarios_robustness", kind=self.kind)
-        outputs.write_table(self.robust.pairs, "scenarios_robustness_pairs", kind=self.kind)
-        outputs.write_table(self.robust.roles, "scenarios_robustness_roles", kind=self.kind)
+        outputs.write_table(self.robust.settings, "scenarios_sweep_settings")
+        outputs.write_table(self.robust.capabilities, "scenarios_robustness")
+        outputs.write_table(self.robust.pairs, "scenarios_robustness_pairs")
+        outputs.write_table(self.robust.roles, "scenarios_robustness_roles")
         display(
             outputs.present(
                 self.ranges.table(),
@@ -375,7 +363,6 @@ class NotebookPage(Page):
             ),
             scenario_plots.table_labels(self.lang, ["robustness", "capabilities", "pairs"]),
             lang=self.lang,
-            kind=self.kind,
         )
 
     def robustness_figure(self):
@@ -385,7 +372,6 @@ class NotebookPage(Page):
             self.scenario_names,
             n_settings=self.sweep_settings,
             seed=self.sweep_seed,
-            kind=self.kind,
             source=self.data_source,
             lang=self.lang,
         )
@@ -420,7 +406,6 @@ class NotebookPage(Page):
             ),
             lang=self.lang,
             decimals={"base_share": 2, "modal_share": 2},
-            kind=self.kind,
             caption=text("parts_scenarios.scenarios_robustness_csv_andel_per", self.lang),
         )
 
@@ -438,7 +423,6 @@ class NotebookPage(Page):
             ),
             lang=self.lang,
             decimals={"share": 2},
-            kind=self.kind,
             caption=text("parts_scenarios.alla_par_som_bildas_i", self.lang),
         )
 
@@ -473,9 +457,8 @@ class NotebookPage(Page):
                 cost_basis=plan_metrics.cost_basis(self.assumptions)
             ),
             "plan_milestones",
-            kind=self.kind,
         )
-        outputs.write_table(self.budget, "plan_budget", kind=self.kind)
+        outputs.write_table(self.budget, "plan_budget")
         return outputs.present(
             self.budget.assign(
                 collaboration=plan_plots.collaboration_labels(self.budget, self.names, self.lang)
@@ -503,7 +486,6 @@ class NotebookPage(Page):
                 "cost_high": 0,
             },
             caption=self.assumption_note,
-            kind=self.kind,
         )
 
     def budget_per_municipality(self):
@@ -511,7 +493,7 @@ class NotebookPage(Page):
             municipality=self.plan_result.municipalities["municipality_code"].map(display_name),
             cost_basis=plan_metrics.cost_basis(self.assumptions),
         )
-        outputs.write_table(self.per_municipality, "plan_budget_municipalities", kind=self.kind)
+        outputs.write_table(self.per_municipality, "plan_budget_municipalities")
         return outputs.present(
             self.per_municipality,
             {
@@ -523,7 +505,6 @@ class NotebookPage(Page):
             lang=self.lang,
             decimals={"cost_low": 0, "cost_mid": 0, "cost_high": 0},
             caption=self.assumption_note,
-            kind=self.kind,
         )
 
     def gantt(self):
@@ -534,7 +515,6 @@ class NotebookPage(Page):
             self.plan_result.milestones,
             self.step_names,
             names=self.names,
-            kind=self.kind,
             source=self.data_source,
             all_assumed=self.all_assumed,
             lang=self.lang,

@@ -41,7 +41,7 @@ class NotebookPage(Page):
 
     def published_shares(self):
         if self.report_region:
-            outputs.write_table(self.shares, "fig20_survey_published_shares", kind="published")
+            outputs.write_table(self.shares, "fig20_survey_published_shares")
             display(
                 outputs.present(
                     self.shares,
@@ -57,7 +57,6 @@ class NotebookPage(Page):
                     lang=self.lang,
                     decimals={"share_pct": 1},
                     caption=label("parts_survey.figures_20_22_shares_in", self.lang),
-                    kind="published",
                 )
             )
         else:
@@ -69,7 +68,6 @@ class NotebookPage(Page):
             self.fig = survey_plots.survey_figure(
                 self.segments,
                 style=self.chart_style,
-                kind="published",
                 lang=self.lang,
                 source=f"{self.REPORT}, "
                 + label("parts_survey.text_beside_figures_20_22", self.lang),
@@ -91,6 +89,7 @@ class NotebookPage(Page):
                         "consistent_n": label("parts_survey.consistent_n", self.lang),
                     },
                     lang=self.lang,
+                    show_kind=False,
                 )
             )
         else:
@@ -148,7 +147,7 @@ class NotebookPage(Page):
         if self.threshold:
             prose(text("parts_survey.threshold", self.lang), threshold=self.threshold)
         self.respondents = survey.respondents_per_question(self.answers)
-        outputs.write_table(self.respondents, "survey_respondents_per_question", kind=self.kind)
+        outputs.write_table(self.respondents, "survey_respondents_per_question")
         return outputs.present(
             self.respondents,
             {
@@ -158,16 +157,14 @@ class NotebookPage(Page):
                 "dont_know": label("parts_survey.dont_know", self.lang),
             },
             lang=self.lang,
-            kind=self.kind,
         )
 
     def regional_distribution(self):
         self.regional = survey.distribution(self.answers)
-        outputs.write_table(self.regional, "survey_distribution_regional", kind=self.kind)
+        outputs.write_table(self.regional, "survey_distribution_regional")
         self.fig = survey_plots.survey_figure(
             survey.distribution_segments(self.regional),
             style=self.chart_style,
-            kind=self.kind,
             lang=self.lang,
             source=self.provenance["path"],
             respondents=dict(
@@ -184,7 +181,6 @@ class NotebookPage(Page):
         self.ax = survey_plots.municipality_bars(
             self.per_municipality_dist,
             self.question,
-            kind=self.kind,
             lang=self.lang,
             source=self.provenance["path"],
             min_respondents=self.min_respondents,
@@ -196,9 +192,9 @@ class NotebookPage(Page):
         self.by_municipality = survey.suppress_municipalities(self.summaries, self.min_respondents)
         self.withheld = int(self.by_municipality["suppressed"].sum())
         outputs.write_table(
-            self.per_municipality_dist, "survey_distribution_by_municipality", kind=self.kind
+            self.per_municipality_dist, "survey_distribution_by_municipality"
         )
-        outputs.write_table(self.by_municipality, "survey_summary_by_municipality", kind=self.kind)
+        outputs.write_table(self.by_municipality, "survey_summary_by_municipality")
         return outputs.present(
             self.by_municipality,
             {
@@ -211,7 +207,6 @@ class NotebookPage(Page):
             },
             lang=self.lang,
             decimals={"mean_position": 1, "above_middle_pct": 0, "dont_know_pct": 0},
-            kind=self.kind,
             caption=suppression.note(self.withheld, self.min_respondents, self.lang)
             if self.withheld
             else None,
@@ -232,13 +227,13 @@ class NotebookPage(Page):
                 min_respondents=self.min_respondents,
             )
             outputs.write_table(
-                self.survey_change["summary"], "survey_change_summary", kind=self.kind
+                self.survey_change["summary"], "survey_change_summary"
             )
             outputs.write_table(
-                self.survey_change["municipalities"], "survey_change_municipalities", kind=self.kind
+                self.survey_change["municipalities"], "survey_change_municipalities"
             )
             outputs.write_table(
-                self.survey_change["unpaired"], "survey_change_unpaired", kind=self.kind
+                self.survey_change["unpaired"], "survey_change_unpaired"
             )
             self.names = {
                 q: survey_plots.question_label(q, self.lang)
@@ -249,7 +244,6 @@ class NotebookPage(Page):
                 self.names,
                 before=self.before,
                 after=self.after,
-                kind=self.kind,
                 source=self.provenance["path"],
                 lang=self.lang,
             )
@@ -267,7 +261,6 @@ class NotebookPage(Page):
                     },
                     lang=self.lang,
                     decimals={"mean_change": 2, "ci_low": 2, "ci_high": 2, "wilcoxon_p": 3},
-                    kind=self.kind,
                     caption=self.before + " → " + self.after,
                 )
             )
@@ -288,7 +281,6 @@ class NotebookPage(Page):
                         "mean_position_after": 2,
                         "mean_position_change": 2,
                     },
-                    kind=self.kind,
                     caption=suppression.note(
                         int(self.changed["suppressed"].sum()), self.min_respondents, self.lang
                     )
@@ -317,7 +309,7 @@ class NotebookPage(Page):
 
     def strategy_facts(self):
         if self.report_region:
-            outputs.write_table(self.facts, "strategy_published_facts", kind="published")
+            outputs.write_table(self.facts, "strategy_published_facts")
             outputs.present(
                 self.facts,
                 {
@@ -330,7 +322,6 @@ class NotebookPage(Page):
                 },
                 lang=self.lang,
                 caption=label("parts_survey.strategy_documents_the_reports_totals", self.lang),
-                kind="published",
             )
         else:
             prose(
@@ -344,11 +335,10 @@ class NotebookPage(Page):
                 self.facts, label("parts_survey.fyrbodal_report", self.lang)
             )
             outputs.write_table(
-                self.published_totals, "strategy_term_balance_published", kind="published"
+                self.published_totals, "strategy_term_balance_published"
             )
             self.ax = survey_plots.term_bars(
                 self.published_totals,
-                kind="published",
                 lang=self.lang,
                 source=f"{self.REPORT}, " + label("parts_survey.section_3_3_2", self.lang),
             )
@@ -370,16 +360,15 @@ class NotebookPage(Page):
                 self.plans, documents.load_term_sets(), self.term_set
             )
             self.per_municipality = strategy.terms_by_municipality(self.counts)
-            outputs.write_table(self.counts, "strategy_term_counts_documents", kind="user")
+            outputs.write_table(self.counts, "strategy_term_counts_documents")
             outputs.write_table(
-                self.per_municipality, "strategy_term_counts_municipalities", kind="user"
+                self.per_municipality, "strategy_term_counts_municipalities"
             )
             display(self.counts)
             self.ax = survey_plots.term_bars(
                 self.per_municipality.assign(
                     unit=self.per_municipality["municipality_code"].fillna("?")
                 ),
-                kind="user",
                 lang=self.lang,
                 source=self.documents_folder,
             )
@@ -394,7 +383,6 @@ class NotebookPage(Page):
             outputs.write_table(
                 self.summary,
                 "strategy_inventory_summary",
-                kind=self.inventory.attrs["provenance"]["kind"],
             )
             display(self.summary)
         else:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from IPython.display import display
 
-from digimotor import outputs
+from digimotor import outputs, repeat_exhibits
 from digimotor.claims import tbm as tbm_claims
 from digimotor.labels import text
-from digimotor.metrics import kolada_costs, tbm
+from digimotor.metrics import kolada_costs, measurement, tbm, tbm_change
 from digimotor.parts import Page, compare_with_report, prose, show_figure
 from digimotor.plots import tbm as tbm_plots
 from digimotor.sources import tbm as tbm_sources
@@ -24,7 +24,7 @@ class NotebookPage(Page):
 
     NOTEBOOK = "04-tbm-cost"
     PARAMETERS = tuple(
-        "source cost_source mapping year allocation_key unmapped max_unmapped_pct taxonomy lang "
+        "source cost_source mapping region year compare_year allocation_key unmapped max_unmapped_pct taxonomy lang "
         "kolada_cost_source".split()
     )
 
@@ -49,12 +49,29 @@ class NotebookPage(Page):
             year=self.year,
         )
 
+    def region_note(self):
+        """The IT organisations serving the region, the financial year chosen (``year=0``: the only one)."""
+        self.scope = tbm_change.region_ledger(self.ledger, self.region)
+        self.ledger = self.scope.frame
+        self.year = measurement.chosen_year(
+            self.scope.frame, self.year, unit="organisation", file=self.provenance["path"]
+        )
+        display(
+            repeat_exhibits.region_note(
+                self.scope,
+                self.region,
+                self.lang,
+                present=tbm_change.served_codes(tbm.select_year(self.ledger, self.year)),
+                period=self.year,
+            )
+        )
+
     def kolada_total_cost(self):
         if self.kolada_cost_source:
             self.kolada_raw = load_municipal_costs(self.kolada_cost_source)
             self.kolada_kind = self.kolada_raw.attrs["provenance"]["kind"]
             self.kolada_total = kolada_costs.total_cost_from_kolada(self.kolada_raw, self.year)
-            outputs.write_table(self.kolada_total, "tab04_kolada_total_cost", kind=self.kolada_kind)
+            outputs.write_table(self.kolada_total, "tab04_kolada_total_cost")
             display(
                 outputs.present(
                     self.kolada_total,
@@ -66,7 +83,6 @@ class NotebookPage(Page):
                         "total_cost_sek": 0,
                     },
                     caption=kolada_costs.DIFFERENCE[self.lang],
-                    kind=self.kolada_kind,
                 )
             )
             if kolada_costs.covers_ledger(self.kolada_total, self.ledger):
@@ -109,7 +125,7 @@ class NotebookPage(Page):
         self.ledger_year = tbm.select_year(self.ledger, self.year)
         self.reconciliation = tbm.reconcile_control_totals(self.ledger_year)
         outputs.write_table(
-            self.reconciliation, "tab04_tbm_control_totals", kind=self.provenance["kind"]
+            self.reconciliation, "tab04_tbm_control_totals"
         )
         return outputs.present(
             self.reconciliation,
@@ -117,7 +133,6 @@ class NotebookPage(Page):
             lang=self.lang,
             decimals={"difference": 0, "amount_sum": 0, "control_total": 0},
             caption=tbm_plots.caption("control", self.lang),
-            kind=self.provenance["kind"],
         )
 
     def unmapped_accounts(self):
@@ -126,7 +141,7 @@ class NotebookPage(Page):
         if len(self.missing_accounts):
             display(
                 outputs.present(
-                    self.missing_accounts, self.labels, lang=self.lang, kind=self.provenance["kind"]
+                    self.missing_accounts, self.labels, lang=self.lang
                 )
             )
         self.ledger_pooled = tbm.assign_cost_pools(
@@ -142,7 +157,7 @@ class NotebookPage(Page):
         self.spread = tbm_plots.with_names(
             tbm.share_spread(self.pool_shares), self.pools, self.lang
         )
-        outputs.write_table(self.spread, "fig15_cost_pool_spread", kind=self.provenance["kind"])
+        outputs.write_table(self.spread, "fig15_cost_pool_spread")
         return outputs.present(
             self.spread,
             {
@@ -152,14 +167,12 @@ class NotebookPage(Page):
             lang=self.lang,
             decimals=dict.fromkeys(("min", "q1", "median", "q3", "max", "mean", "iqr"), 1),
             caption=tbm_plots.caption("fig15", self.lang),
-            kind=self.provenance["kind"],
         )
 
     def figure15(self):
         self.ax = tbm_plots.cost_pool_boxplot(
             self.pool_shares,
             self.pools,
-            kind=self.provenance["kind"],
             source=self.figure_source,
             lang=self.lang,
         )
@@ -169,11 +182,10 @@ class NotebookPage(Page):
         self.pooled = tbm_plots.with_names(
             tbm.pooled_cost_pool_shares(self.ledger_pooled), self.pools, self.lang
         )
-        outputs.write_table(self.pooled, "fig16_cost_pools_pooled", kind=self.provenance["kind"])
+        outputs.write_table(self.pooled, "fig16_cost_pools_pooled")
         self.ax = tbm_plots.pooled_cost_pool_bars(
             self.pooled,
             self.pools,
-            kind=self.provenance["kind"],
             source=self.figure_source,
             lang=self.lang,
         )
@@ -183,12 +195,10 @@ class NotebookPage(Page):
         outputs.write_table(
             tbm_plots.with_names(self.pool_shares, self.pools, self.lang),
             "fig17_cost_pool_shares",
-            kind=self.provenance["kind"],
         )
         self.ax = tbm_plots.cost_pool_stacked(
             self.pool_shares,
             self.pools,
-            kind=self.provenance["kind"],
             source=self.figure_source,
             lang=self.lang,
         )
@@ -204,13 +214,11 @@ class NotebookPage(Page):
         outputs.write_table(
             tbm_plots.with_names(self.work_areas, self.areas, self.lang),
             "fig18_work_areas",
-            kind=self.provenance["kind"],
         )
-        outputs.write_table(self.run_develop, "fig18_run_develop", kind=self.provenance["kind"])
+        outputs.write_table(self.run_develop, "fig18_run_develop")
         self.ax = tbm_plots.work_area_bars(
             self.work_areas,
             self.areas,
-            kind=self.provenance["kind"],
             source=self.figure_source,
             lang=self.lang,
         )
@@ -221,12 +229,11 @@ class NotebookPage(Page):
             lang=self.lang,
             decimals={"run_pct": 1, "develop_pct": 1, "run_develop_ratio": 2},
             caption=tbm_plots.caption("fig18", self.lang),
-            kind=self.provenance["kind"],
         )
 
     def figure19(self):
         self.shares = tbm.central_it_share(self.ledger, self.total_cost, self.year)
-        outputs.write_table(self.shares, "fig19_central_it_share", kind=self.kind)
+        outputs.write_table(self.shares, "fig19_central_it_share")
         self.other_definition = tbm.definition_differs(self.shares)
         if self.other_definition:
             display(
@@ -236,18 +243,16 @@ class NotebookPage(Page):
         self.ax = tbm_plots.central_it_share_bars(
             self.shares,
             self.reference_levels,
-            kind=self.kind,
             source=self.figure_source,
             lang=self.lang,
         )
         show_figure(self.ax.figure, "fig19_central_it_share")
         return outputs.present(
-            self.shares,
+            tbm_plots.municipality_names(self.shares),
             self.labels,
             lang=self.lang,
             decimals={"share_pct": 2},
             caption=tbm_plots.caption("fig19", self.lang),
-            kind=self.kind,
         )
 
     def below_average(self):
@@ -256,14 +261,13 @@ class NotebookPage(Page):
         ]
         self.readings = tbm.average_readings(self.shares, research_level_pct=float(self.research))
         self.below = tbm.below_average_table(self.shares, self.readings)
-        outputs.write_table(self.below, "fig19_below_average", kind=self.kind)
+        outputs.write_table(self.below, "fig19_below_average")
         return outputs.present(
             self.below,
             self.labels,
             lang=self.lang,
             decimals={"level_pct": 2},
             caption=tbm_plots.caption("below", self.lang),
-            kind=self.kind,
         )
 
     def by_municipality(self):
@@ -271,7 +275,7 @@ class NotebookPage(Page):
             self.shares, self.total_cost, self.year, key=self.allocation_key
         )
         outputs.write_table(
-            self.per_municipality, "fig19_central_it_share_by_municipality", kind=self.kind
+            self.per_municipality, "fig19_central_it_share_by_municipality"
         )
         return outputs.present(
             self.per_municipality,
@@ -291,7 +295,6 @@ class NotebookPage(Page):
             caption=tbm_plots.caption(
                 "by_municipality", self.lang, allocation_key=self.allocation_key
             ),
-            kind=self.kind,
         )
 
     def size_correlation(self):
@@ -301,18 +304,17 @@ class NotebookPage(Page):
         self.correlations = tbm.size_correlations(
             self.shares, self.pool_shares, size=self.size_column
         )
-        outputs.write_table(self.correlations, "tab04_size_correlation", kind=self.kind)
+        outputs.write_table(self.correlations, "tab04_size_correlation")
         return outputs.present(
             self.correlations,
             self.labels,
             lang=self.lang,
             decimals={"rho": 2, "p_value": 3},
             caption=tbm_plots.caption("correlation", self.lang, size=self.size_column),
-            kind=self.kind,
         )
 
     def reference_levels_table(self):
-        outputs.write_table(self.reference_levels, "tab04_reference_levels", kind="published")
+        outputs.write_table(self.reference_levels, "tab04_reference_levels")
         return outputs.present(
             self.reference_levels,
             {
@@ -324,8 +326,20 @@ class NotebookPage(Page):
             },
             lang=self.lang,
             caption=tbm_plots.caption("levels", self.lang),
-            kind="published",
         )
+
+    def change_exhibit(self):
+        """With ``compare_year``: the change of each municipality's central-IT share."""
+        self.exhibit = repeat_exhibits.tbm_change(
+            self.ledger,
+            self.total_cost,
+            year=self.year,
+            compare_year=self.compare_year,
+            allocation_key=self.allocation_key,
+            source=self.figure_source,
+            lang=self.lang,
+        )
+        repeat_exhibits.show(self.exhibit)
 
     def compare_with_report(self):
         self.produced = tbm_claims.derive()

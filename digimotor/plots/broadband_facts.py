@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import labels
+from ..provenance import kind_and_source
 from .style import label, mark_kind, new_axes
 
 if TYPE_CHECKING:
@@ -15,9 +16,10 @@ LABELS = labels.table("plots_broadband_facts")
 
 
 def facts_over_time(series: pd.DataFrame, *, regional_goal: tuple[int, float] = (2020, 95.0),
-                    national_goal: tuple[int, float] | None = (2025, 98.0), kind: str = "public",
+                    national_goal: tuple[int, float] | None = (2025, 98.0),
                     source: str | None = None, lang: str = "sv", ax: Axes | None = None) -> Axes:
     """One marker series per municipality and measure (no connecting lines: absent years stay absent)."""
+    kind, source = kind_and_source(series, source, "the data of facts_over_time()")
     ax = new_axes(ax, figsize=(8.0, 4.8))
     markers = "osD^v<>p*h"
     colours = ("#1f4e79", "#c0504d", "#2e7d32", "#7f6000", "#5b2c6f", "#0e6655", "#784212")

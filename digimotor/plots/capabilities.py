@@ -6,7 +6,16 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .. import labels
-from .style import PALETTE, label, mark_kind, new_axes
+from ..provenance import kind_and_source
+from .style import (
+    PALETTE,
+    label,
+    many_units,
+    mark_kind,
+    new_axes,
+    thin_unit_ticks,
+    unit_figure_length,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,7 +53,6 @@ def capability_heatmap(
     names: Mapping[str, str],
     *,
     municipality_names: Mapping[str, str] | None = None,
-    kind: str = "synthetic",
     source: str | None = None,
     lang: str = "sv",
     ax: Axes | None = None,
@@ -60,16 +68,22 @@ def capability_heatmap(
     names
         Capability id -> display name.
     """
+    kind, source = kind_and_source(matrix, source, "the data of capability_heatmap()")
     import numpy as np
 
-    ax = new_axes(ax, figsize=(max(9.0, 0.32 * len(columns) + 3), max(4.5, 0.32 * len(rows) + 3.5)))
+    many = many_units(len(rows))  # every k-th municipality labelled, the figure at most 14 in high (issue 12)
+    height = unit_figure_length(len(rows), 0.32, 3.5) if many else max(4.5, 0.32 * len(rows) + 3.5)
+    ax = new_axes(ax, figsize=(max(9.0, 0.32 * len(columns) + 3), height))
     data = matrix.loc[list(rows), list(columns)].to_numpy(dtype=float)
     image = ax.imshow(np.ma.masked_invalid(data), cmap="RdYlBu", vmin=0.0, vmax=1.0, aspect="auto")
     ax.set_xticks(range(len(columns)), [names.get(c, c) for c in columns], rotation=60, ha="right", fontsize=8)
     shown = [(municipality_names or {}).get(r, r) for r in rows]
-    ax.set_yticks(range(len(rows)), shown, fontsize=9)
     ax.grid(False)
     ax.set_ylabel(label("municipality", lang))
+    if many:
+        thin_unit_ticks(ax, shown, axis="y", lang=lang)
+    else:
+        ax.set_yticks(range(len(rows)), shown, fontsize=9)
     ax.set_title(label("map.title", lang, LABELS))
     bar = ax.figure.colorbar(image, ax=ax, shrink=0.6, pad=0.01)
     bar.set_label(label("map.colorbar", lang, LABELS))
@@ -83,7 +97,6 @@ def joint_ranking_bars(
     *,
     k: int = 5,
     report_lists: Mapping[str, Sequence[str]] | None = None,
-    kind: str = "synthetic",
     source: str | None = None,
     lang: str = "sv",
     ax: Axes | None = None,
@@ -93,6 +106,7 @@ def joint_ranking_bars(
     ``report_lists`` (``{"strongest": [...], "weakest": [...]}``) marks the capabilities the
     report lists with a ◆ after the name.
     """
+    kind, source = kind_and_source(ranking, source, "the data of joint_ranking_bars()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(9, max(5.0, 0.26 * len(ranking) + 1.5)))

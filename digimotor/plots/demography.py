@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import labels
+from ..provenance import kind_and_source
 from .style import PALETTE, label, mark_kind, new_axes, number_formatter
 
 if TYPE_CHECKING:
@@ -19,7 +20,6 @@ def population_forecast_bars(
     base_year: int,
     target_year: int,
     *,
-    kind: str = "published",
     source: str | None = None,
     lang: str = "sv",
     ax: Axes | None = None,
@@ -30,9 +30,10 @@ def population_forecast_bars(
     ----------
     change
         Output of :func:`digimotor.metrics.demography.population_change`.
-    kind, source
-        Data kind and source text written inside the figure.
+    source
+        Source text written inside the figure; the data kind is read from ``change``'s provenance.
     """
+    kind, source = kind_and_source(change, source, "the data of population_forecast_bars()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(10, 5))
@@ -74,7 +75,6 @@ def population_pyramid(
     line_year: int | None = None,
     line_vintage: str | None = None,
     region: str = "Västra Götalands län",
-    kind: str = "public",
     source: str | None = None,
     note: str | None = None,
     lang: str = "sv",
@@ -92,6 +92,7 @@ def population_pyramid(
     note
         A sentence written under the title (e.g. what the comparison would need).
     """
+    kind, source = kind_and_source(bars, source, "the data of population_pyramid()")
     import numpy as np
 
     labels = {**LABELS, **PYRAMID_LABELS}

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import labels
-from ..sources.dimios import AREAS, DIMENSIONS
-from .style import PALETTE, label, mark_kind, new_axes
+from ..errors import DigimotorError
+from ..model.dimios import AREAS, DIMENSIONS
+from ..provenance import kind_and_source, kind_of
+from .style import PALETTE, label, many_units, mark_kind, new_axes, unnamed_units_note
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,7 +26,7 @@ def area_name(area: str, lang: str = "sv") -> str:
 
 
 def spider(profiles: pd.DataFrame, *, national_pct: float | None = None, region: str = "Fyrbodal",
-           kind: str = "published", source: str | None = None, lang: str = "sv", ax: Axes | None = None) -> Axes:
+           source: str | None = None, lang: str = "sv", ax: Axes | None = None) -> Axes:
     """Figure 10: lowest, highest and mean score of the six areas on a spider chart.
 
     Parameters
@@ -36,6 +38,7 @@ def spider(profiles: pd.DataFrame, *, national_pct: float | None = None, region:
         The national maturity level, written as an annotation (the report gives no national
         area profile, so none is drawn).
     """
+    kind, source = kind_and_source(profiles, source, "the data of spider()")
     import matplotlib.pyplot as plt
     import numpy as np
 
@@ -75,7 +78,7 @@ def spider(profiles: pd.DataFrame, *, national_pct: float | None = None, region:
 
 def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None = None, split: float = 3.5,
                    min_respondents: int | None = None, confidence: float = 0.95, region: str = "Fyrbodal",
-                   kind: str = "published", source: str | None = None, lang: str = "sv",
+                   kind: str, source: str | None = None, lang: str = "sv",
                    ax: Axes | None = None) -> Axes:
     """Figure 11: the capability × legacy plane with the four types, the average and the units.
 
@@ -88,7 +91,12 @@ def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None =
         ``few_respondents`` and optionally ``capability_low/high``, ``legacy_low/high`` (CI
         bounds, drawn as error bars). ``None`` when the positions are not public. Rows with
         ``suppressed`` true are not drawn; a note under the axes counts them as "..".
+    kind
+        The data kind of ``average``: two numbers carry no provenance, so the caller says it
+        (no default). ``units``, when given, must be of that kind.
     """
+    if units is not None and kind_of(units, "the units of typology_plane()") != kind:
+        raise DigimotorError(f"typology_plane(): the units are {kind_of(units)} data, the average is {kind}")
     import numpy as np
 
     ax = new_axes(ax, figsize=(8.5, 7.5))
@@ -128,7 +136,8 @@ def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None =
             ax.scatter(units.loc[few, "capability"], units.loc[few, "legacy"], s=60, facecolor="white",
                        edgecolor=PALETTE["negative"], linewidth=1.5, zorder=3,
                        label=label("few", lang, LABELS).format(n=min_respondents))
-        for row in units.itertuples():
+        named = () if many_units(len(units)) else units.itertuples()  # 290 names would overlap: see the table
+        for row in named:
             ax.annotate(str(row.municipality), (row.capability, row.legacy), xytext=(4, 3),
                         textcoords="offset points", fontsize=7, zorder=4)
     else:
@@ -139,6 +148,8 @@ def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None =
     ax.set_xlim(1, 6)
     ax.set_ylim(1, 6)
     ax.set_xlabel(label("capability", lang, LABELS))
+    if units is not None and many_units(len(units)):  # points without their 290 names (issue 12)
+        ax.set_xlabel(label("capability", lang, LABELS) + " · " + unnamed_units_note(len(units), lang))
     ax.set_ylabel(label("legacy", lang, LABELS))
     ax.set_title(label("fig11.title", lang, LABELS))
     ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
@@ -146,12 +157,13 @@ def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None =
     return ax
 
 
-def ci_bars(ci: pd.DataFrame, *, confidence: float = 0.95, kind: str = "synthetic", source: str | None = None,
+def ci_bars(ci: pd.DataFrame, *, confidence: float = 0.95, source: str | None = None,
             lang: str = "sv", ax: Axes | None = None) -> Axes:
     """Regional mean per area and dimension with bootstrap intervals as error bars.
 
     ``ci`` is :func:`digimotor.metrics.dimios.bootstrap_ci` output (``level == "region"`` rows used).
     """
+    kind, source = kind_and_source(ci, source, "the data of ci_bars()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(9, 4.8))
@@ -170,9 +182,12 @@ def ci_bars(ci: pd.DataFrame, *, confidence: float = 0.95, kind: str = "syntheti
     return ax
 
 
-def infosec_management(yes: float, no: float, *, kind: str = "published", source: str | None = None,
+def infosec_management(yes: float, no: float, *, kind: str, source: str | None = None,
                        lang: str = "sv", ax: Axes | None = None) -> Axes:
-    """Figure 13: municipalities with and without an established practice (counts, with shares)."""
+    """Figure 13: municipalities with and without an established practice (counts, with shares).
+
+    ``kind`` is the data kind of the two counts (numbers carry no provenance; no default).
+    """
     ax = new_axes(ax, figsize=(6, 3))
     total = yes + no
     names = [label("yes", lang, LABELS), label("no", lang, LABELS)]

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .. import labels
+from ..provenance import kind_and_source
 from .style import PALETTE, label, mark_kind, new_axes
 
 if TYPE_CHECKING:
@@ -51,7 +52,6 @@ def gantt(
     step_names: Mapping[int, str],
     *,
     names: Mapping[str, str] | None = None,
-    kind: str = "synthetic",
     source: str | None = None,
     all_assumed: bool = True,
     lang: str = "sv",
@@ -63,6 +63,7 @@ def gantt(
     mid durations, a thin line from the sum of the low to the sum of the high durations. The
     unit assumptions are named inside the image.
     """
+    kind, source = kind_and_source(milestones, source, "the data of gantt()")
     from matplotlib.patches import Patch
 
     names = dict(names or {})

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .. import labels
+from ..provenance import kind_and_source
 from .style import label, mark_kind, new_axes
 
 if TYPE_CHECKING:
@@ -45,7 +46,6 @@ def plan_matrix(
     *,
     municipalities: Sequence[str] | None = None,
     municipality_names: Mapping[str, str] | None = None,
-    kind: str = "synthetic",
     source: str | None = None,
     lang: str = "sv",
     ax: Axes | None = None,
@@ -62,6 +62,7 @@ def plan_matrix(
     names
         Capability id -> display name. ``scenario_names``: scenario 1–5 -> name.
     """
+    kind, source = kind_and_source(table, source, "the data of plan_matrix()")
     import numpy as np
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
@@ -102,7 +103,6 @@ def samtrappan_stairs(
     placement: pd.DataFrame,
     steps: pd.DataFrame,
     *,
-    kind: str = "published",
     source: str | None = None,
     lang: str = "sv",
     ax: Axes | None = None,
@@ -112,6 +112,7 @@ def samtrappan_stairs(
     Collaborations placed by the report are written in bold, the project's readings in
     italics; ended ones are marked.
     """
+    kind, source = kind_and_source(placement, source, "the data of samtrappan_stairs()")
     ax = new_axes(ax, figsize=(11, 6))
     name_col = "name_sv" if lang == "sv" else "name_en"
     ordered = steps.sort_values("step")
@@ -148,7 +149,6 @@ def sweep_shares(
     *,
     n_settings: int,
     seed: int,
-    kind: str = "synthetic",
     source: str | None = None,
     lang: str = "sv",
     ax: Axes | None = None,
@@ -159,9 +159,10 @@ def sweep_shares(
     recommendation with the chosen parameters is marked ◆ at its share, and each row is
     labelled robust / leaning / fragile.
     """
+    kind, source = kind_and_source(capabilities, source, "the data of sweep_shares()")
     from matplotlib.patches import Patch
 
-    from ..metrics.scenarios import SCENARIO_CODES
+    from ..model.scenarios import SCENARIO_CODES
 
     ordered = capabilities.sort_values(["base_share", "capability"], ascending=[True, True], kind="stable")
     ordered = ordered.reset_index(drop=True)

@@ -127,6 +127,8 @@ def mark_kind(ax: Axes, kind: str, lang: str = "sv", source: str | None = None) 
         text = f"{label('source', lang)}: {source}" if source else ""
         text = (text + " – " if text else "") + label(f"kind.{kind}", lang)
     _note_under_axes(fig, text)
+    # read by outputs.save_figure into the run manifest (the slide deck's source and kind lines)
+    fig.digimotor_mark = {"kind": kind, "source": source, "note": text, "lang": lang}
 
 
 #: Height (inches) of the strip kept under the axes for the data-kind note, and its margin.
@@ -163,3 +165,57 @@ def number_formatter(lang: str, *, absolute: bool = False):
 
     sep = "\u00a0" if check_lang(lang) == "sv" else ","
     return FuncFormatter(lambda value, _pos: f"{abs(value) if absolute else value:,.0f}".replace(",", sep))
+
+
+#: A figure with more municipalities (or IT organisations) than this no longer labels every one:
+#: it draws them sorted (or in its own order) and labels every k-th, with a note that the table
+#: lists them all (issue 12: a national study has 290 municipalities).
+MAX_LABELLED_UNITS = 40
+
+UNIT_LABELS = {
+    "units.thinned": {"sv": "{n} kommuner{order}; vart {k}:e namn visas (alla i tabellen)",
+                      "en": "{n} municipalities{order}; every {k}th name shown (all in the table)"},
+    "units.thinned_orgs": {"sv": "{n} organisationer{order}; vart {k}:e namn visas (alla i tabellen)",
+                           "en": "{n} organisations{order}; every {k}th name shown (all in the table)"},
+    "units.sorted": {"sv": ", sorterade efter värde", "en": ", sorted by value"},
+    "units.unnamed": {"sv": "{n} kommuner: namnen i tabellen", "en": "{n} municipalities: the names are in the table"},
+}
+
+
+def unnamed_units_note(n: int, lang: str = "sv") -> str:
+    """The axis-label note of a figure that draws more than :data:`MAX_LABELLED_UNITS` units unnamed."""
+    return label("units.unnamed", lang, UNIT_LABELS).format(n=n)
+
+
+def many_units(n: int) -> bool:
+    """True when ``n`` units are too many to label each one (more than :data:`MAX_LABELLED_UNITS`)."""
+    return n > MAX_LABELLED_UNITS
+
+
+def unit_figure_length(n: int, per_unit: float, base: float, cap: float = 14.0) -> float:
+    """The length (inches) of a figure side with one row or bar per unit: ``per_unit * n + base``,
+    at most ``cap`` (a figure for 290 municipalities stays on a page)."""
+    return min(per_unit * n + base, cap)
+
+
+def thin_unit_ticks(ax: Axes, names: list[str], *, axis: str = "x", lang: str = "sv", by_value: bool = False,
+                    organisations: bool = False, fontsize: float = 7.0, rotation: float = 0.0) -> int:
+    """Label every k-th of ``names`` (units at positions 0 … n−1) so that at most
+    :data:`MAX_LABELLED_UNITS` labels are drawn, and say so in the axis label; returns k."""
+    import math
+
+    n = len(names)
+    step = max(1, math.ceil(n / MAX_LABELLED_UNITS))
+    positions = list(range(0, n, step))
+    shown = [names[i] for i in positions]
+    key = "units.thinned_orgs" if organisations else "units.thinned"
+    text = label(key, lang, UNIT_LABELS).format(
+        n=n, k=step, order=label("units.sorted", lang, UNIT_LABELS) if by_value else "")
+    if axis == "x":
+        ax.set_xticks(positions, shown, rotation=rotation, ha="right" if 0 < rotation < 90 else "center",
+                      fontsize=fontsize)
+        ax.set_xlabel(" · ".join(t for t in (ax.get_xlabel(), text) if t))
+    else:
+        ax.set_yticks(positions, shown, fontsize=fontsize)
+        ax.set_ylabel(" · ".join(t for t in (ax.get_ylabel(), text) if t))
+    return step

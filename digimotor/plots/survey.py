@@ -13,8 +13,19 @@ from typing import TYPE_CHECKING
 from .. import labels
 from ..metrics.suppression import SUPPRESSED, note
 from ..metrics.survey import UNSTATED, diverging_layout
-from ..sources.survey import DONT_KNOW, QUESTIONS
-from .style import PALETTE, check_lang, label, mark_kind, new_axes, number_formatter
+from ..model.survey import DONT_KNOW, QUESTIONS
+from ..provenance import kind_and_source
+from .style import (
+    PALETTE,
+    check_lang,
+    label,
+    many_units,
+    mark_kind,
+    new_axes,
+    number_formatter,
+    thin_unit_ticks,
+    unit_figure_length,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -148,7 +159,6 @@ def survey_figure(
     segments: pd.DataFrame,
     *,
     style: str = "diverging",
-    kind: str = "published",
     source: str | None = None,
     lang: str = "sv",
     respondents: dict[str, int] | None = None,
@@ -164,11 +174,13 @@ def survey_figure(
         (microdata).
     style
         ``"diverging"`` (default) or ``"pie"``.
-    kind, source
-        Written inside the figure; synthetic figures get a watermark on every panel.
+    source
+        Written inside the figure. The data kind is read from ``segments``' provenance; synthetic
+        figures get a watermark on every panel.
     respondents
         Question id -> number of respondents, shown in the panel titles.
     """
+    kind, source = kind_and_source(segments, source, "the data of survey_figure()")
     import math
 
     import matplotlib.pyplot as plt
@@ -232,7 +244,6 @@ def municipality_bars(
     question_id: str,
     *,
     unit_column: str = "municipality",
-    kind: str = "published",
     source: str | None = None,
     lang: str = "sv",
     min_respondents: int | None = None,
@@ -252,6 +263,7 @@ def municipality_bars(
     min_respondents
         The threshold named in that note.
     """
+    kind, source = kind_and_source(dist, source, "the data of municipality_bars()")
     check_lang(lang)
     rows = dist[dist["question_id"] == question_id]
     hidden = set(rows.loc[rows["suppressed"].astype(bool), unit_column]) if "suppressed" in rows else set()
@@ -260,7 +272,8 @@ def municipality_bars(
     layout = diverging_layout(drawn[columns], by=["question_id", unit_column]) if len(drawn) else (
         drawn[columns].assign(start=0.0, side="", order=0.0))
     units = list(dict.fromkeys(rows[unit_column]))
-    ax = new_axes(ax, figsize=(11, 0.42 * len(units) + 1.8))
+    many = many_units(len(units))  # every k-th municipality labelled, at most 14 in high (issue 12)
+    ax = new_axes(ax, figsize=(11, unit_figure_length(len(units), 0.42, 1.8) if many else 0.42 * len(units) + 1.8))
     question = QUESTIONS.get(question_id)
     points = question.points if question else int(rows["scale_points"].iloc[0])
     seen: set[str] = set()
@@ -273,8 +286,11 @@ def municipality_bars(
                     edgecolor="white", linewidth=0.6, label=None if text in seen else text)
             seen.add(text)
     counts = rows.groupby(unit_column, sort=False)["respondents"].first()
-    ax.set_yticks(range(len(units)), [f"{u} (n = {int(counts[u])})" + (f"  {SUPPRESSED}" if u in hidden else "")
-                                      for u in units])
+    names = [f"{u} (n = {int(counts[u])})" + (f"  {SUPPRESSED}" if u in hidden else "") for u in units]
+    if many:
+        thin_unit_ticks(ax, names, axis="y", lang=lang)
+    else:
+        ax.set_yticks(range(len(units)), names)
     if hidden:
         height = ax.figure.get_figheight()  # the note goes 0.16 in under mark_kind's source line
         ax.figure.text(0.01, -0.16 / height, note(len(hidden), min_respondents or 0, lang), fontsize=8,
@@ -311,7 +327,6 @@ def term_bars(
     counts: pd.DataFrame,
     *,
     unit_column: str = "unit",
-    kind: str = "published",
     source: str | None = None,
     lang: str = "sv",
     ax: Axes | None = None,
@@ -322,6 +337,7 @@ def term_bars(
     ``unit_column``. A unit without readable documents (<NA> counts) keeps its row, marked
     "no readable text" — it is not drawn as zero.
     """
+    kind, source = kind_and_source(counts, source, "the data of term_bars()")
     import numpy as np
     import pandas as pd
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import labels
-from .style import PALETTE, label, mark_kind, new_axes
+from ..provenance import kind_and_source, strictest_kind
+from .style import PALETTE, label, many_units, mark_kind, new_axes, thin_unit_ticks
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -17,11 +18,9 @@ LABELS = labels.table("plots_tbm")
 
 def combined_kind(*kinds: str) -> str:
     """The kind to label an exhibit built from inputs of several kinds: synthetic wins (a synthetic
-    input makes the result an example), then user, then public, then published."""
-    for kind in ("synthetic", "user", "public", "published"):
-        if kind in kinds:
-            return kind
-    raise ValueError(f"no known data kind among {kinds}")
+    input makes the result an example), then user, then public, then published
+    (:func:`digimotor.provenance.strictest_kind`)."""
+    return strictest_kind(*kinds)
 
 
 def caption(key: str, lang: str = "sv", **values: object) -> str:
@@ -63,7 +62,6 @@ def cost_pool_boxplot(
     pools: pd.DataFrame,
     *,
     comparison: pd.DataFrame | None = None,
-    kind: str = "synthetic",
     source: str | None = None,
     lang: str = "sv",
     ax: Axes | None = None,
@@ -82,6 +80,7 @@ def cost_pool_boxplot(
         series are chart-only and not published in text, so by default none is drawn and the
         figure says so.
     """
+    kind, source = kind_and_source(pool_shares, source, "the data of cost_pool_boxplot()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(11, 5.5))
@@ -114,7 +113,7 @@ def cost_pool_boxplot(
     return ax
 
 
-def pooled_cost_pool_bars(pooled: pd.DataFrame, pools: pd.DataFrame, *, kind: str = "synthetic",
+def pooled_cost_pool_bars(pooled: pd.DataFrame, pools: pd.DataFrame, *,
                           source: str | None = None, lang: str = "sv", ax: Axes | None = None) -> Axes:
     """Horizontal bars of the pooled cost-pool shares (Figure 16).
 
@@ -123,6 +122,7 @@ def pooled_cost_pool_bars(pooled: pd.DataFrame, pools: pd.DataFrame, *, kind: st
     pooled
         :func:`digimotor.metrics.tbm.pooled_cost_pool_shares`.
     """
+    kind, source = kind_and_source(pooled, source, "the data of pooled_cost_pool_bars()")
     ax = new_axes(ax, figsize=(9, 5))
     names = _pool_names(pools, lang)
     frame = pooled.iloc[::-1]
@@ -137,7 +137,7 @@ def pooled_cost_pool_bars(pooled: pd.DataFrame, pools: pd.DataFrame, *, kind: st
     return ax
 
 
-def cost_pool_stacked(pool_shares: pd.DataFrame, pools: pd.DataFrame, *, kind: str = "synthetic",
+def cost_pool_stacked(pool_shares: pd.DataFrame, pools: pd.DataFrame, *,
                       source: str | None = None, lang: str = "sv", ax: Axes | None = None) -> Axes:
     """100 % stacked bars: each organisation's IT cost split over the cost pools (Figure 17).
 
@@ -146,6 +146,7 @@ def cost_pool_stacked(pool_shares: pd.DataFrame, pools: pd.DataFrame, *, kind: s
     pool_shares
         :func:`digimotor.metrics.tbm.cost_pool_shares`.
     """
+    kind, source = kind_and_source(pool_shares, source, "the data of cost_pool_stacked()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(11, 5.5))
@@ -161,14 +162,17 @@ def cost_pool_stacked(pool_shares: pd.DataFrame, pools: pd.DataFrame, *, kind: s
         bottom += values
     ax.set_ylabel(label("share_of_it_cost", lang, LABELS))
     ax.set_ylim(0, 100)
-    ax.tick_params(axis="x", rotation=45)
+    if many_units(len(wide)):  # every k-th organisation labelled (issue 12)
+        thin_unit_ticks(ax, [str(o) for o in wide.index], lang=lang, organisations=True, rotation=90)
+    else:
+        ax.tick_params(axis="x", rotation=45)
     ax.set_title(label("fig17.title", lang, LABELS))
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=9)
     mark_kind(ax, kind, lang, source)
     return ax
 
 
-def work_area_bars(work_areas: pd.DataFrame, catalogue: pd.DataFrame, *, kind: str = "synthetic",
+def work_area_bars(work_areas: pd.DataFrame, catalogue: pd.DataFrame, *,
                    source: str | None = None, lang: str = "sv", ax: Axes | None = None) -> Axes:
     """100 % stacked bars of the four IT work areas per organisation and for all (Figure 18).
 
@@ -181,6 +185,7 @@ def work_area_bars(work_areas: pd.DataFrame, catalogue: pd.DataFrame, *, kind: s
     catalogue
         :func:`digimotor.sources.tbm.load_work_areas`.
     """
+    kind, source = kind_and_source(work_areas, source, "the data of work_area_bars()")
     import numpy as np
 
     ax = new_axes(ax, figsize=(11, 5.5))
@@ -204,7 +209,10 @@ def work_area_bars(work_areas: pd.DataFrame, catalogue: pd.DataFrame, *, kind: s
     ax.axvline(len(order) - 1.5, color=PALETTE["reference"], linewidth=0.8, linestyle=":")
     ax.set_ylabel(label("share_of_it_cost", lang, LABELS))
     ax.set_ylim(0, 100)
-    ax.tick_params(axis="x", rotation=45)
+    if many_units(len(order)):  # every k-th organisation labelled (issue 12)
+        thin_unit_ticks(ax, ticks, lang=lang, organisations=True, rotation=90)
+    else:
+        ax.tick_params(axis="x", rotation=45)
     ax.set_title(label("fig18.title", lang, LABELS))
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=9)
     mark_kind(ax, kind, lang, source)
@@ -212,7 +220,7 @@ def work_area_bars(work_areas: pd.DataFrame, catalogue: pd.DataFrame, *, kind: s
 
 
 def central_it_share_bars(shares: pd.DataFrame, reference_levels: pd.DataFrame | None = None, *,
-                          kind: str = "synthetic", source: str | None = None, lang: str = "sv",
+                          source: str | None = None, lang: str = "sv",
                           ax: Axes | None = None) -> Axes:
     """Central-IT share of total cost per IT organisation, with the organisations' mean and the
     published reference levels (Figure 19).
@@ -226,12 +234,15 @@ def central_it_share_bars(shares: pd.DataFrame, reference_levels: pd.DataFrame |
         municipalities is drawn as a line, the banks' level (off the scale) noted in the figure.
         Unreadable levels (Försäkringskassan) are not drawn.
     """
+    kind, source = kind_and_source(shares, source, "the data of central_it_share_bars()")
     ax = new_axes(ax, figsize=(10, 5.5))
     frame = shares.sort_values("share_pct", ascending=False)
     ticks = [o if n == 1 else f"{o}\n({label('serves', lang, LABELS).format(n=n)})"
              for o, n in zip(frame["organisation"], frame["n_municipalities"], strict=True)]
-    bars = ax.bar(ticks, frame["share_pct"], color=PALETTE["base"], width=0.7)
-    ax.bar_label(bars, labels=[_pct(v, lang, 2) for v in frame["share_pct"]], padding=2, fontsize=8)
+    many = many_units(len(frame))
+    bars = ax.bar(range(len(ticks)) if many else ticks, frame["share_pct"], color=PALETTE["base"], width=0.7)
+    if not many:  # 290 value labels would overlap: the table holds them
+        ax.bar_label(bars, labels=[_pct(v, lang, 2) for v in frame["share_pct"]], padding=2, fontsize=8)
     mean = float(frame["share_pct"].mean())
     ax.axhline(mean, color=PALETTE["negative"], linestyle="--", linewidth=1.2,
                label=label("mean_line", lang, LABELS).format(value=_pct(mean, lang, 2)))
@@ -249,11 +260,24 @@ def central_it_share_bars(shares: pd.DataFrame, reference_levels: pd.DataFrame |
                     transform=ax.transAxes, ha="right", va="top", fontsize=8, color=PALETTE["reference"])
     ax.set_ylim(0, top * 1.25)
     ax.set_ylabel(label("share_of_total_cost", lang, LABELS))
-    ax.tick_params(axis="x", rotation=45, labelsize=8)
+    if many:  # sorted by share, every k-th organisation labelled (issue 12)
+        thin_unit_ticks(ax, [str(o) for o in frame["organisation"]], lang=lang, by_value=True, organisations=True,
+                        rotation=90)
+    else:
+        ax.tick_params(axis="x", rotation=45, labelsize=8)
     ax.set_title(label("fig19.title", lang, LABELS))
     ax.legend(loc="upper right", bbox_to_anchor=(1.0, 0.93), frameon=False, fontsize=9)
     mark_kind(ax, kind, lang, source)
     return ax
+
+
+def municipality_names(shares: pd.DataFrame) -> pd.DataFrame:
+    """A copy of :func:`digimotor.metrics.tbm.central_it_share` whose ``municipalities`` are names
+    (";"-joined as in the table), never bare SCB codes, for the page; pseudonyms stay as they are."""
+    from ..regions import display_name
+
+    return shares.assign(municipalities=shares["municipalities"].astype(str).map(
+        lambda text: ";".join(display_name(code) for code in text.split(";") if code)))
 
 
 def with_names(frame: pd.DataFrame, catalogue: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:

@@ -3,7 +3,11 @@
 Pages are rendered by nbconvert with the template in ``nbconvert/digimotor`` (JupyterLab's,
 without scripts from CDNs, so the site works offline and can be copied to any web server),
 with a header that carries the navigation, the synthetic-data banner and the failure banner.
-Labels are Swedish by default (:data:`LABELS`, ``lang="en"`` for English).
+The index also shows the gallery of figure thumbnails by study part (:mod:`.gallery`) and links
+the municipality profiles (:mod:`.profiles`, ``kommuner/``); :mod:`.exhibits` finds where on its
+page each table and figure sits. Every page's frame (never cell output) links ``tables.js``,
+which sorts and filters the tables. Labels are Swedish by default (:data:`LABELS`,
+``lang="en"`` for English).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ SITE_DIR = Path(__file__).resolve().parent
 TEMPLATE_DIR = SITE_DIR / "nbconvert"
 TITLE = "Digital motor Fyrbodal – reproduktion"
 _EXPORTERS: dict[tuple[bool, str], Any] = {}
+#: Files of the package copied into the site's root (the frame of every page links them).
+ASSETS = ("style.css", "tables.js")
 
 LABELS: dict[str, dict[str, str]] = labels.table("site")
 
@@ -278,26 +284,49 @@ def _copy_exhibit_files(site_dir: Path, summaries) -> dict[str, list[str]]:
 
 
 def _exhibit_label(name: str, lang: str) -> str:
-    prefix = name.split("_", 1)[0]
-    if prefix.startswith("fig") and prefix[3:5].isdigit():
-        return labels.label("site_inline.figure", lang) + str(int(prefix[3:5])) + prefix[5:]
-    if prefix.startswith("tab") and prefix[3:5].isdigit():  # a table of notebook NN, not a report exhibit
-        return labels.label("site_inline.table_notebook", lang) + prefix[3:5]
-    return name
+    from .exhibits import exhibit_label
+
+    return exhibit_label(name, lang)
+
+
+def _run_region(summaries: Sequence[tuple[Path, Any]]) -> tuple[str, tuple[str, ...]]:
+    """(name, municipality codes) of the ``region`` parameter of the first notebook that has one."""
+    from ..params import load_schema
+    from .verdicts import _region_codes
+
+    for path, res in summaries:
+        if res is None:
+            continue
+        try:
+            values = {**load_schema(path).defaults(), **(res.parameters or {})}
+        except Exception:  # noqa: BLE001 - a broken schema is reported by the run itself
+            values = dict(res.parameters or {})
+        if "region" in values:
+            name, codes = _region_codes(values["region"])
+            return name, tuple(sorted(codes))
+    return "", ()
 
 
 def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_code: bool = False,
-               lang: str = "sv") -> pd.DataFrame | None:
+               lang: str = "sv", titles: Mapping[str, str] | None = None) -> pd.DataFrame | None:
     """Write ``index.html``, ``method.html``, ``style.css``, ``scorecard.csv`` and ``files/`` into ``site_dir``.
 
-    ``summaries`` pairs every notebook with its :class:`~digimotor.pipeline.NotebookResult`
-    (or None if it has never run). Returns the claims scorecard.
+    ``summaries`` pairs every notebook with its :class:`~digimotor.run.NotebookResult`
+    (or None if it has never run). ``titles`` maps notebook names to their titles (the runner
+    reads them, :func:`digimotor.run.notebook_title`); a notebook without one is shown by its
+    name. Returns the claims scorecard.
     """
     from .. import __version__
     from ..params import load_schema
 
+    titles = dict(titles or {})
+
+    def _title(path: Path) -> str:
+        return titles.get(path.stem, path.stem)
+
     context = {"notebooks": [(p.stem, _title(p)) for p, _ in summaries]}
-    shutil.copy2(SITE_DIR / "style.css", site_dir / "style.css")
+    for asset in ASSETS:
+        shutil.copy2(SITE_DIR / asset, site_dir / asset)
     for path, _res in summaries:  # a notebook that has never run still gets a page to link to
         if not (site_dir / f"{path.stem}.html").exists():
             text = (f"<h1>{esc(_title(path))}</h1><p>{label('not_run', lang).capitalize()}: "
@@ -373,26 +402,49 @@ def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_co
     verdicts = conclusion_verdicts(summaries)
     if verdicts is not None:
         write_text(site_dir / "conclusions.csv", verdicts.to_csv(index=False, lineterminator="\n"))
+    from ..exports import write_site_exports
+
+    downloads = write_site_exports(site_dir, summaries, lang=lang, verdicts=verdicts, titles=titles)
     card = scorecard(summaries)
     if card is not None:
         write_text(site_dir / "scorecard.csv", card.to_csv(index=False, lineterminator="\n"))
+    from ..study.file import study_title
+
+    title = study_title() or TITLE  # a study folder's site is titled for its study
+    regions = run_regions(summaries)
+    claims_html = scorecard_html(card, lang) if not regions else (  # the report's claims are its region's
+        f"<p>{esc(label('scorecard.other_region', lang))} (<a href=\"scorecard.csv\">scorecard.csv</a>)</p>")
+    intro = (f"Den här webbplatsen visar studien <em>{esc(title)}</em>, gjord med Python-paketet "
+             "<code>digimotor</code> efter metoden i en förstudie från 2021" if title != TITLE else
+             "Den här webbplatsen räknar om förstudien <em>Digital motor Fyrbodal</em> (Fyrbodals kommunalförbund,\n"
+             "2021) med Python-paketet <code>digimotor</code>")
+
+    from .exhibits import exhibit_index
+    from .gallery import gallery_html
+    from .profiles import build_profiles, profiles_index_html
+
+    exhibit_list = exhibit_index(site_dir, summaries)
+    gallery = gallery_html(site_dir, summaries, exhibit_list, card, lang, titles=titles)
+    units = build_profiles(site_dir, summaries, exhibit_list, context, region=_run_region(summaries), lang=lang)
     body = f"""
-<header class="dm-hero"><h1>{esc(TITLE)}</h1>
-<p>Den här webbplatsen räknar om förstudien <em>Digital motor Fyrbodal</em> (Fyrbodals kommunalförbund,
-2021) med Python-paketet <code>digimotor</code>. Varje tabell och figur säger vilken sorts siffror den
+<header class="dm-hero"><h1>{esc(title)}</h1>
+<p>{intro}. Varje tabell och figur säger vilken sorts siffror den
 visar: <strong>publicerade</strong> (ur rapporten), <strong>offentliga</strong> (t.ex. SCB, PTS),
 <strong>syntetiska</strong> (exempeldata, inte studiens resultat) eller <strong>användarens</strong>.
 Koden är dold; kör <code>digimotor reproduce --show-code</code> för att visa den.
 <a href="method.html">Så gör en annan region om studien.</a></p></header>
-{findings_section(verdicts, run_regions(summaries), lang)}
+{findings_section(verdicts, regions, lang)}
+{gallery}
+{profiles_index_html(units, lang)}
 <section><h2>{label("exhibits", lang)}</h2>
 <table class="dm-table"><thead><tr><th>{label("exhibit", lang)}</th><th>fil</th><th>{label("page", lang)}</th>
-<th>{label("files", lang)}</th><th>{label("kind", lang)}</th></tr></thead><tbody>{exhibits}</tbody></table></section>
+<th>{label("files", lang)}</th><th>{label("kind", lang)}</th></tr></thead><tbody>{exhibits}</tbody></table>
+{downloads}</section>
 <section><h2>{label("scorecard", lang)}</h2>
 <p>Bara <em>härledda</em> påståenden som stämmer är bevis för att studien är reproducerad: de är omräknade
 ur publicerade indata. Transkriberade värden läses bara tillbaka och kalibrerade syntetiska data är byggda
 för att stämma; de räknas inte som bevis.</p>
-{scorecard_html(card, lang)}</section>
+{claims_html}</section>
 <section id="run-card"><h2>{label("runcard", lang)}</h2>
 <table class="dm-table"><tbody>
 <tr><th>{label("commit", lang)}</th><td><code>{esc(git_commit())}</code></td></tr>
@@ -407,27 +459,23 @@ för att stämma; de räknas inte som bevis.</p>
 <table class="dm-table"><thead><tr><th>{label("file", lang)}</th><th>{label("kind", lang)}</th><th>sha256</th>
 <th>{label("used_by", lang)}</th></tr></thead><tbody>{input_rows}</tbody></table></section>
 """
-    write_text(site_dir / "index.html", page(TITLE, body, context, "index", lang))
+    write_text(site_dir / "index.html", page(title, body, context, "index", lang))
     method = (SITE_DIR / "method.html.part").read_text(encoding="utf-8")
-    write_text(site_dir / "method.html", page(label("method", lang) + " · " + TITLE, method, context, "method", lang))
+    write_text(site_dir / "method.html", page(label("method", lang) + " · " + title, method, context, "method", lang))
     return card
 
 
-def _title(path: Path) -> str:
-    from ..pipeline import notebook_title
-
-    return notebook_title(path)
-
-
-def page(title: str, body: str, context: Mapping[str, Any], current: str, lang: str = "sv") -> str:
-    """A site page (index, method) in the site's frame."""
+def page(title: str, body: str, context: Mapping[str, Any], current: str, lang: str = "sv", prefix: str = "") -> str:
+    """A site page (index, method, profiles) in the site's frame; ``prefix`` leads to the site's root
+    from a page in a subfolder (``"../"``)."""
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title><link rel="stylesheet" href="style.css"></head>
+<title>{esc(title)}</title><link rel="stylesheet" href="{prefix}style.css">
+<script src="{prefix}tables.js" defer></script></head>
 <body class="dm-page">
-{nav(context, current, lang)}
+{nav(context, current, lang, prefix)}
 <main class="dm-main">{body}</main>
-<footer class="dm-footer">{nav(context, current, lang)}</footer>
+<footer class="dm-footer">{nav(context, current, lang, prefix)}</footer>
 </body></html>
 """
 

@@ -43,27 +43,24 @@ Inputs (``digimotor import``; a seeded synthetic example under pseudonyms is shi
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING
 
-from ..datasets import Column, DatasetSpec, Problems, load, register
-from ..regions import fold
+from ..conform import Problems
+from ..model.capabilities import (
+    CRITICALITY_LEVELS,
+    DEFAULT_SCALE,
+    ELEMENTS,
+    GROUPS,
+    LISTS,
+    SAMTRAPPAN_STEP_IDS,
+    SOU_PATH_IDS,
+)
+from ..schema import Column, DatasetSpec
+from .capability_catalogue import capability_lookup, file_header, resolve_capability
+from .registry import load, register
 
 if TYPE_CHECKING:
     import pandas as pd
-
-#: The five capability elements (Figure 3), in the report's order of mention (seed line 785).
-ELEMENTS = ("process", "organisation", "policy", "technology", "information")
-#: The report's lists of capabilities.
-LISTS = ("key", "strongest", "weakest", "action_plan", "technology_trend", "conclusions", "challenges", "text")
-#: Capability groups of the catalogue (the project's grouping; the report gives none).
-GROUPS = ("operations", "sourcing", "business", "governance", "competence", "security", "collaboration")
-CRITICALITY_LEVELS = ("low", "normal", "high")
-SAMTRAPPAN_STEP_IDS = ("talk", "shared_view", "coordination", "collaboration", "joint_action")
-SOU_PATH_IDS = ("collaboration", "asymmetric", "merger", "transfer")
-#: Default scale of a self-assessment score when a row does not declare one.
-DEFAULT_SCALE = (1, 5)
-
 
 def _register_published(name: str, title: str, description: str, columns: tuple[Column, ...],
                         key: tuple[str, ...]) -> DatasetSpec:
@@ -199,57 +196,6 @@ SAMTRAPPAN_STEPS = _register_published(
 )
 
 
-# ---------------------------------------------------------------------------------------
-# Capability names: ids, Swedish and English names, aliases -> id
-# ---------------------------------------------------------------------------------------
-
-
-def _key(text: object) -> str:
-    return " ".join(fold(str(text)).replace("-", " ").replace("_", " ").split())
-
-
-def _spellings(row) -> list[str]:
-    texts = [row.capability_id, row.name_sv, row.name_en]
-    if isinstance(row.aliases, str) and row.aliases:
-        texts += [a for a in row.aliases.split("|") if a.strip()]
-    return texts
-
-
-def capability_lookup(catalogue: pd.DataFrame) -> dict[str, str]:
-    """Map every accepted spelling of a capability (id, names, aliases; folded) to its id."""
-    lookup: dict[str, str] = {}
-    for row in catalogue.itertuples(index=False):
-        for text in _spellings(row):
-            lookup[_key(text)] = row.capability_id
-    return lookup
-
-
-def resolve_capability(text: object, lookup: dict[str, str], names: dict[str, str] | None = None) -> str:
-    """Return the catalogue id for ``text`` (an id, a Swedish or English name, or an alias).
-
-    ``names`` (id -> Swedish name) adds the name to the suggestion in the error message.
-
-    Raises
-    ------
-    ValueError
-        If ``text`` is not in the catalogue; the message suggests the closest names.
-    """
-    key = _key(text)
-    if key in lookup:
-        return lookup[key]
-    close = difflib.get_close_matches(key, list(lookup), n=3, cutoff=0.6)
-    suggestion = ", ".join(
-        f"{cid} ('{names[cid]}')" if names and cid in names else cid for cid in dict.fromkeys(lookup[c] for c in close)
-    )
-    hint = f"; did you mean {suggestion}?" if suggestion else ""
-    raise ValueError(f"'{text}' is not a capability in the catalogue{hint}")
-
-
-def _header(frame: pd.DataFrame, column: str) -> str:
-    """The file's own header for ``column`` (errors name the column as the user wrote it)."""
-    return frame.attrs.get("headers", {}).get(column, column)
-
-
 def _catalogue_for_checks(source: str = "published") -> tuple[dict[str, str], dict[str, str]]:
     """The lookup of accepted spellings and the Swedish names, from the catalogue the study uses."""
     catalogue = load_capability_catalogue(source)
@@ -264,7 +210,7 @@ def _resolve_capability_column(frame: pd.DataFrame, problems: Problems, *, allow
     the file writes it and the closest catalogue names. With ``allow_empty`` an empty cell
     stays empty (it means "all capabilities").
     """
-    from ..sources.files import ROW
+    from ..schema import ROW
 
     source = str(frame.attrs.get("options", {}).get("catalogue") or "published")
     lookup, names = _catalogue_for_checks(source)
@@ -280,7 +226,7 @@ def _resolve_capability_column(frame: pd.DataFrame, problems: Problems, *, allow
             ids.append(resolve_capability(text, lookup, names))
         except ValueError as exc:
             ids.append(None)
-            problems.add(int(row_number), _header(frame, "capability"), str(exc), fix)
+            problems.add(int(row_number), file_header(frame, "capability"), str(exc), fix)
     frame["capability"] = ids
 
 
@@ -288,7 +234,7 @@ def _check_capabilities(frame: pd.DataFrame, file: str) -> None:
     """Normalise capability names to ids; check scores against the declared scale; no duplicates."""
     import math
 
-    from ..sources.files import ROW
+    from ..schema import ROW
 
     problems = Problems(file)
     _resolve_capability_column(frame, problems)
@@ -302,12 +248,12 @@ def _check_capabilities(frame: pd.DataFrame, file: str) -> None:
         low = int(row["scale_min"]) if present(row["scale_min"]) else DEFAULT_SCALE[0]
         high = int(row["scale_max"]) if present(row["scale_max"]) else DEFAULT_SCALE[1]
         if high <= low:
-            problems.add(number, _header(frame, "scale_max"), f"the scale {low}–{high} is empty",
+            problems.add(number, file_header(frame, "scale_max"), f"the scale {low}–{high} is empty",
                          "scale_max must be above scale_min")
         for column in ("score", *ELEMENTS):
             value = row[column]
             if high > low and present(value) and not low <= float(value) <= high:
-                problems.add(number, _header(frame, column), f"{column} {value:g} is off the declared scale {low}–{high}",
+                problems.add(number, file_header(frame, column), f"{column} {value:g} is off the declared scale {low}–{high}",
                              "declare another scale in scale_min/scale_max, or correct the score")
         low_all.append(low)
         high_all.append(high)
@@ -319,7 +265,7 @@ def _check_capabilities(frame: pd.DataFrame, file: str) -> None:
                                                   dates, strict=True):
         key = (code, capability, date)
         if capability is not None and key in seen:
-            problems.add(int(row_number), _header(frame, "capability"),
+            problems.add(int(row_number), file_header(frame, "capability"),
                          f"{code} is assessed twice for '{capability}' on {date or 'the same (empty) date'} "
                          f"(first in row {seen[key]})", "keep one assessment per municipality, capability and date")
         seen.setdefault(key, int(row_number))
@@ -365,13 +311,13 @@ CAPABILITIES = register(
 
 
 def _check_criticality(frame: pd.DataFrame, file: str) -> None:
-    from ..sources.files import ROW
+    from ..schema import ROW
 
     problems = Problems(file)
     _resolve_capability_column(frame, problems)
     dup = frame.duplicated("capability") & frame["capability"].notna()
     for row_number, capability in zip(frame.loc[dup, ROW], frame.loc[dup, "capability"], strict=True):
-        problems.add(int(row_number), _header(frame, "capability"), f"'{capability}' has more than one criticality",
+        problems.add(int(row_number), file_header(frame, "capability"), f"'{capability}' has more than one criticality",
                      "keep one row per capability")
     problems.raise_if_any()
 
@@ -398,7 +344,7 @@ CRITICALITY = register(
 
 
 def _check_willingness(frame: pd.DataFrame, file: str) -> None:
-    from ..sources.files import ROW
+    from ..schema import ROW
 
     problems = Problems(file)
     _resolve_capability_column(frame, problems, allow_empty=True)
@@ -406,7 +352,7 @@ def _check_willingness(frame: pd.DataFrame, file: str) -> None:
     seen: dict[tuple[str, str], int] = {}
     for row_number, key in zip(frame[ROW], keys, strict=True):
         if key in seen:
-            problems.add(int(row_number), _header(frame, "capability"),
+            problems.add(int(row_number), file_header(frame, "capability"),
                          f"{key[0]} has two rows for {key[1] or 'all capabilities'} (first in row {seen[key]})",
                          "keep one row per municipality and capability")
         seen.setdefault(key, int(row_number))
@@ -439,14 +385,14 @@ WILLINGNESS = register(
 
 
 def _check_collaborations(frame: pd.DataFrame, file: str) -> None:
-    from ..sources.files import ROW
+    from ..schema import ROW
 
     problems = Problems(file)
     for column in ("name", "samtrappan_step", "sou_path", "status", "area"):
         per = frame.groupby("collaboration_id")[column].nunique(dropna=False)
         for cid in per[per > 1].index:
             rows = frame.loc[frame["collaboration_id"] == cid, ROW].tolist()
-            problems.add(int(rows[-1]), _header(frame, column),
+            problems.add(int(rows[-1]), file_header(frame, column),
                          f"collaboration '{cid}' has more than one {column} (rows {', '.join(map(str, rows))})",
                          f"give the collaboration one {column} on all its rows")
     problems.raise_if_any()

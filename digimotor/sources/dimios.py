@@ -16,43 +16,23 @@ Datasets declared here
     Figures 12–13 as far as the text states them; unreadable values are kept empty with
     their OCR text.
 
-The vocabulary (:data:`AREAS`, :data:`DIMENSIONS`) lives here because the import schema
-needs it; :mod:`digimotor.metrics.dimios` uses it.
+The vocabulary (areas, dimensions, the score scale) is :mod:`digimotor.model.dimios`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..datasets import Column, DatasetSpec, Problems, load, parse_number, register
+from ..conform import Problems, parse_number
 from ..errors import DigimotorError, InputFileError
+from ..model.dimios import AREA_BY_TEXT, AREAS, DIMENSIONS, SCORE_MAX, SCORE_MIN
 from ..regions import fold
+from ..schema import Column, DatasetSpec
+from .registry import load, register
 
 if TYPE_CHECKING:
     import pandas as pd
 
-#: The six DiMiOS areas in the report's order (Figure 9): id -> (Swedish, English, dimension).
-AREAS: dict[str, tuple[str, str, str]] = {
-    "efficiency": ("Effektivitet", "Efficiency", "capability"),
-    "innovation": ("Innovation", "Innovation", "capability"),
-    "balancing": ("Balansering", "Balancing", "capability"),
-    "technology": ("Teknik", "Technology", "legacy"),
-    "users": ("Användare", "Users", "legacy"),
-    "organisation": ("Organisation", "Organisation", "legacy"),
-}
-#: The two dimensions: id -> (Swedish, English).
-DIMENSIONS: dict[str, tuple[str, str]] = {
-    "capability": ("Digital förmåga", "Digital capability"),
-    "legacy": ("Digitalt arv", "Digital legacy"),
-}
-#: The score scale of every DiMiOS item (1 = does not agree at all, 6 = agrees fully).
-SCORE_MIN, SCORE_MAX = 1.0, 6.0
-
-#: Header and cell texts accepted for an area (folded) -> area id.
-AREA_BY_TEXT: dict[str, str] = {}
-for _area, (_sv, _en, _dim) in AREAS.items():
-    for _text in (_area, _sv, _en):
-        AREA_BY_TEXT[fold(_text)] = _area
 _AREA_ALLOWED = (
     *(sv for sv, _en, _d in AREAS.values()),
     *(area for area, (sv, _en, _d) in AREAS.items() if fold(area) != fold(sv)),
@@ -62,11 +42,11 @@ _AREA_ALLOWED = (
 def _score_reader(path, spec: DatasetSpec, sheet: str | None = None, **_options):
     """Read the raw cells and check the score column first, naming the allowed values.
 
-    :func:`~digimotor.datasets.conform` reports a non-number without saying what is
+    :func:`~digimotor.conform.conform` reports a non-number without saying what is
     allowed; for a survey score the message should say "1–6".
     """
-    from ..datasets import header_matcher
-    from .files import ROW, read_rows
+    from ..schema import ROW, header_matcher
+    from .files import read_rows
 
     raw = read_rows(path, is_header=header_matcher(spec), sheet=sheet)
     keys = spec.column("score").header_keys()
@@ -104,7 +84,7 @@ def check_dimios(frame: pd.DataFrame, file: str) -> None:
         Naming the file, the row (the duplicate, or the respondent's first row), the column
         and what is allowed.
     """
-    from .files import ROW
+    from ..schema import ROW
 
     problems = Problems(file)
     areas = frame["area"].map(lambda text: AREA_BY_TEXT[fold(text)])

@@ -10,7 +10,7 @@ A document whose text cannot be had is *reported*, never counted as zero:
 ``no_text_layer`` a PDF whose pages carry no text (a scan): needs OCR before counting
 ``unreadable``    a damaged or encrypted file, a text file that is not text, or anything
                   the shared input check refuses (a pipe, a device, a file over the size
-                  limit: see :func:`digimotor.sources.files.open_input`)
+                  limit: see :func:`digimotor.sources.inputs.open_input`)
 ``unsupported``   another format (``.docx``, ``.xlsx`` …): save it as PDF or text
 ================  =====================================================================
 
@@ -51,7 +51,7 @@ def _municipality_of(path: Path, folder: Path) -> tuple[str | None, str]:
 def _read(path: Path) -> tuple[bytes | None, str]:
     """The bytes of ``path`` through the shared input check, or None and why it was refused."""
     from ..errors import InputFileError, printable
-    from .files import read_input_bytes
+    from .inputs import read_input_bytes
 
     try:
         return read_input_bytes(path), ""
@@ -167,8 +167,9 @@ def read_documents(folder: str | Path) -> pd.DataFrame:
     frame["status"] = pd.Categorical(frame["status"], categories=list(STATUSES))
     frame["pages"] = frame["pages"].astype("Int64")
     frame["characters"] = frame["characters"].astype("Int64")
-    frame.attrs["provenance"] = {"kind": "user", "source": str(folder), "path": str(folder)}
-    return frame
+    from ..provenance import tag
+
+    return tag(frame, "user", str(folder), path=str(folder))
 
 
 def load_term_sets() -> pd.DataFrame:
@@ -184,4 +185,7 @@ def load_term_sets() -> pd.DataFrame:
     import pandas as pd
 
     path = Path(__file__).resolve().parents[1] / "reference" / "strategy_terms.csv"
-    return pd.read_csv(path, dtype=str, keep_default_na=False, comment="#")
+    from ..provenance import REFERENCE_KIND, tag
+
+    return tag(pd.read_csv(path, dtype=str, keep_default_na=False, comment="#"), REFERENCE_KIND, "default",
+               path="digimotor/reference/strategy_terms.csv")

@@ -206,7 +206,7 @@ def parse_pxweb_json(doc: dict, file: str) -> pd.DataFrame:
 
 def read_pxweb_file(path: str | Path) -> pd.DataFrame:
     """Read a ``.json`` file that holds json-stat2 or PxWeb v1 json; return the long frame."""
-    from .files import read_input_bytes
+    from .inputs import read_input_bytes
 
     path = Path(path)
     file = str(path)

@@ -26,8 +26,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..datasets import Column, DatasetSpec, load, register
 from ..errors import InputFileError
+from ..schema import Column, DatasetSpec
+from .registry import load, register
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -140,10 +141,10 @@ def read_kolada(path: Path, spec: DatasetSpec, **options: Any) -> pd.DataFrame:
 
     path = Path(path)
     if path.suffix.lower() != ".json":
-        from ..datasets import header_matcher
+        from ..schema import header_matcher
 
         return read_rows(path, is_header=header_matcher(spec), sheet=options.get("sheet"))
-    from .files import read_input_bytes
+    from .inputs import read_input_bytes
     from .jsonstat import load_json_bytes
 
     file = str(path)

@@ -229,7 +229,7 @@ def parse_px(text: str, file: str, *, lang: str | None = None) -> pd.DataFrame:
 
 def read_px(path: str | Path, *, lang: str | None = None) -> pd.DataFrame:
     """Read a ``.px`` file (see :func:`parse_px`)."""
-    from .files import read_input_bytes
+    from .inputs import read_input_bytes
 
     path = Path(path)
     file = str(path)

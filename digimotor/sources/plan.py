@@ -46,7 +46,8 @@ def load_plan_assumptions(path: str | Path | None = None) -> pd.DataFrame:
     """
     from ..errors import InputFileError
     from ..metrics.plan import check_assumptions
-    from .files import ROW, read_rows
+    from ..schema import ROW
+    from .files import read_rows
 
     file = default_assumptions_path() if path in (None, "", "default") else Path(path)
     if not file.is_absolute() and not file.exists():
@@ -65,4 +66,9 @@ def load_plan_assumptions(path: str | Path | None = None) -> pd.DataFrame:
             raw[column] = ""
     frame = raw[[*COLUMNS, ROW]].copy()
     frame.attrs["file"] = str(file)
-    return check_assumptions(frame, file=str(file))
+    checked = check_assumptions(frame, file=str(file))
+    from ..provenance import REFERENCE_KIND, tag
+
+    if file == default_assumptions_path():
+        return tag(checked, REFERENCE_KIND, "default", path="digimotor/reference/plan_assumptions.csv")
+    return tag(checked, "user", str(path), path=str(file))

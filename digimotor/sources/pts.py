@@ -43,29 +43,16 @@ import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..datasets import Column, DatasetSpec, header_matcher, load, parse_number, register
+from ..conform import parse_number
 from ..errors import InputFileError
+from ..model.broadband import AREAS, PREMISES
 from ..regions import fold
+from ..schema import ROW, Column, DatasetSpec, header_matcher
+from .registry import load, register
 
 if TYPE_CHECKING:
     import pandas as pd
 
-ROW = "__row__"
-PREMISES = ("households", "workplaces")
-#: ``outside_urban``/``urban`` are PTS's areas up to 2019 (utanför / inom tätort och småort); from
-#: 2020 PTS reports ``sparse``/``dense`` (glesbebyggt / tätbebyggt) instead. They are different
-#: areas and are kept apart, never mapped onto each other.
-AREAS = ("total", "outside_urban", "urban", "sparse", "dense")
-#: Area texts (folded) in PTS tables -> area.
-AREA_TEXTS = {
-    "totalt": "total", "total": "total", "samtliga": "total", "alla": "total", "hela kommunen": "total",
-    "utanfor tatort och smaort": "outside_urban", "utanfor tatort": "outside_urban",
-    "tatort och smaort": "urban", "inom tatort och smaort": "urban",
-    "glesbebyggt": "sparse", "glesbebyggda omraden": "sparse", "glesbygd": "sparse",
-    "tatbebyggt": "dense", "tatbebyggda omraden": "dense",
-}
-PREMISES_TEXTS = {"hushall": "households", "households": "households", "arbetsstallen": "workplaces",
-                  "arbetsstalle": "workplaces", "workplaces": "workplaces", "foretag": "workplaces"}
 MAPPING_SUFFIX = ".columns.yml"
 
 #: The assumed PTS layout (see the module docstring); a file's own mapping replaces it.
@@ -93,7 +80,7 @@ def mapping_for(path: Path, mapping: dict | None = None) -> tuple[dict, str]:
         return _validated(mapping, "argument"), "argument"
     declared = path.with_name(path.name + MAPPING_SUFFIX)
     if declared.exists():
-        from .files import read_input_bytes
+        from .inputs import read_input_bytes
 
         try:
             loaded = yaml.safe_load(read_input_bytes(declared).decode("utf-8")) or {}

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputFileError
+from ..model.broadband import AREA_TEXTS, PREMISES_TEXTS
 from ..regions import fold
-from .pts import AREA_TEXTS, PREMISES_TEXTS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -80,7 +80,7 @@ def _is_100_mbit(measure: str) -> bool:
 
 
 def _share(value: str, divisor: float, file: str, row: int, column: str) -> float | None:
-    from ..datasets import parse_number
+    from ..conform import parse_number
 
     if value is None or str(value).strip() in ("", "-", "..", "."):
         return None
@@ -174,7 +174,7 @@ def _long_sheet(rows: list[tuple[int, list[str]]], file: str) -> pd.DataFrame | 
         for _n, c in body:
             for j, _kind in premises:
                 try:
-                    from ..datasets import parse_number
+                    from ..conform import parse_number
 
                     numbers.append(float(parse_number(c[j])))
                 except (ValueError, IndexError, TypeError):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..datasets import Column, DatasetSpec, load, register
+from ..schema import Column, DatasetSpec
+from .registry import load, register
 
 if TYPE_CHECKING:
     import pandas as pd

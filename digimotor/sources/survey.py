@@ -17,137 +17,38 @@ Datasets declared here
 ``survey_strategy_facts`` (published)
     The totals of the strategy-document review and the development-budget statement.
 
-The question catalogue :data:`QUESTIONS` is data: the study's four questions with their answer
-scales. Other questions may be imported by giving their number of scale points in
-``scale_points``.
+The question catalogue (the study's four questions with their answer scales) is
+:data:`digimotor.model.survey.QUESTIONS`. Other questions may be imported by giving their
+number of scale points in ``scale_points``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..datasets import Column, DatasetSpec, Problems, load, parse_number, register
+from ..conform import Problems, parse_number
+from ..model.survey import DONT_KNOW, DONT_KNOW_TEXTS, QUESTIONS, RESPONDENT_GROUPS, Question
+from ..schema import Column, DatasetSpec
+from .registry import load, register
 
 if TYPE_CHECKING:
     import pandas as pd
 
-#: Canonical text of a "don't know" answer in the tidy data.
-DONT_KNOW = "dont_know"
-#: Texts read as "don't know" (compared after folding case, diacritics and spaces).
-DONT_KNOW_TEXTS = frozenset(
-    {"vet ej", "vetej", "vet inte", "-", "–", "—", "dont know", "don't know", "dont_know",
-     "do not know", "vet ej.", "ingen uppfattning"}
-)
-#: Respondent groups and the texts accepted for them.
-RESPONDENT_GROUPS: dict[str, tuple[str, ...]] = {
-    "department_head": ("department_head", "department head", "forvaltningschef", "forvaltningschefer",
-                        "förvaltningschef", "verksamhetschef"),
-    "it_chief": ("it_chief", "it chief", "it-chef", "it chef", "itchef", "it-chefer"),
-    "other": ("other", "annan", "ovrig", "övrig"),
-}
-
-
-@dataclass(frozen=True)
-class Question:
-    """A survey question and its answer scale.
-
-    ``options`` are the answers in scale order (position 1 first). ``labels`` gives their
-    Swedish and English texts. A ``numeric`` scale accepts the position numbers (1–k) as
-    answers; a nominal one (Figure 20) accepts only the option keys and labels, because its
-    positions are an ordering chosen for drawing, not a code respondents used.
-    """
-
-    question_id: str
-    figure: str
-    respondent_group: str
-    text: Mapping[str, str]
-    options: tuple[str, ...]
-    labels: Mapping[str, Mapping[str, str]]
-    numeric: bool = True
-    seed_lines: str = ""
-    note: str = ""
-
-    @property
-    def points(self) -> int:
-        return len(self.options)
-
-    def label(self, option: str, lang: str = "sv") -> str:
-        """The text of ``option`` (or "Vet ej" / "Don't know")."""
-        if option == DONT_KNOW:
-            return {"sv": "Vet ej", "en": "Don't know"}[lang]
-        return self.labels[option][lang]
-
-
-def _scale(labels: list[tuple[str, str]]) -> tuple[tuple[str, ...], dict[str, dict[str, str]]]:
-    options = tuple(str(i + 1) for i in range(len(labels)))
-    return options, {o: {"sv": sv, "en": en} for o, (sv, en) in zip(options, labels, strict=True)}
-
-
-_F21 = _scale([("Ingen kännedom", "No knowledge"), ("Lite kännedom", "Little knowledge"),
-               ("Acceptabel kännedom", "Acceptable knowledge"), ("Bra kännedom", "Good knowledge"),
-               ("Mycket bra kännedom", "Very good knowledge")])
-_F22 = _scale([("Inte alls", "Not at all"), ("Dåligt", "Poorly"), ("Acceptabelt", "Acceptably"),
-               ("Bra", "Well"), ("Mycket bra", "Very well")])
-_F23 = _scale([("1 – Instämmer inte alls", "1 – Do not agree at all"), ("2", "2"), ("3", "3"), ("4", "4"),
-               ("5", "5"), ("6 – Instämmer helt", "6 – Agree completely")])
-
-QUESTIONS: dict[str, Question] = {
-    q.question_id: q
-    for q in (
-        Question(
-            "fig20_it_orientation", "Figur 20", "department_head",
-            {"sv": "Vilket synsätt anser du stämmer bäst in på hur IT-verksamheten arbetar?",
-             "en": "Which view best describes how the IT organisation works?"},
-            ("technology", "mixed", "business"),
-            {"technology": {"sv": "Teknikorienterat", "en": "Technology-oriented"},
-             "mixed": {"sv": "Blandning mellan teknik- och verksamhetsorienterat",
-                       "en": "Mix of technology and business orientation"},
-             "business": {"sv": "Verksamhetsorienterat", "en": "Business-oriented"}},
-            numeric=False, seed_lines="2293-2323",
-            note="nominal; drawn technology | mixed | business so that 'mixed' sits in the middle",
-        ),
-        Question(
-            "fig21_it_knows_ways_of_working", "Figur 21", "department_head",
-            {"sv": "Hur väl känner IT-verksamheten till ert arbetssätt?",
-             "en": "How well does the IT organisation know your ways of working?"},
-            *_F21, seed_lines="2325-2344",
-            note="five points reconstructed from the text's words (ingen, lite, acceptabel, bra, mycket bra); "
-                 "the chart legend is not in the OCR text",
-        ),
-        Question(
-            "fig22_it_enables_digital_solutions", "Figur 22", "department_head",
-            {"sv": "Hur väl möjliggör IT-verksamheten användning av digitala lösningar när ni verksamhetsutvecklar?",
-             "en": "How well does the IT organisation enable digital solutions when you develop your operations?"},
-            *_F22, seed_lines="2330-2349",
-            note="five points reconstructed from the text's words (inte alls, dåligt, acceptabelt, bra, mycket bra)",
-        ),
-        Question(
-            "fig23_governance_control_and_innovation", "Figur 23", "it_chief",
-            {"sv": "Vår IT-verksamhet har en mycket bra styrning som ger både kontroll och förutsättningar för "
-                   "innovation",
-             "en": "Our IT organisation has very good governance that gives both control and room for innovation"},
-            *_F23, seed_lines="2351-2372",
-            note="1–6 plus 'vet ej' as the caption (lines 2371-2372) describes; asked to the IT chiefs",
-        ),
-    )
-}
-
-
 def question_catalogue(lang: str = "sv") -> pd.DataFrame:
-    """The question catalogue as a table (one row per question)."""
+    """The question catalogue as a table (one row per question); a reference table (no data)."""
     import pandas as pd
 
-    return pd.DataFrame(
+    from ..provenance import REFERENCE_KIND, tag
+
+    return tag(pd.DataFrame(
         [
             {"question_id": q.question_id, "figure": q.figure, "respondent_group": q.respondent_group,
              "question": q.text[lang], "scale": " | ".join(q.label(o, lang) for o in q.options) + " | "
              + q.label(DONT_KNOW, lang), "note": q.note}
             for q in QUESTIONS.values()
         ]
-    )
+    ), REFERENCE_KIND, "default", path="digimotor/model/survey.py (QUESTIONS)")
 
 
 # ---------------------------------------------------------------------------------------
@@ -253,7 +154,7 @@ def normalise_group(value: object) -> str:
 
 def _check_survey(frame: pd.DataFrame, file: str) -> None:
     """Normalise answers and respondent groups in place; report every problem of the file at once."""
-    from ..sources.files import ROW
+    from ..schema import ROW
 
     problems = Problems(file)
     answers, groups = [], []
@@ -331,7 +232,7 @@ SURVEY = register(
 
 
 def _check_inventory(frame: pd.DataFrame, file: str) -> None:
-    from ..sources.files import ROW
+    from ..schema import ROW
 
     def flagged(value: object) -> bool:
         return value is True
@@ -397,7 +298,7 @@ SURVEY_SHARES = register(
             "is '>' when the text says 'more than'."
         ),
         columns=(
-            Column("question_id", "str", "question id (see digimotor.sources.survey.QUESTIONS)"),
+            Column("question_id", "str", "question id (see digimotor.model.survey.QUESTIONS)"),
             Column("answer_option", "str", "option key, scale point or range of points"),
             Column("share_pct", "float", "share of respondents", unit="pct", min=0, max=100),
             Column("relation", "category", "how the text states the share", allowed=("=", ">", "<")),

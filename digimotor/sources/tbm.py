@@ -36,36 +36,29 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..config import REFERENCE_DIR
-from ..datasets import Column, DatasetSpec, Problems, load, register
+from ..conform import Problems
 from ..errors import DigimotorError, UnknownRegionError
+from ..model.tbm import (
+    COST_POOLS,
+    COST_POOLS_V5,
+    REPORT_TOTAL_COST_DEFINITION,
+    TAXONOMIES,
+    TOTAL_COST_DEFINITIONS,
+    UNITS,
+    WORK_AREAS,
+    reconcile,
+)
+from ..provenance import REFERENCE_KIND, carry, tag
+from ..schema import Column, DatasetSpec
+from .registry import load, register
 
 if TYPE_CHECKING:
     import pandas as pd
 
-#: Declared units and their factor to kronor.
-UNITS = {"kr": 1.0, "tkr": 1_000.0, "mnkr": 1_000_000.0}
 IT_COST_FLOOR_SEK = 1_000_000.0
 IT_COST_CEILING_SEK = 5_000_000_000.0
 TOTAL_COST_FLOOR_SEK = 50_000_000.0
 TOTAL_COST_CEILING_SEK = 200_000_000_000.0
-#: A control total reconciles when |sum − control| <= this many units per ledger row
-#: (every row may have been rounded by half a unit), and at least one unit.
-CONTROL_TOLERANCE_PER_ROW = 0.5
-
-COST_POOLS = (
-    "internal_labour", "software", "hardware", "outside_services", "telecom",
-    "facilities_power", "external_labour", "other", "internal_services",
-)
-#: TBM taxonomy v5.0 cost pools (their v4 counterparts: reference/tbm_cost_pools_v5.csv).
-COST_POOLS_V5 = (
-    "staffing", "software_saas", "hardware", "outside_services", "cloud_services", "telecom",
-    "data_center_facilities", "misc", "cross_charges",
-)
-TAXONOMIES = ("v4", "v5")
-WORK_AREAS = ("infrastructure", "end_user_services", "application_operations", "steer_and_support")
-#: The report's definition of a municipality's total cost (seed line 2267).
-REPORT_TOTAL_COST_DEFINITION = "result_and_depreciation"
-TOTAL_COST_DEFINITIONS = (REPORT_TOTAL_COST_DEFINITION, "kolada_net_cost", "kolada_gross_cost", "other")
 _LIST_SEPARATORS = re.compile(r"\s*[;,|+/]\s*")
 
 
@@ -109,7 +102,7 @@ def _header(frame: pd.DataFrame, column: str) -> str:
 
 
 def _first_row(frame: pd.DataFrame, mask) -> int:
-    from .files import ROW
+    from ..schema import ROW
 
     return int(frame.loc[mask, ROW].iloc[0])
 
@@ -121,7 +114,7 @@ def _check_ledger(frame: pd.DataFrame, file: str) -> None:
     ``municipalities`` cell is rewritten in place as SCB codes (or pseudonyms) joined by ``;``
     so that the stored snapshot is canonical.
     """
-    from .files import ROW
+    from ..schema import ROW
 
     problems = Problems(file)
     served: list[str | None] = []
@@ -181,7 +174,7 @@ def _check_ledger(frame: pd.DataFrame, file: str) -> None:
 
 def _check_organisation_year(problems: Problems, frame: pd.DataFrame, org: str, year: int, group: pd.DataFrame) -> None:
     """Units, plausible totals and control totals of one organisation and year."""
-    from .files import ROW
+    from ..schema import ROW
 
     if group["unit"].nunique() > 1:
         problems.add(int(group.loc[group["unit"] != group["unit"].iloc[0], ROW].iloc[0]), _header(frame, "unit"),
@@ -214,7 +207,7 @@ def _check_organisation_year(problems: Problems, frame: pd.DataFrame, org: str, 
 def _account_columns(frame: pd.DataFrame, problems: Problems) -> None:
     """Account number and text: a text written in the number column moves to ``account``;
     every row needs a number, a text or a cost pool; one ledger keeps to one TBM taxonomy."""
-    from .files import ROW
+    from ..schema import ROW
 
     number = frame["account_number"].astype("string").str.strip().str.removesuffix(".0")
     textual = number.notna() & ~number.str.fullmatch(r"\d{1,8}").fillna(False)
@@ -239,35 +232,6 @@ def _account_columns(frame: pd.DataFrame, problems: Problems) -> None:
                      f"({', '.join(sorted(only_v5))})", "use the cost pools of one taxonomy version (v4 or v5)")
 
 
-
-
-def reconcile(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Sum of the ledger per organisation and year beside its declared control total.
-
-    Returns one row per organisation and year that declares a control total: ``organisation``,
-    ``year``, ``unit``, ``rows``, ``amount_sum``, ``control_total``, ``difference`` (sum −
-    control, in the declared unit), ``tolerance`` (``CONTROL_TOLERANCE_PER_ROW`` per row, at
-    least 1 unit) and ``reconciled``.
-    """
-    import pandas as pd
-
-    records = []
-    for (org, year), group in ledger.groupby(["organisation", "year"], sort=True, observed=True):
-        controls = group["control_total"].dropna()
-        if controls.empty:
-            continue
-        control = float(controls.iloc[0])
-        total = float(group["amount"].sum())
-        tolerance = max(1.0, CONTROL_TOLERANCE_PER_ROW * len(group))
-        records.append({
-            "organisation": str(org), "year": int(year), "unit": str(group["unit"].iloc[0]),
-            "rows": len(group), "amount_sum": total, "control_total": control,
-            "difference": total - control, "tolerance": tolerance,
-            "reconciled": abs(total - control) <= tolerance,
-        })
-    columns = ["organisation", "year", "unit", "rows", "amount_sum", "control_total", "difference",
-               "tolerance", "reconciled"]
-    return pd.DataFrame(records, columns=columns)
 
 
 TBM_LEDGER = register(
@@ -325,7 +289,7 @@ TBM_LEDGER = register(
 
 def _check_total_cost(frame: pd.DataFrame, file: str) -> None:
     """Plausibility of ``municipal_total_cost`` amounts (module docstring) per row."""
-    from .files import ROW
+    from ..schema import ROW
 
     problems = Problems(file)
     fix = "declare the unit the amounts are in (kr, tkr, mnkr)"
@@ -536,7 +500,7 @@ def load_cost_pools(taxonomy: str = "v4") -> pd.DataFrame:
     which v4 pools it takes and the basis of that correspondence).
     """
     if taxonomy == "v4":
-        return _cost_pools().copy()
+        return tag(_cost_pools().copy(), REFERENCE_KIND, "default", path="digimotor/reference/tbm_cost_pools.csv")
     if taxonomy != "v5":
         raise DigimotorError(f"taxonomy must be one of {', '.join(TAXONOMIES)}, not '{taxonomy}'")
     from .tbm_accounts import load_cost_pools_v5
@@ -544,9 +508,9 @@ def load_cost_pools(taxonomy: str = "v4") -> pd.DataFrame:
     v5 = load_cost_pools_v5()
     definition = [f"v4: {src.replace(';', ' + ') or 'none'}. {basis}" for src, basis in zip(v5["from_v4"], v5["basis"],
                                                                                             strict=True)]
-    return v5.rename(columns={"cost_pool_v5": "cost_pool"}).assign(
+    return carry(v5.rename(columns={"cost_pool_v5": "cost_pool"}).assign(
         report_order=v5["report_order"].astype(int), definition=definition,
-    )[["cost_pool", "report_order", "tbm_name", "name_sv", "name_en", "definition"]]
+    )[["cost_pool", "report_order", "tbm_name", "name_sv", "name_en", "definition"]], v5)
 
 
 @lru_cache(maxsize=1)
@@ -564,7 +528,7 @@ def load_work_areas() -> pd.DataFrame:
     Columns: ``work_area``, ``report_order``, ``focus`` (``run`` or ``develop``), ``name_sv``,
     ``name_en``, ``tbm_towers`` (the TBM v3 towers each covers), ``description_sv``.
     """
-    return _work_areas().copy()
+    return tag(_work_areas().copy(), REFERENCE_KIND, "default", path="digimotor/reference/tbm_work_areas.csv")
 
 
 def load_account_mapping(source: str = "default") -> pd.DataFrame:

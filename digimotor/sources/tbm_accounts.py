@@ -17,31 +17,19 @@ ledgers that carry cost centres instead of work areas.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..config import REFERENCE_DIR
-from ..datasets import Column, DatasetSpec, Problems, load, register
+from ..conform import Problems
 from ..errors import DigimotorError
-from .tbm import COST_POOLS, COST_POOLS_V5, WORK_AREAS
+from ..model.tbm import COST_POOLS, COST_POOLS_V5, WORK_AREAS, account_key
+from ..provenance import REFERENCE_KIND, tag
+from ..schema import Column, DatasetSpec
+from .registry import load, register
 
 if TYPE_CHECKING:
     import pandas as pd
-
-_DIGITS = re.compile(r"\d{1,8}")
-
-
-def account_key(number: object) -> int | None:
-    """The first four digits of an account number as an int ("502" -> 5020, "50211" -> 5021).
-
-    Returns ``None`` for an empty cell or text that is not digits.
-    """
-    text = "" if number is None else str(number).strip().removesuffix(".0")
-    if not _DIGITS.fullmatch(text):
-        return None
-    return int(text[:4].ljust(4, "0"))
-
 
 def check_mapping_rows(frame: pd.DataFrame, file: str) -> None:
     """Rules of a mapping file: each row is a text or a range; ranges are digits, from <= to;
@@ -49,7 +37,7 @@ def check_mapping_rows(frame: pd.DataFrame, file: str) -> None:
     import pandas as pd
 
     from ..regions import fold
-    from .files import ROW
+    from ..schema import ROW
 
     headers = frame.attrs.get("headers", {})
     problems = Problems(file)
@@ -108,9 +96,8 @@ def load_mapping(source: str = "default") -> pd.DataFrame:
         unknown = sorted(set(frame["cost_pool"]) - set(COST_POOLS))
         if unknown:
             raise DigimotorError(f"the default account mapping maps to unknown cost pool(s): {', '.join(unknown)}")
-        frame.attrs["provenance"] = {
-            "kind": "reference", "source": "default",
-            "path": "digimotor/reference/tbm_account_mapping.csv + kommunbas_tbm_crosswalk.csv"}
+        tag(frame, REFERENCE_KIND, "default",
+            path="digimotor/reference/tbm_account_mapping.csv + kommunbas_tbm_crosswalk.csv")
     else:
         frame = load("tbm_account_mapping", source)
     frame["account_key"] = frame["account"].map(lambda t: fold(t) if isinstance(t, str) and t.strip() else "")
@@ -136,7 +123,7 @@ def _v5_table() -> pd.DataFrame:
 
 def load_cost_pools_v5() -> pd.DataFrame:
     """The TBM v5.0 cost pools with the v4 pools each takes (``from_v4``, ';'-joined) and its basis."""
-    return _v5_table().copy()
+    return tag(_v5_table().copy(), REFERENCE_KIND, "default", path="digimotor/reference/tbm_cost_pools_v5.csv")
 
 
 def v4_to_v5() -> dict[str, str]:

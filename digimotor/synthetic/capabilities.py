@@ -62,7 +62,7 @@ def _scores_with_total(rng: np.random.Generator, total: int, effect: np.ndarray)
 def generate(seed: int) -> dict[str, pd.DataFrame]:
     """Generate the three datasets; pure and deterministic for ``seed``."""
     from ..metrics.capabilities import capability_matrix, joint_ranking, joint_strengths_weaknesses
-    from ..sources.capabilities import ELEMENTS
+    from ..model.capabilities import ELEMENTS
 
     rng = np.random.default_rng(seed)
     catalogue, rankings = _catalogue_and_rankings()

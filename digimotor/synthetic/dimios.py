@@ -67,7 +67,7 @@ def _targets(rng: np.random.Generator, counts: np.ndarray):
     """Municipality × area target means satisfying Figure 9 and the type constraints."""
     import numpy as np
 
-    from ..sources.dimios import AREAS
+    from ..model.dimios import AREAS
 
     areas = list(AREAS)
     capability = [a for a in areas if AREAS[a][2] == "capability"]
@@ -114,7 +114,7 @@ def _answer_sums(target: np.ndarray, fixed: np.ndarray, counts: np.ndarray) -> n
     """Integer item sums per municipality × area whose means keep Figure 9 at one decimal."""
     import numpy as np
 
-    from ..sources.dimios import AREAS
+    from ..model.dimios import AREAS
 
     cells = (counts * ITEMS_PER_AREA)[:, None]
     sums = np.rint(target * cells).astype(int)
@@ -148,7 +148,7 @@ def generate(seed: int) -> dict[str, pd.DataFrame]:
     import numpy as np
     import pandas as pd
 
-    from ..sources.dimios import AREAS
+    from ..model.dimios import AREAS
 
     rng = np.random.default_rng(seed)
     counts = _respondent_counts(rng)
@@ -186,8 +186,8 @@ def check_calibration(frame: pd.DataFrame) -> dict[str, float]:
     import pandas as pd
 
     from ..metrics import dimios as metrics
+    from ..model.dimios import AREA_BY_TEXT, AREAS
     from ..regions import fold
-    from ..sources.dimios import AREA_BY_TEXT, AREAS
 
     answers = frame.assign(area=pd.Categorical(frame["area"].map(lambda t: AREA_BY_TEXT[fold(t)]),
                                                categories=list(AREAS)))

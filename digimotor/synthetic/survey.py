@@ -30,7 +30,7 @@ def generate(seed: int) -> dict[str, pd.DataFrame]:
     import numpy as np
     import pandas as pd
 
-    from ..sources.survey import DONT_KNOW, QUESTIONS
+    from ..model.survey import DONT_KNOW, QUESTIONS
 
     rng = np.random.default_rng(seed)
     heads_questions = [q for q in QUESTIONS.values() if q.respondent_group == "department_head"]

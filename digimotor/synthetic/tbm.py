@@ -127,11 +127,12 @@ def check_calibration(ledger: pd.DataFrame, municipalities: pd.DataFrame) -> dic
     """Whether a generated pair meets each statement the generator promises (see module docstring)."""
     from ..claims import round_half_up
     from ..metrics import tbm
-    from ..sources.tbm import UNITS, load_account_mapping
+    from ..model.tbm import COST_POOLS, UNITS, WORK_AREAS
+    from ..sources.tbm import load_account_mapping
 
     ledger = ledger.assign(amount_sek=ledger["amount"] * ledger["unit"].map(UNITS),
-                           cost_pool=pd.Categorical(ledger["cost_pool"], categories=list(tbm.COST_POOLS)),
-                           work_area=pd.Categorical(ledger["work_area"], categories=list(tbm.WORK_AREAS)))
+                           cost_pool=pd.Categorical(ledger["cost_pool"], categories=list(COST_POOLS)),
+                           work_area=pd.Categorical(ledger["work_area"], categories=list(WORK_AREAS)))
     costs = municipalities.assign(total_cost_sek=municipalities["total_cost"] * municipalities["unit"].map(UNITS),
                                   municipality=municipalities["municipality_code"])
     pooled = tbm.assign_cost_pools(ledger, load_account_mapping("default"))

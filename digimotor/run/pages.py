@@ -1,0 +1,51 @@
+"""The runner's one interface to the site builder (:mod:`digimotor.site`).
+
+The runner hands the site what it produced: executed notebooks, their results and the
+notebooks' titles (:func:`~digimotor.run.discover.page_context`). The site imports nothing
+from the runner; every call from the runner into the site goes through this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import site
+from ..atomic import write_text
+from ..config import notebooks_dir
+from .discover import discover_notebooks, page_context
+
+
+def warm_exporters() -> None:
+    """Build the site's HTML exporters (both modes) in the warm parent, before workers fork."""
+    site.exporter(False)
+    site.exporter(True)
+
+
+def render_page(nb, target: Path, *, name: str, show_code: bool, manifest: Sequence[Mapping[str, Any]],
+                failure: Mapping[str, Any] | None, context: Mapping[str, Any]) -> Path:
+    """The page of an executed (or failed) notebook, with navigation and banners."""
+    return site.render_notebook(nb, target, name=name, show_code=show_code, manifest=manifest,
+                                failure=failure, context=context)
+
+
+def banner_page(target: Path, name: str, failure: Mapping[str, Any], context: Mapping[str, Any]) -> Path:
+    """A page that holds only the failure banner (the notebook itself could not be rendered)."""
+    return write_text(target, site.page(name, site.failure_banner(failure), context, name))
+
+
+def build_index(site_dir: Path, summaries: Sequence[tuple[Path, Any]], context: Mapping[str, Any], *,
+                show_code: bool):
+    """The index, method page, style and files of the site; returns the claims scorecard."""
+    return site.build_site(site_dir, summaries, show_code=show_code, titles=dict(context["notebooks"]))
+
+
+def render_html(notebook: Path, page: Path, show_code: bool = False) -> Path:
+    """Render an executed notebook file to a standalone HTML page (code hidden unless ``show_code``)."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    context = page_context(discover_notebooks()) if notebooks_dir().exists() else {"notebooks": []}
+    render_page(nb, page, name=notebook.stem, show_code=show_code, manifest=[], failure=None, context=context)
+    return page

@@ -1,0 +1,275 @@
+"""The worker pool of a run: the warm parent, one forked process per notebook, their end.
+
+The ``fork`` engine imports pandas, matplotlib, IPython and nbconvert once in a warm parent
+(:func:`warm_up`) and forks a **fresh worker process per notebook**: the notebook runs in its
+own working directory ``build/work/<name>/`` and the process ends with the notebook, so no
+state can pass from one notebook to the next (the ``kernel`` engine forks the same workers,
+each of which starts a Jupyter kernel). Workers die with the parent (SIGTERM/SIGINT kill
+them; a killed parent kills them by ``PR_SET_PDEATHSIG`` or, elsewhere, by polling) and never
+hold the run lock. A worker reports its progress through a pipe and its result in a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import importlib
+import io
+import json
+import os
+import pkgutil
+import select
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..atomic import write_text
+from ..manifest import clean
+from ..manifest import read as read_manifest
+from . import pages
+from .execute import run_notebook
+from .plan import Job
+from .progress import Progress
+from .publish import close_lock_fds
+
+#: Modules the warm parent imports once before forking workers.
+WARM_MODULES = (
+    "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "IPython",
+    "IPython.core.interactiveshell", "IPython.display", "matplotlib_inline.backend_inline",
+    "nbformat", "nbconvert", "yaml", "PIL.PngImagePlugin", "matplotlib.backends.backend_svg",
+)
+
+
+def warm_up() -> None:
+    """Import the heavy libraries once, in the parent, before any worker is forked."""
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    # jsonschema (via nbformat) imports the optional rfc3987_syntax for the "iri" string format,
+    # which builds a parser grammar at import (~2 s here). Notebook schemas use no such format:
+    # mark it unavailable, as if it were not installed (jsonschema then skips that format).
+    sys.modules.setdefault("rfc3987_syntax", None)
+    for name in WARM_MODULES:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    # and the package's own modules, so that no worker imports them itself
+    from .. import claims, datasets, outputs  # noqa: F401
+    from ..plots import style  # noqa: F401
+
+    datasets.names()  # imports every digimotor.sources module
+    with contextlib.suppress(ImportError):
+        from .. import metrics, plots
+
+        for pkg in (metrics, plots, claims):
+            for info in pkgutil.iter_modules(pkg.__path__):
+                importlib.import_module(f"{pkg.__name__}.{info.name}")
+    pages.warm_exporters()
+    _warm_figure()
+
+
+def _warm_figure() -> None:
+    """Draw and save one small styled figure, so that no worker loads fonts or backends itself."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    from ..plots.style import apply_style
+
+    with mpl.rc_context():
+        apply_style()
+        fig = Figure(figsize=(2, 1.5), layout="constrained")
+        ax = fig.subplots()
+        ax.plot([0, 1], [1, 0], label="Åmål")
+        ax.set_title("Vänersborg")
+        ax.set_xlabel("Färgelanda")
+        ax.legend()
+        fig.text(0, 0, "−1 234", fontsize=8)
+        for fmt in ("png", "svg"):
+            fig.savefig(io.BytesIO(), format=fmt)
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a forked worker: end this process when the parent ``parent`` dies.
+
+    Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)``; elsewhere (or if that fails) a daemon thread
+    polls ``os.getppid()``. A parent that died before this call is noticed at once.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) == 0:  # 1 = PR_SET_PDEATHSIG
+                if os.getppid() != parent:
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="digimotor-parent-watch", daemon=True).start()
+
+
+class RunTerminated(KeyboardInterrupt):
+    """The run got SIGTERM or SIGHUP: its workers were ended, nothing was published."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+        super().__init__(self.name)
+
+
+@contextlib.contextmanager
+def _workers_end_with_run(running: dict[int, Job]) -> Iterator[None]:
+    """Kill and reap every worker in ``running`` when the run ends for any reason.
+
+    SIGTERM and SIGHUP (in the main thread) become :class:`RunTerminated`; Ctrl-C is a
+    KeyboardInterrupt already. Either way no worker outlives the run.
+    """
+
+    def on_signal(signum, _frame):
+        raise RunTerminated(signum)
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            previous[sig] = signal.signal(sig, on_signal)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for pid, job in list(running.items()):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
+            if job.pipe >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(job.pipe)
+                job.pipe = -1
+            del running[pid]
+
+
+def _fork(job: Job, staging: Path, engine: str, show_code: bool, context: dict[str, Any]) -> None:
+    read_end, write_end = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        code = 1
+        try:
+            os.close(read_end)
+            close_lock_fds()
+            _die_with_parent(parent)
+            for sig in (signal.SIGTERM, signal.SIGHUP):  # the parent's handlers are not the worker's
+                signal.signal(sig, signal.SIG_DFL)
+            log = os.open(str(staging / "logs" / f"{job.path.stem}.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(devnull, 0)
+            os.dup2(log, 1)
+            os.dup2(log, 2)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+            def write(text: str) -> None:
+                with contextlib.suppress(OSError):
+                    os.write(write_end, text.encode())
+
+            result = run_notebook(job, staging, engine, show_code, context, write)
+            write_text(staging / "results" / f"{job.path.stem}.json", json.dumps(result, default=str))
+            code = 0
+        except BaseException as exc:  # report whatever stopped the worker
+            with contextlib.suppress(BaseException):
+                traceback.print_exc()
+                write_text(staging / "results" / f"{job.path.stem}.json", json.dumps(
+                    {"status": "failed", "seconds": 0.0, "error": f"{type(exc).__name__}: {exc}",
+                     "cell": None, "cell_id": None, "manifest": []}, default=str))
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    job.pid, job.pipe, job.start, job.state = pid, read_end, time.perf_counter(), "running"
+
+
+def _read_result(path: Path, job: Job) -> dict[str, Any]:
+    """A worker's result file, checked (a malformed one is a failure, never a crash)."""
+    try:
+        result = json.loads(path.read_text(encoding="utf-8"))
+        fields = {"status": str, "seconds": (int, float), "error": str, "cell": (int, type(None)),
+                  "cell_id": (str, type(None)), "manifest": list}
+        if not isinstance(result, dict) or any(not isinstance(result.get(k), t) for k, t in fields.items()) \
+                or result["status"] not in ("done", "failed"):
+            raise ValueError("malformed")
+    except (OSError, ValueError, RecursionError):
+        return {"status": "failed", "seconds": time.perf_counter() - job.start, "cell": None, "cell_id": None,
+                "error": "the notebook's process left no readable result", "manifest": []}
+    result["manifest"] = clean(result["manifest"])
+    return result
+
+
+def _worker_death(job: Job, status: int) -> str:
+    cell = job.detail.split()[1] if job.detail.startswith("cell ") else "?"
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        try:
+            signame = signal.Signals(sig).name
+        except ValueError:
+            signame = str(sig)
+        return f"the notebook's process died ({signame}) while running cell {cell}"
+    return f"the notebook's process exited with status {os.WEXITSTATUS(status)} in cell {cell}"
+
+
+def run_jobs(jobs: list[Job], staging: Path, engine: str, n_jobs: int, show_code: bool,
+             context: dict[str, Any], progress: Progress) -> dict[str, dict[str, Any]]:
+    """Run ``jobs`` in forked workers, ``n_jobs`` at a time; their results by notebook name."""
+    results: dict[str, dict[str, Any]] = {}
+    queue = list(jobs)
+    running: dict[int, Job] = {}
+    last_draw = 0.0
+    progress.redraw()
+    with _workers_end_with_run(running):
+        while queue or running:
+            while queue and len(running) < n_jobs:
+                job = queue.pop(0)
+                _fork(job, staging, engine, show_code, context)
+                running[job.pid] = job
+                progress.changed(job)
+            pipes = {j.pipe: j for j in running.values() if j.pipe >= 0}
+            ready, _, _ = select.select(list(pipes), [], [], 0.2) if pipes else ([], [], [])
+            for fd in ready:
+                job = pipes[fd]
+                data = os.read(fd, 4096)
+                if not data:
+                    os.close(fd)
+                    job.pipe = -1
+                    continue
+                job.buffer += data
+                *lines, job.buffer = job.buffer.split(b"\n")
+                if lines:
+                    job.detail = lines[-1].decode(errors="replace")
+            for pid, job in list(running.items()):
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if not done:
+                    continue
+                if job.pipe >= 0:
+                    os.close(job.pipe)
+                    job.pipe = -1
+                del running[pid]
+                result_file = staging / "results" / f"{job.path.stem}.json"
+                if result_file.exists() and os.WIFEXITED(status):
+                    result = _read_result(result_file, job)
+                else:
+                    cell = job.detail.split()[1] if job.detail.startswith("cell ") else None
+                    result = {"status": "failed", "seconds": time.perf_counter() - job.start,
+                              "error": _worker_death(job, status), "cell": int(cell) if cell else None,
+                              "cell_id": job.detail.split("#", 1)[1].strip() or None if "#" in job.detail else None,
+                              "manifest": read_manifest(staging / "manifests" / f"{job.path.stem}.jsonl")}
+                results[job.path.stem] = result
+                job.state, job.detail = result["status"], result["error"][:120]
+                progress.changed(job)
+            if progress.live and time.perf_counter() - last_draw > 0.5:
+                progress.redraw()
+                last_draw = time.perf_counter()
+    return results
