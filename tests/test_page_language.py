@@ -12,7 +12,7 @@ import re
 import pytest
 from lxml import html
 
-from digimotor.pipeline import reproduce
+from digimotor.run import reproduce
 
 pytestmark = pytest.mark.slow
 NOTEBOOKS = ["01-demography", "02-broadband", "03-dimios-maturity", "04-tbm-cost", "05-capability-map", "06-scenarios", "07-survey-and-strategy"]
