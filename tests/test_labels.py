@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -103,3 +105,19 @@ def test_page_prose_differs_between_the_languages():
             if re.search(r"[A-Za-zÅÄÖåäö]{3,}", words) and text == en[section][key]:
                 same.append(f"{section}.{key}")
     assert same == [], same
+
+
+def test_exhibit_headings_of_a_thin_notebook_follow_its_page_methods_and_language():
+    """The gallery and profiles find an exhibit's heading through the page method a cell calls."""
+    import json
+
+    from digimotor.site.exhibits import claim_parts, notebook_headings
+
+    nb = json.loads((Path(__file__).resolve().parent.parent / "notebooks" / "01-demography.ipynb").read_text(encoding="utf-8"))
+    names = ["fig07_population_forecast", "fig08_population_pyramid"]
+    assert notebook_headings(nb, names) == {"fig07_population_forecast": "Figur 7 – befolkningsprognos per kommun",
+                                            "fig08_population_pyramid": "Figur 8 – befolkningspyramid"}
+    nb["metadata"]["papermill"] = {"parameters": {"lang": "en"}}
+    assert notebook_headings(nb, names)["fig07_population_forecast"] == "Figure 7 – population forecast per municipality"
+    scenarios = json.loads((Path(__file__).resolve().parent.parent / "notebooks" / "06-scenarios.ipynb").read_text(encoding="utf-8"))
+    assert claim_parts(scenarios, []) == ["capabilities"]  # parts=[…] inside the page class
