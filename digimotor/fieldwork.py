@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import labels
 from .errors import ParameterError
 
 if TYPE_CHECKING:
@@ -49,39 +50,10 @@ WORKSHOP_HEADERS = {
     "en": {c: c for c in ("municipality_code", "capability", "score", "scale_min", "scale_max", "process",
                           "organisation", "policy", "technology", "information", "assessor", "date")},
 }
-GROUP_TEXT = {"department_head": {"sv": "förvaltningschef", "en": "department head"},
-              "it_chief": {"sv": "it-chef", "en": "it chief"}}
-DONT_KNOW_TEXT = {"sv": "vet ej", "en": "don't know"}
+GROUP_TEXT = labels.table("fieldwork_group_text")
+DONT_KNOW_TEXT = labels.by_lang("fieldwork_texts.dont_know_text")
 
-TEXT = {
-    "department_head_survey": {"sv": "Enkät till förvaltningschefer (rapportens figur 20–22)",
-                               "en": "Survey of department heads (the report's Figures 20–22)"},
-    "it_chief_survey": {"sv": "Enkät till IT-chefer (rapportens figur 23)",
-                        "en": "Survey of IT chiefs (the report's Figure 23)"},
-    "capability_workshop": {"sv": "Förmågeworkshop: bedömningsformulär", "en": "Capability workshop: scoring form"},
-    "kit": {"sv": "Fältarbete: formulär för att göra om studien", "en": "Fieldwork: forms to repeat the study"},
-    "survey.intro": {
-        "sv": "Kryssa ett svar per fråga. Svaren förs sedan in i svarsfilen (kolumnen svar) och läses in med "
-              "digimotor import survey.",
-        "en": "Tick one answer per question. The answers are then entered in the answer sheet (column answer) "
-              "and read in with digimotor import survey."},
-    "workshop.intro": {
-        "sv": "Bedöm varje förmåga på skalan 1–5 för vart och ett av förmågans fem element (figur 3) och ge en "
-              "samlad poäng. Skalans beskrivningar är projektets operationalisering, inte rapportens. Ta bort "
-              "rader för förmågor ni inte bedömer; läs in svarsfilen med digimotor import capabilities.",
-        "en": "Score each capability on 1–5 for each of its five elements (Figure 3) and give an overall score. "
-              "The rubric's wording is this project's operationalisation, not the report's. Delete the rows of "
-              "capabilities you do not assess; read the answer sheet in with digimotor import capabilities."},
-    "municipality": {"sv": "Kommun", "en": "Municipality"},
-    "respondent": {"sv": "Svarande (id, inget namn)", "en": "Respondent (id, no name)"},
-    "date": {"sv": "Datum", "en": "Date"},
-    "rubric": {"sv": "Bedömningsskala per element (projektets operationalisering)",
-               "en": "Rubric per element (this project's operationalisation)"},
-    "overall": {"sv": "Samlad poäng", "en": "Overall score"},
-    "capability": {"sv": "Förmåga", "en": "Capability"},
-    "level": {"sv": "Nivå", "en": "Level"},
-    "note": {"sv": "Not", "en": "Note"},
-}
+TEXT = labels.table("fieldwork_text")
 
 
 def _t(key: str, lang: str) -> str:
@@ -277,7 +249,7 @@ def kit_index_html(lang: str = "sv") -> str:
     }
     items = "".join(
         f"<li><strong>{html.escape(_t(form, lang))}</strong>: <a href=\"{form}.html\">{form}.html</a> "
-        f"({'utskrift' if lang == 'sv' else 'print'}), <code>{form}.xlsx</code> / <code>{form}.csv</code> → "
+        f"({labels.label('fieldwork_inline.print', lang)}), <code>{form}.xlsx</code> / <code>{form}.csv</code> → "
         f"<code>digimotor import {dataset} {form}.xlsx --name …</code></li>\n"
         for form, dataset in files.items())
     if lang == "sv":
@@ -320,8 +292,8 @@ def _write_xlsx(target: Path, sheet: pd.DataFrame, form: str, lang: str) -> None
 
     book = Workbook()
     ws = book.active
-    ws.title = ("svar" if lang == "sv" else "answers") if form in SURVEY_GROUP else (
-        "bedömning" if lang == "sv" else "scores")
+    ws.title = labels.label("fieldwork_inline.answers", lang) if form in SURVEY_GROUP else (
+        labels.label("fieldwork_inline.scores", lang))
     ws.append(list(sheet.columns))
     for row in sheet.itertuples(index=False):
         ws.append([None if value == "" else value for value in row])
@@ -345,7 +317,7 @@ def _write_xlsx(target: Path, sheet: pd.DataFrame, form: str, lang: str) -> None
             rule.add(f"{ws.cell(row=2, column=col).coordinate}:{ws.cell(row=len(sheet) + 1, column=col).coordinate}")
     for k, column in enumerate(columns, start=1):
         ws.column_dimensions[ws.cell(row=1, column=k).column_letter].width = min(60, max(10, len(column) + 4))
-    doc = book.create_sheet("rubric" if form == "capability_workshop" else ("frågor" if lang == "sv" else "questions"))
+    doc = book.create_sheet("rubric" if form == "capability_workshop" else labels.label("fieldwork_inline.questions", lang))
     table = questions_table(lang)
     table = table[table["form"] == form][["question_id", "question", "position", "option", "answer_text", "basis"]]
     doc.append([f"info_{c}" for c in table.columns])  # prefixed: never taken for the answer sheet's header

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from .atomic import atomic_path, write_bytes, write_text
 from .config import DATA_KINDS, figures_dir, processed_dir
 from .errors import DigimotorError, ParameterError
+from .labels import label as _label
 from .metrics.suppression import SUPPRESSED as _SUPPRESSED
 from .numbers import round_half_up
 from .placeholder import (
@@ -602,7 +603,7 @@ def present(
         for col in frame.columns
         if col in labels and _numeric(frame[col])
     }
-    yes, no = ("ja", "nej") if lang == "sv" else ("yes", "no")
+    yes, no = _label("outputs.yes", lang), _label("outputs.no", lang)
     formats.update(
         {
             labels[col]: (lambda v: v if isinstance(v, str) and v == _SUPPRESSED else "–" if v is None or v != v else (yes if v else no))

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from . import outputs
+from .labels import table as catalogue_table
 from .metrics import measurement
 from .metrics.measurement import Scope
 from .plots.style import label
@@ -26,76 +27,11 @@ from .plots.style import label
 if TYPE_CHECKING:
     import pandas as pd
 
-LABELS = {
-    "region.synthetic": {
-        "sv": "*Kommunerna är pseudonymer (syntetiska data): de hör inte till någon region, så `region` = {region} "
-              "tillämpas inte.*",
-        "en": "*The municipalities are pseudonyms (synthetic data): they belong to no region, so `region` = {region} "
-              "does not apply.*"},
-    "region.real": {
-        "sv": "**Region:** {region}{period} · {n} kommuner med data; utan data: {missing}; utanför regionen, "
-              "utelämnade: {outside}.",
-        "en": "**Region:** {region}{period} · {n} municipalities with data; no data: {missing}; outside the region, "
-              "left out: {outside}."},
-    "period": {"sv": " · mätning {period}", "en": " · measurement {period}"},
-    "none": {"sv": "inga", "en": "none"},
-    "no_comparison": {
-        "sv": "*Sätt `compare_year` (en tidigare mätning i samma data) för att se förändringen mellan två mätningar.*",
-        "en": "*Set `compare_year` (an earlier measurement in the same data) to see the change between two "
-              "measurements.*"},
-    "change": {
-        "sv": "**{what} {before} → {after}:** {n} kommuner i båda mätningarna, medelförändring {mean} "
-              "({level} % KI {low} – {high}), Wilcoxon p = {p}.",
-        "en": "**{what} {before} → {after}:** {n} municipalities in both measurements, mean change {mean} "
-              "({level} % CI {low} – {high}), Wilcoxon p = {p}."},
-    "unpaired": {"sv": "**I en mätning enbart:** {before}: {only_before}; {after}: {only_after}.",
-                 "en": "**In one measurement only:** {before}: {only_before}; {after}: {only_after}."},
-    "broadband.what": {"sv": "Andel med minst 100 Mbit/s (%)", "en": "Share with at least 100 Mbit/s (%)"},
-    "broadband.goals": {
-        "sv": "Regionala målet ({regional:g} %) nås av {met_before} kommuner {before} och {met_after} {after}; "
-              "i nuvarande takt når {on_track} kommuner {national:g} % senast {national_year} (nedre gräns: målet "
-              "gäller 1 Gbit/s).",
-        "en": "The regional goal ({regional:g} %) is met by {met_before} municipalities in {before} and {met_after} "
-              "in {after}; at the current pace {on_track} reach {national:g} % by {national_year} (a lower bound: "
-              "the goal is for 1 Gbit/s)."},
-    "broadband.regional": {"sv": "Regionalt mål {pct:g} %", "en": "Regional goal {pct:g} %"},
-    "broadband.national": {"sv": "Nationellt mål {pct:g} % (1 Gbit/s)", "en": "National goal {pct:g} % (1 Gbit/s)"},
-    "tbm.what": {"sv": "Central IT-kostnad, andel av total kostnad (%)",
-                 "en": "Central IT cost, share of total cost (%)"},
-    "capabilities.what": {"sv": "Förmåga (normerad 0–1)", "en": "Capability (normalised 0–1)"},
-    "capabilities.counts": {
-        "sv": "{pairs} kommun × förmåga i båda mätningarna: {improved} förbättrade, {unchanged} oförändrade, "
-              "{declined} försämrade.",
-        "en": "{pairs} municipality × capability in both measurements: {improved} improved, {unchanged} unchanged, "
-              "{declined} declined."},
-}
+LABELS = catalogue_table("repeat_exhibits")
 
 
 #: Table headers of the change exhibits (a column without an entry keeps its name).
-COLUMNS = {
-    "municipality": {"sv": "Kommun", "en": "Municipality"},
-    "capability": {"sv": "Förmåga", "en": "Capability"},
-    "element": {"sv": "Element", "en": "Element"},
-    "share_before": {"sv": "Andel före (%)", "en": "Share before (%)"},
-    "share_after": {"sv": "Andel efter (%)", "en": "Share after (%)"},
-    "change_pp": {"sv": "Förändring (p.e.)", "en": "Change (pp)"},
-    "pace_pp_per_year": {"sv": "Takt (p.e./år)", "en": "Pace (pp/year)"},
-    "meets_regional_after": {"sv": "Når regionala målet", "en": "Meets the regional goal"},
-    "national_gap_min_after": {"sv": "Kvar till nationella målet, minst (p.e.)",
-                               "en": "Short of the national goal, at least (pp)"},
-    "national_goal_year_at_pace": {"sv": "Nationella målet nås i nuvarande takt (år)",
-                                   "en": "National goal reached at the current pace (year)"},
-    "on_track_national": {"sv": "I fas med nationella målet", "en": "On track for the national goal"},
-    "organisation_after": {"sv": "IT-organisation", "en": "IT organisation"},
-    "n_pairs": {"sv": "Kommuner i båda", "en": "Municipalities in both"},
-    "n_improved": {"sv": "Förbättrade", "en": "Improved"},
-    "n_unchanged": {"sv": "Oförändrade", "en": "Unchanged"},
-    "n_declined": {"sv": "Försämrade", "en": "Declined"},
-    "mean_change": {"sv": "Medelförändring", "en": "Mean change"},
-    "ci_low": {"sv": "KI nedre", "en": "CI low"},
-    "ci_high": {"sv": "KI övre", "en": "CI high"},
-    "wilcoxon_p": {"sv": "Wilcoxon p", "en": "Wilcoxon p"},
-}
+COLUMNS = catalogue_table("repeat_exhibits_columns")
 
 
 #: The columns of an improved / declined summary shown on the page, and their decimals.

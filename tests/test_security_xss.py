@@ -288,7 +288,7 @@ def test_payloads_stay_text_in_a_real_browser(poisoned, tmp_path):
     text = {p.stem: "".join(_parse(p.read_text(encoding="utf-8")).text) for p in pages}
     for payload in PAYLOADS:
         assert f"Figur 9 · {' '.join(PAYLOADS)}" in text["03-dimios-maturity"]  # table caption
-        assert f"Average ({' '.join(PAYLOADS)}):" in text["03-dimios-maturity"]  # prose
+        assert f"Snitt ({' '.join(PAYLOADS)}):" in text["03-dimios-maturity"]  # prose (Swedish page)
         assert f"IT {payload}" in text["04-tbm-cost"]  # table cells
         assert f"q1 {IMG}" in text["07-survey-and-strategy"]
     warning = text["04-tbm-cost"].split("Varning:", 1)[1].split("Figur 19", 1)[0]  # prose from the ledger

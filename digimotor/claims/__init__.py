@@ -20,6 +20,7 @@ import math
 import pkgutil
 from typing import TYPE_CHECKING
 
+from .. import labels
 from ..config import claims_dir
 from ..errors import DigimotorError
 from ..numbers import round_half_up
@@ -36,26 +37,19 @@ NEEDS_VALUE = ("derived", "transcribed", "calibrated", "recovered", "background"
 #: Statuses whose note must give the argument (the inference, the contradiction, the source).
 NEEDS_NOTE = ("recovered", "inconsistent", "background", "not_reproducible", "qualitative")
 #: Scorecard outcomes in the order shown, with labels: (outcome, evidence?, sv, en).
-OUTCOMES = (
-    ("reproduced", True, "Härledda och lika: omräknade ur publicerade indata (bevis)",
-     "Derived and equal: recomputed from published inputs (evidence)"),
-    ("differs", True, "Härledda men avviker", "Derived but different"),
-    ("not computed", True, "Härledda men inte beräknade i denna körning", "Derived but not computed in this run"),
-    ("transcribed", False, "Transkriberade: återlästa ur transkriptionen (inte bevis)",
-     "Transcribed: read back from the transcription (not evidence)"),
-    ("calibrated", False, "Kalibrerade: syntetiska data byggda för att stämma (inte bevis)",
-     "Calibrated: synthetic data built to agree (not evidence)"),
-    ("recovered", False, "Återvunna: skadad OCR-text tolkad, argumentet i noten (inte bevis)",
-     "Recovered: damaged OCR text inferred, the argument in the note (not evidence)"),
-    ("uncertain", False, "Osäkra: oläslig eller tvetydig OCR-text (råtext bevarad)",
-     "Uncertain: unreadable or ambiguous OCR text (raw text kept)"),
-    ("inconsistent", False, "Motsägelsefulla: läsbara men i strid med resten av rapporten",
-     "Inconsistent: legible but contradicting the rest of the report"),
-    ("not_reproducible", False, "Inte reproducerbara (med skäl)", "Not reproducible (with the reason)"),
-    ("qualitative", False, "Kvalitativa påståenden", "Qualitative statements"),
-    ("background", False, "Bakgrund: siffror som rapporten citerar från andra källor",
-     "Background: figures the report cites from other sources"),
-)
+OUTCOMES = tuple((outcome, evidence, *labels.pairs("claims_outcomes")[outcome]) for outcome, evidence in (
+    ("reproduced", True),
+    ("differs", True),
+    ("not computed", True),
+    ("transcribed", False),
+    ("calibrated", False),
+    ("recovered", False),
+    ("uncertain", False),
+    ("inconsistent", False),
+    ("not_reproducible", False),
+    ("qualitative", False),
+    ("background", False),
+))
 RELATIONS = ("=", "<", ">", "<=", ">=")
 #: The index of the report's numbers (:mod:`digimotor.claims.ocr_index`) beside the registry; no claims in it.
 INDEX_FILE = "ocr_numbers.csv"

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..labels import table as catalogue_table
 from .pages import (
     FigureExhibit,
     Page,
@@ -32,16 +33,7 @@ if TYPE_CHECKING:
 
 #: PowerPoint's widescreen slide, 13.33 × 7.5 in (16:9 exactly), in EMU.
 SLIDE_EMU = (12192000, 6858000)
-DECK_TEXT: dict[str, dict[str, str]] = {
-    "conclusions": {"sv": "Studiens slutsatser prövade på körningens data",
-                    "en": "The study's conclusions re-tested on the run's data"},
-    "conclusions.source": {
-        "sv": "reglerna i digimotor/reference/conclusions.yml prövade på körningens tabeller (conclusions.csv)",
-        "en": "the rules of digimotor/reference/conclusions.yml held against the run's tables (conclusions.csv)",
-    },
-    "no_image": {"sv": "ingen PNG skriven (körningens --formats)", "en": "no PNG written (the run's --formats)"},
-    "no_rules": {"sv": "Reglerna kunde inte läsas.", "en": "The rules could not be read."},
-}
+DECK_TEXT: dict[str, dict[str, str]] = catalogue_table("exports_deck")
 
 
 def _d(key: str, lang: str) -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..atomic import write_bytes
 from ..config import project_root
+from ..labels import table as catalogue_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -17,21 +18,7 @@ if TYPE_CHECKING:
 #: File name of the slide deck in the site's ``files/`` folder.
 DECK_NAME = "digimotor.pptx"
 
-TEXT: dict[str, dict[str, str]] = {
-    "workbooks": {"sv": "Excel-arbetsböcker per sida", "en": "Excel workbooks per page"},
-    "deck": {"sv": "Bildspel (PowerPoint) med alla figurer och slutsatserna",
-             "en": "Slide deck (PowerPoint) with every figure and the conclusions"},
-    "failed": {"sv": "kunde inte skrivas", "en": "could not be written"},
-    "source": {"sv": "Källa", "en": "Source"},
-    "kind": {"sv": "Datatyp", "en": "Data kind"},
-    "inputs_of_kind": {"sv": "sidans indata", "en": "the page's inputs"},
-    "suppressed": {
-        "sv": "Röjandeskydd: {count} rad(er) har värden som inte visas (”..”){threshold}",
-        "en": "Disclosure protection: {count} row(s) have values withheld (“..”){threshold}",
-    },
-    "threshold": {"sv": ", färre än {n} svarande", "en": ", fewer than {n} respondents"},
-    "figure_failed": {"sv": "Figuren kunde inte ritas", "en": "The figure could not be drawn"},
-}
+TEXT: dict[str, dict[str, str]] = catalogue_table("exports_pages")
 
 
 def text(key: str, lang: str = "sv", **values: object) -> str:

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..labels import table as catalogue_table
 from ..outputs import formula_like
 from .pages import (
     Page,
@@ -40,27 +41,7 @@ HEADER_ROW = 4
 _FIXED_TIME = datetime(2021, 1, 1)
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
-SHEET_TEXT: dict[str, dict[str, str]] = {
-    "sources": {"sv": "Källor och datatyper", "en": "Sources and data kinds"},
-    "sheet": {"sv": "Blad", "en": "Sheet"},
-    "exhibit": {"sv": "Figur/tabell", "en": "Exhibit"},
-    "name": {"sv": "Namn", "en": "Name"},
-    "file": {"sv": "Fil", "en": "File"},
-    "kind_code": {"sv": "Datatyp (kod)", "en": "Data kind (code)"},
-    "note": {"sv": "Anmärkning", "en": "Note"},
-    "inputs": {"sv": "Indata som sidan läste (med kontrollsummor)", "en": "Inputs the page read (with checksums)"},
-    "dataset": {"sv": "Datamängd", "en": "Dataset"},
-    "origin": {"sv": "Ursprung", "en": "Origin"},
-    "title": {"sv": "Titel", "en": "Title"},
-    "made_by": {"sv": "Skapad av digimotor {version} ur de tidy CSV-filerna i data/processed/ (den kanoniska "
-                      "maskinläsbara utdatan).",
-                "en": "Made by digimotor {version} from the tidy CSV files in data/processed/ (the canonical "
-                      "machine-readable output)."},
-    "figure": {"sv": "figur", "en": "figure"},
-    "table": {"sv": "tabell", "en": "table"},
-    "synthetic": {"sv": "SYNTETISKA EXEMPELDATA: visar metoden, inte studiens resultat.",
-                  "en": "SYNTHETIC EXAMPLE DATA: shows the method, not the study's results."},
-}
+SHEET_TEXT: dict[str, dict[str, str]] = catalogue_table("exports_sheet")
 
 
 def _t(key: str, lang: str, **values: object) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import labels
 from ..config import DATA_KINDS
 from ..errors import DigimotorError
 from ..provenance import keeps_provenance
@@ -148,26 +149,16 @@ def _describe(rule: Mapping[str, Any], value: float, count: int | None, n: int, 
     limit = f"{rule['relation']} {_num(float(rule['threshold']), 1, lang)} %"
     measure = rule["measure"]
     if measure == "declining_share":
-        what = (f"{count} av {n} kommuner minskar ({_num(value, 1, lang)} %)" if lang == "sv"
-                else f"{count} of {n} municipalities decline ({_num(value, 1, lang)} %)")
+        what = labels.label("metrics_conclusions.declining_share", lang, count=count, n=n,
+                            value=_num(value, 1, lang))
     elif measure == "run_share":
-        what = (f"driften är {_num(value, 1, lang)} % av IT-kostnaden med arbetsområde ({n} IT-organisationer)"
-                if lang == "sv" else
-                f"run is {_num(value, 1, lang)} % of the IT cost with a work area ({n} IT organisations)")
+        what = labels.label("metrics_conclusions.run_share", lang, n=n, value=_num(value, 1, lang))
     else:
-        what = (f"central IT är i medel {_num(value, 2, lang)} % av driftskostnaden ({n} IT-organisationer)"
-                if lang == "sv" else
-                f"central IT is on average {_num(value, 2, lang)} % of operating cost ({n} IT organisations)")
-    return f"{what}; {'regeln' if lang == 'sv' else 'rule'} {limit}"
+        what = labels.label("metrics_conclusions.central_it_share", lang, n=n, value=_num(value, 2, lang))
+    return f"{what}; {labels.label('metrics_conclusions_inline.rule', lang)} {limit}"
 
 
-_PREFIX = {
-    "holds": ("Gäller", "Holds"),
-    "no_longer_holds": ("Gäller inte längre", "No longer holds"),
-    "as_published": ("Som publicerat (rapportens egna siffror, ingen ny prövning)",
-                     "As published (the report's own numbers, no new test)"),
-    "not_tested_example": ("Inte prövad (exempeldata)", "Not tested (example data)"),
-}
+_PREFIX = labels.pairs("metrics_conclusions_prefix")
 
 
 def _row(rule: Mapping[str, Any], **values: Any) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import labels
 from ..errors import DigimotorError
 from ..provenance import keeps_provenance
 
@@ -32,18 +33,7 @@ DEPRECIATION_KPI = "N03012"
 POPULATION_KPI = "N01951"
 DEFINITION = "kolada_gross_cost"
 
-DIFFERENCE = {
-    "sv": ("Kommunernas totala kostnad kommer här från Kolada: (N03013 *Verksamhetens kostnader totalt, kr/inv* + "
-           "N03012 *Avskrivningar kommun, kr/inv*) × N01951 *Invånare totalt*. Rapporten dividerar med "
-           "*resultat och avskrivningskostnad*; Koladas mått avser kommunen (inte koncernen), är netto efter "
-           "interna intäkter och försäljning till andra kommuner och regioner, saknar finansiella kostnader och "
-           "är avrundat per invånare. Andelarna är därför inte jämförbara med rapportens Figur 19."),
-    "en": ("The municipalities' total cost comes from Kolada here: (N03013 *operating costs total, SEK per "
-           "inhabitant* + N03012 *depreciation, SEK per inhabitant*) × N01951 *inhabitants*. The report divides "
-           "by *result and depreciation cost*; Kolada's measure covers the municipality (not the group), is net "
-           "of internal revenue and of sales to other municipalities and regions, leaves out financial costs and "
-           "is rounded per inhabitant. The shares are therefore not comparable with the report's Figure 19."),
-}
+DIFFERENCE = labels.by_lang("metrics_kolada_costs_texts.difference")
 
 
 @keeps_provenance
@@ -118,22 +108,9 @@ def covers_ledger(total_cost: pd.DataFrame, ledger: pd.DataFrame) -> bool:
     return bool(served) and served <= set(total_cost["municipality_code"].astype(str))
 
 
-NOT_USED = {
-    "sv": "Huvudbokens kommuner finns inte i Kolada-ögonblicksbilden (en syntetisk huvudbok har pseudonymer): "
-          "Figur 19 använder fortfarande cost_source.",
-    "en": "The ledger's municipalities are not in the Kolada snapshot (a synthetic ledger has pseudonyms): "
-          "Figure 19 still uses cost_source.",
-}
+NOT_USED = labels.by_lang("metrics_kolada_costs_texts.not_used")
 
-_LABELS = {
-    "municipality": ("Kommun", "Municipality"),
-    "year": ("År", "Year"),
-    "cost_per_inhabitant": ("N03013 kostnader, kr/inv", "N03013 costs, SEK/inh."),
-    "depreciation_per_inhabitant": ("N03012 avskrivningar, kr/inv", "N03012 depreciation, SEK/inh."),
-    "population": ("N01951 invånare", "N01951 inhabitants"),
-    "total_cost_sek": ("Total kostnad (kr)", "Total cost (SEK)"),
-    "definition": ("Definition", "Definition"),
-}
+_LABELS = labels.pairs("metrics_kolada_costs")
 
 
 def table_labels(lang: str = "sv") -> dict[str, str]:

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .. import labels
 from ..errors import ParameterError
 from ..regions import Region, display_name, is_pseudonym, resolve_region
 
@@ -54,9 +55,8 @@ def region_label(region: str | Sequence[str], label: str = "", lang: str = "sv")
     if label:
         return label
     name = resolve_region(region).name
-    if name == "Urval" and lang == "en":
-        return "Selection"
-    return "Riket" if name == "Riket" and lang == "sv" else ("Sweden" if name == "Riket" else name)
+    names = {"Urval": "metrics_measurement.selection", "Riket": "metrics_measurement.sweden"}
+    return labels.label(names[name], lang) if name in names else name
 
 
 def region_scope(frame: pd.DataFrame, region: str | Sequence[str], *, code_column: str = "municipality_code"

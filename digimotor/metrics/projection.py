@@ -24,16 +24,14 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .. import labels
 from ..errors import DigimotorError, ParameterError
 from ..provenance import keeps_provenance
 
 METHOD = "county_share_trend"
 METHODS = (METHOD, "county_share_constant")
 
-_LABELS = {
-    "sv": "modellerad prognos ({method}, SCB:s framskrivning utgåva {edition})",
-    "en": "modelled projection ({method}, SCB projection edition {edition})",
-}
+_LABELS = labels.by_lang("metrics_projection_texts.forecast_label")
 _METHOD_TEXT = {
     ("county_share_trend", "sv"): "kommunens andel av länet med trenden {first}–{last}",
     ("county_share_trend", "en"): "the municipality's share of its county on its {first}–{last} trend",
@@ -153,7 +151,7 @@ def population_forecast_from_projection(
     frame["population"] = frame["population"].astype("Int64")
     modelled = sorted(methods_used - {"projection"})
     label = (forecast_label(modelled[0], edition, first, base_year, lang) if modelled
-             else ("SCB:s framskrivning utgåva " if lang == "sv" else "SCB projection edition ") + edition)
+             else labels.label("metrics_projection_inline.scb_projection_edition", lang) + edition)
     frame.attrs["forecast"] = {"method": modelled[0] if modelled else "projection", "edition": edition,
                                "trend_years": [first, base_year], "label": label, "modelled": bool(modelled)}
     return frame

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from .. import labels
 from ..errors import ParameterError
 from ..provenance import keeps_provenance
 
@@ -96,19 +97,13 @@ def n_suppressed(frame: pd.DataFrame) -> int:
 
 def note(count: int, min_respondents: int, lang: str = "sv") -> str:
     """The plain-text note under a table or figure: how many units are shown as ".." and why."""
-    if lang == "sv":
-        return (f"{SUPPRESSED} = {count} kommun(er) med färre än {min_respondents} svarande: "
-                "värdena visas inte (röjandeskydd)")
-    return (f"{SUPPRESSED} = {count} municipality/ies with fewer than {min_respondents} respondents: "
-            "values withheld (disclosure protection)")
+    return labels.label("metrics_suppression.note", lang, suppressed=SUPPRESSED, count=count,
+                        min_respondents=min_respondents)
 
 
 def threshold_note(min_respondents: int, lang: str = "sv") -> str:
     """Empty at the default threshold; otherwise a sentence saying it was changed explicitly."""
     if min_respondents == DEFAULT_MIN_RESPONDENTS:
         return ""
-    if lang == "sv":
-        return (f"Gränsen för röjandeskydd är satt till {min_respondents} svarande "
-                f"(standard {DEFAULT_MIN_RESPONDENTS}) med parametern min_respondents.")
-    return (f"The disclosure threshold is set to {min_respondents} respondents "
-            f"(default {DEFAULT_MIN_RESPONDENTS}) with the parameter min_respondents.")
+    return labels.label("metrics_suppression.threshold", lang, min_respondents=min_respondents,
+                        default=DEFAULT_MIN_RESPONDENTS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import labels
 from ..provenance import kind_and_source
 from .style import PALETTE, label, many_units, mark_kind, new_axes, thin_unit_ticks
 
@@ -11,42 +12,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
-LABELS = {
-    "fig14.title": {"sv": "Tillgång till fast bredband {year}", "en": "Access to fixed broadband {year}"},
-    "total": {"sv": "Minst 100 Mbit/s (faktisk hastighet)", "en": "At least 100 Mbit/s (actual speed)"},
-    "outside_urban": {"sv": "Minst 100 Mbit/s – utanför tätort och småort",
-                      "en": "At least 100 Mbit/s – outside urban areas"},
-    "share": {"sv": "Andel {premises} (%)", "en": "Share of {premises} (%)"},
-    "households": {"sv": "hushåll", "en": "households"},
-    "workplaces": {"sv": "arbetsställen", "en": "workplaces"},
-    "regional_goal": {"sv": "Regionalt mål {year}: {pct:g} % (100 Mbit/s)",
-                      "en": "Regional goal {year}: {pct:g} % (100 Mbit/s)"},
-    "national_goal": {"sv": "Nationellt mål {year}: {pct:g} % (1 Gbit/s)",
-                      "en": "National goal {year}: {pct:g} % (1 Gbit/s)"},
-    "facts.title": {"sv": "Kända offentliga värden", "en": "Known public values"},
-    "facts.note": {"sv": "Offentlig statistik (PTS via VGR) –\ninte del av exemplet till vänster",
-                   "en": "Public statistics (PTS via VGR) –\nnot part of the example on the left"},
-    "municipality": {"sv": "Kommun", "en": "Municipality"},
-    "share_total_pct": {"sv": "Andel totalt (%)", "en": "Share in total (%)"},
-    "share_outside_urban_pct": {"sv": "Andel utanför tätort och småort (%)", "en": "Share outside urban areas (%)"},
-    "urban_rural_gap_pp": {"sv": "Skillnad tätort–landsbygd (p.e.)", "en": "Urban–rural gap (pp)"},
-    "regional_gap_pp": {"sv": "Kvar till 95 %-målet (p.e.)", "en": "Short of the 95 % goal (pp)"},
-    "national_gap_min_pp": {"sv": "Kvar till 98 %-målet, minst (p.e.)", "en": "Short of the 98 % goal, at least (pp)"},
-    "close_to_regional_goal": {"sv": "Nära målet", "en": "Close to the goal"},
-    "households_pct": {"sv": "Hushåll (%)", "en": "Households (%)"},
-    "workplaces_pct": {"sv": "Arbetsställen (%)", "en": "Workplaces (%)"},
-    "difference_pp": {"sv": "Hushåll − arbetsställen (p.e.)", "en": "Households − workplaces (pp)"},
-    "region": {"sv": "Område", "en": "Area"},
-    "year": {"sv": "År", "en": "Year"},
-    "share_pct": {"sv": "Andel hushåll ≥ 100 Mbit/s (%)", "en": "Households ≥ 100 Mbit/s (%)"},
-    "goal": {"sv": "Mål", "en": "Goal"},
-    "scope": {"sv": "Omfattning", "en": "Scope"},
-    "target_year": {"sv": "Målår", "en": "Target year"},
-    "speed_mbit": {"sv": "Hastighet (Mbit/s)", "en": "Speed (Mbit/s)"},
-    "goal_share_pct": {"sv": "Andel (%)", "en": "Share (%)"},
-    "data_kind": {"sv": "Datatyp", "en": "Data kind"},
-    "statement": {"sv": "Lydelse", "en": "Wording"},
-}
+LABELS = labels.table("plots_broadband")
 
 
 def coverage_bars(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import labels
 from ..provenance import kind_and_source
 from .style import label, mark_kind, new_axes
 
@@ -11,22 +12,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
-LABELS = {
-    "title": {"sv": "Kända värden per kommun över tid (PTS, som offentliga sidor citerar)",
-              "en": "Known values per municipality over time (PTS, as public pages quote it)"},
-    "share": {"sv": "Andel med tillgång (%)", "en": "Share with access (%)"},
-    "year": {"sv": "År (1 oktober)", "en": "Year (1 October)"},
-    "regional_goal": {"sv": "Regionalt mål {year}: {pct:g} % (100 Mbit/s)",
-                      "en": "Regional goal {year}: {pct:g} % (100 Mbit/s)"},
-    "national_goal": {"sv": "Nationellt mål {year}: {pct:g} % (1 Gbit/s, annat mått)",
-                      "en": "National goal {year}: {pct:g} % (1 Gbit/s, another measure)"},
-    "note": {"sv": "Endast år som en källa anger; inget interpolerat.\nInte del av det syntetiska exemplet.",
-             "en": "Only years a source states; nothing interpolated.\nNot part of the synthetic example."},
-    "households": {"sv": "hushåll", "en": "households"},
-    "workplaces": {"sv": "arbetsställen", "en": "workplaces"},
-    "total": {"sv": "totalt", "en": "in total"},
-    "outside_urban": {"sv": "utanför tätort och småort", "en": "outside urban areas"},
-}
+LABELS = labels.table("plots_broadband_facts")
 
 
 def facts_over_time(series: pd.DataFrame, *, regional_goal: tuple[int, float] = (2020, 95.0),

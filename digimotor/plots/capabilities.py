@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from .. import labels
 from ..provenance import kind_and_source
 from .style import (
     PALETTE,
@@ -20,56 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
-LABELS = {
-    "map.title": {"sv": "Förmågekarta: självskattning per kommun och förmåga",
-                  "en": "Capability map: self-assessment per municipality and capability"},
-    "map.colorbar": {"sv": "Skattning (0 = skalans botten, 1 = toppen)",
-                     "en": "Score (0 = bottom of the scale, 1 = top)"},
-    "ranking.title": {"sv": "Gemensamt starkaste och svagaste förmågor",
-                      "en": "Jointly strongest and weakest capabilities"},
-    "ranking.mean": {"sv": "Medelskattning (0–1)", "en": "Mean score (0–1)"},
-    "ranking.strongest": {"sv": "{k} starkaste", "en": "{k} strongest"},
-    "ranking.weakest": {"sv": "{k} svagaste", "en": "{k} weakest"},
-    "ranking.other": {"sv": "övriga", "en": "others"},
-    "ranking.report": {"sv": "◆ = i rapportens lista", "en": "◆ = in the report's list"},
-    "capability": {"sv": "Förmåga", "en": "Capability"},
-    "capability_id": {"sv": "Id", "en": "Id"},
-    "group": {"sv": "Grupp", "en": "Group"},
-    "lists": {"sv": "Listor i rapporten", "en": "Lists in the report"},
-    "seed_lines": {"sv": "Rader (OCR-text)", "en": "Lines (OCR text)"},
-    "aliases": {"sv": "Andra formuleringar", "en": "Other wordings"},
-    "list": {"sv": "Lista", "en": "List"},
-    "rank": {"sv": "Plats", "en": "Rank"},
-    "mean": {"sv": "Medel (0–1)", "en": "Mean (0–1)"},
-    "median": {"sv": "Median (0–1)", "en": "Median (0–1)"},
-    "n": {"sv": "Antal kommuner", "en": "Municipalities"},
-    "published": {"sv": "Rapporten", "en": "Report"},
-    "computed": {"sv": "Beräknat", "en": "Computed"},
-    "same": {"sv": "Samma", "en": "Same"},
-    "side": {"sv": "Sida", "en": "Side"},
-    "score_norm": {"sv": "Skattning (0–1)", "en": "Score (0–1)"},
-    "relative": {"sv": "Mot snittet", "en": "Against the mean"},
-    "element": {"sv": "Element", "en": "Element"},
-    "question": {"sv": "Fråga (figur 3)", "en": "Question (Figure 3)"},
-    "status": {"sv": "Status", "en": "Status"},
-    "group.operations": {"sv": "Drift och infrastruktur", "en": "Operations and infrastructure"},
-    "group.sourcing": {"sv": "Krav, avtal och leverantörer", "en": "Requirements, contracts and suppliers"},
-    "group.business": {"sv": "Verksamhet och användare", "en": "Operations' needs and users"},
-    "group.governance": {"sv": "Styrning och ledning", "en": "Governance and leadership"},
-    "group.competence": {"sv": "Kompetens och arbetsplats", "en": "Competence and workplace"},
-    "group.security": {"sv": "Säkerhet och kontinuitet", "en": "Security and continuity"},
-    "group.collaboration": {"sv": "Samverkan", "en": "Collaboration"},
-    "list.key": {"sv": "viktiga (omvärldsanalys)", "en": "key (environment analysis)"},
-    "list.strongest": {"sv": "starkaste", "en": "strongest"},
-    "list.weakest": {"sv": "svagaste", "en": "weakest"},
-    "list.action_plan": {"sv": "handlingsplanen", "en": "action plan"},
-    "list.technology_trend": {"sv": "teknikutveckling", "en": "technology trends"},
-    "list.conclusions": {"sv": "slutsatser", "en": "conclusions"},
-    "list.challenges": {"sv": "utmaningar", "en": "challenges"},
-    "list.text": {"sv": "löptext", "en": "body text"},
-    "side.strength": {"sv": "styrka", "en": "strength"},
-    "side.weakness": {"sv": "svaghet", "en": "weakness"},
-}
+LABELS = labels.table("plots_capabilities")
 
 
 def capability_names(catalogue: pd.DataFrame, lang: str = "sv") -> dict[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from .. import labels
 from ..provenance import kind_and_source
 from .style import (
     PALETTE,
@@ -23,25 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
-LABELS = {
-    "change.title": {"sv": "Förändring {before} → {after}: medel per kommun med {level} % KI (bootstrap)",
-                     "en": "Change {before} → {after}: mean per municipality with {level} % CI (bootstrap)"},
-    "change.axis": {"sv": "Förändring (efter − före)", "en": "Change (after − before)"},
-    "change.pairs": {"sv": "n = {n} kommuner i båda mätningarna", "en": "n = {n} municipalities in both measurements"},
-    "change.p": {"sv": "Wilcoxon p = {p}", "en": "Wilcoxon p = {p}"},
-    "units.title": {"sv": "{what} {before} → {after} per kommun", "en": "{what} {before} → {after} per municipality"},
-    "units.before": {"sv": "{before}", "en": "{before}"},
-    "units.after": {"sv": "{after}", "en": "{after}"},
-    "counts.title": {"sv": "Förbättrad / oförändrad / försämrad {before} → {after} (antal kommuner)",
-                     "en": "Improved / unchanged / declined {before} → {after} (number of municipalities)"},
-    "counts.improved": {"sv": "Förbättrad", "en": "Improved"},
-    "counts.unchanged": {"sv": "Oförändrad", "en": "Unchanged"},
-    "counts.declined": {"sv": "Försämrad", "en": "Declined"},
-    "transition.title": {"sv": "Byte av typ {before} → {after} (antal kommuner)",
-                         "en": "Type transitions {before} → {after} (number of municipalities)"},
-    "transition.from": {"sv": "Typ {before}", "en": "Type {before}"},
-    "transition.to": {"sv": "Typ {after}", "en": "Type {after}"},
-}
+LABELS = labels.table("plots_change")
 
 
 def _p_text(p: float, lang: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import labels
 from ..provenance import kind_and_source
 from .style import PALETTE, label, mark_kind, new_axes, number_formatter
 
@@ -11,15 +12,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
-LABELS = {
-    "fig06.title": {"sv": "Befolkningsprognos", "en": "Population forecast"},
-    "population_in": {"sv": "Befolkning {year}", "en": "Population {year}"},
-    "forecast_in": {"sv": "Befolkning {year} prognos", "en": "Population {year} forecast"},
-    "change_pct": {"sv": "Förändring %", "en": "Change %"},
-    "change": {"sv": "Förändring", "en": "Change"},
-    "population_base": {"sv": "Befolkning {year}", "en": "Population {year}"},
-    "population_target": {"sv": "Befolkning {year} prognos", "en": "Population {year} forecast"},
-}
+LABELS = labels.table("plots_demography")
 
 
 def population_forecast_bars(
@@ -71,16 +64,7 @@ def table_labels(lang: str, base_year: int, target_year: int) -> dict[str, str]:
     }
 
 
-PYRAMID_LABELS = {
-    "fig08.title": {"sv": "Befolkningspyramid, {region}", "en": "Population pyramid, {region}"},
-    "women": {"sv": "Kvinnor", "en": "Women"},
-    "men": {"sv": "Män", "en": "Men"},
-    "age": {"sv": "Ålder", "en": "Age"},
-    "persons": {"sv": "Antal personer", "en": "Persons"},
-    "observed": {"sv": "{year} (31 december)", "en": "{year} (31 December)"},
-    "projected": {"sv": "{year} framskrivning (SCB, utgåva {vintage})",
-                  "en": "{year} projection (SCB, edition {vintage})"},
-}
+PYRAMID_LABELS = labels.table("plots_demography_pyramid_labels")
 
 
 def population_pyramid(
@@ -149,22 +133,7 @@ def population_pyramid(
 
 STUDY_PROJECTION_VINTAGE = "2020"
 
-PYRAMID_NOTES = {
-    "offline": {
-        "sv": "Observerad befolkning {year}. Rapportens jämförelse 2019–2030 kräver hämtade eller importerade "
-              "data (digimotor fetch population_by_age / population_projection).",
-        "en": "Observed population {year}. The report's 2019-vs-2030 comparison needs fetched or imported "
-              "data (digimotor fetch population_by_age / population_projection).",
-    },
-    "later_vintage": {
-        "sv": "Framskrivningen är SCB:s utgåva {vintage} – inte den prognos studien använde (utgåva 2020 eller äldre).",
-        "en": "The projection is SCB's {vintage} edition – not the forecast the study used (2020 edition or older).",
-    },
-    "study_vintage": {
-        "sv": "Framskrivningen är SCB:s utgåva {vintage}.",
-        "en": "The projection is SCB's {vintage} edition.",
-    },
-}
+PYRAMID_NOTES = labels.table("plots_demography_pyramid_notes")
 
 
 def pyramid_note(observed_year: int, vintage: str | None, lang: str = "sv") -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import labels
 from ..errors import DigimotorError
 from ..model.dimios import AREAS, DIMENSIONS
 from ..provenance import kind_and_source, kind_of
@@ -13,38 +14,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
-LABELS = {
-    "fig10.title": {"sv": "Digital mognad per område (DiMiOS)", "en": "Digital maturity per area (DiMiOS)"},
-    "fig11.title": {"sv": "Digital förmåga × digitalt arv (DiMiOS)", "en": "Digital capability × digital legacy (DiMiOS)"},
-    "ci.title": {"sv": "Medelvärde per område med {level} % konfidensintervall (bootstrap)",
-                 "en": "Mean per area with {level} % confidence interval (bootstrap)"},
-    "fig13.title": {"sv": "Etablerat arbetssätt där ledningen beslutar i informationssäkerhetsfrågor",
-                    "en": "Established practice: management decides on information security"},
-    "lowest": {"sv": "Lägsta", "en": "Lowest"},
-    "highest": {"sv": "Högsta", "en": "Highest"},
-    "mean": {"sv": "Snitt {region}", "en": "Mean {region}"},
-    "national": {"sv": "Digital mognad i Sverige 2020: {pct:g} % (statusrapport; ingen områdesprofil i rapporten, ritas inte)",
-                 "en": "Digital maturity in Sweden 2020: {pct:g} % (status report; no area profile in the report, not drawn)"},
-    "capability": {"sv": "Digital förmåga", "en": "Digital capability"},
-    "legacy": {"sv": "Digitalt arv (högre = möjliggörande)", "en": "Digital legacy (higher = enabling)"},
-    "type.A": {"sv": "Typ A: begränsande arv, låg förmåga", "en": "Type A: constraining legacy, low capability"},
-    "type.B": {"sv": "Typ B: möjliggörande arv, låg förmåga", "en": "Type B: enabling legacy, low capability"},
-    "type.C": {"sv": "Typ C: begränsande arv, hög förmåga", "en": "Type C: constraining legacy, high capability"},
-    "type.D": {"sv": "Typ D: möjliggörande arv, hög förmåga", "en": "Type D: enabling legacy, high capability"},
-    "split": {"sv": "delningspunkt {split:g}", "en": "split {split:g}"},
-    "average": {"sv": "Snitt {region}", "en": "Mean {region}"},
-    "units": {"sv": "Kommuner (kryss: {level} % KI)", "en": "Municipalities (cross: {level} % CI)"},
-    "few": {"sv": "färre än {n} svarande", "en": "fewer than {n} respondents"},
-    "dimios_average": {"sv": "DiMiOS-snittet ligger enligt rapporten i typ A (position ej publicerad)",
-                       "en": "The DiMiOS average lies in type A per the report (position not published)"},
-    "no_units": {"sv": "Kommunernas positioner är inte publicerade", "en": "Municipalities' positions are not published"},
-    "score": {"sv": "Poäng (1–6)", "en": "Score (1–6)"},
-    "yes": {"sv": "Ja", "en": "Yes"},
-    "no": {"sv": "Nej", "en": "No"},
-    "municipalities": {"sv": "Antal kommuner", "en": "Number of municipalities"},
-    "area": {"sv": "Område", "en": "Area"},
-    "dimension": {"sv": "Dimension", "en": "Dimension"},
-}
+LABELS = labels.table("plots_dimios")
 _LANG_INDEX = {"sv": 0, "en": 1}
 
 
@@ -234,53 +204,52 @@ def infosec_management(yes: float, no: float, *, kind: str, source: str | None =
 
 def table_labels(lang: str) -> dict[str, str]:
     """Column headers of the DiMiOS tables in ``lang``."""
-    sv = lang == "sv"
     return {
         "municipality": label("municipality", lang),
-        "year": "År" if sv else "Year",
-        "n_respondents": "Svarande" if sv else "Respondents",
+        "year": labels.label("plots_dimios_inline.year", lang),
+        "n_respondents": labels.label("plots_dimios_inline.respondents", lang),
         "area_name": label("area", lang, LABELS),
-        "profile_name": "Profil" if sv else "Profile",
+        "profile_name": labels.label("plots_dimios_inline.profile", lang),
         "lowest": label("lowest", lang, LABELS),
         "highest": label("highest", lang, LABELS),
-        "mean": "Snitt" if sv else "Mean",
+        "mean": labels.label("plots_dimios_inline.mean", lang),
         "capability": label("capability", lang, LABELS).split(" (")[0],
         "legacy": label("legacy", lang, LABELS).split(" (")[0],
-        "mean_score": "Medel alla områden" if sv else "Mean of all areas",
-        "maturity_pct[mean/6]": "Mognad % (medel/6)" if sv else "Maturity % (mean/6)",
-        "maturity_pct[(mean-1)/5]": "Mognad % ((medel−1)/5)" if sv else "Maturity % ((mean−1)/5)",
-        "dimios_type": "Typ" if sv else "Type",
-        "few_respondents": "Få svarande" if sv else "Few respondents",
-        "suppressed": "Röjandeskydd" if sv else "Suppressed",
-        "measurement": "Mätning" if sv else "Measurement",
-        "measure": "Mått" if sv else "Measure",
-        "n_municipalities": "Kommuner" if sv else "Municipalities",
-        "n_pairs": "Kommuner i båda" if sv else "Municipalities in both",
-        "mean_change": "Medelförändring" if sv else "Mean change",
+        "mean_score": labels.label("plots_dimios_inline.mean_of_all_areas", lang),
+        "maturity_pct[mean/6]": labels.label("plots_dimios_inline.maturity_mean_6", lang),
+        "maturity_pct[(mean-1)/5]": labels.label("plots_dimios_inline.maturity_mean_1_5", lang),
+        "dimios_type": labels.label("plots_dimios_inline.type", lang),
+        "few_respondents": labels.label("plots_dimios_inline.few_respondents", lang),
+        "suppressed": labels.label("plots_dimios_inline.suppressed", lang),
+        "measurement": labels.label("plots_dimios_inline.measurement", lang),
+        "measure": labels.label("plots_dimios_inline.measure", lang),
+        "n_municipalities": labels.label("plots_dimios_inline.municipalities", lang),
+        "n_pairs": labels.label("plots_dimios_inline.municipalities_in_both", lang),
+        "mean_change": labels.label("plots_dimios_inline.mean_change", lang),
         "wilcoxon_p": "Wilcoxon p",
-        "capability_before": ("Förmåga före" if sv else "Capability before"),
-        "capability_after": ("Förmåga efter" if sv else "Capability after"),
-        "capability_change": ("Förmåga Δ" if sv else "Capability Δ"),
-        "legacy_before": ("Arv före" if sv else "Legacy before"),
-        "legacy_after": ("Arv efter" if sv else "Legacy after"),
-        "legacy_change": ("Arv Δ" if sv else "Legacy Δ"),
-        "dimios_type_before": ("Typ före" if sv else "Type before"),
-        "dimios_type_after": ("Typ efter" if sv else "Type after"),
-        "measure_name": "Mått" if sv else "Measure",
-        "ci_low": "KI nedre" if sv else "CI low",
-        "ci_high": "KI övre" if sv else "CI high",
+        "capability_before": (labels.label("plots_dimios_inline.capability_before", lang)),
+        "capability_after": (labels.label("plots_dimios_inline.capability_after", lang)),
+        "capability_change": (labels.label("plots_dimios_inline.capability", lang)),
+        "legacy_before": (labels.label("plots_dimios_inline.legacy_before", lang)),
+        "legacy_after": (labels.label("plots_dimios_inline.legacy_after", lang)),
+        "legacy_change": (labels.label("plots_dimios_inline.legacy", lang)),
+        "dimios_type_before": (labels.label("plots_dimios_inline.type_before", lang)),
+        "dimios_type_after": (labels.label("plots_dimios_inline.type_after", lang)),
+        "measure_name": labels.label("plots_dimios_inline.measure", lang),
+        "ci_low": labels.label("plots_dimios_inline.ci_low", lang),
+        "ci_high": labels.label("plots_dimios_inline.ci_high", lang),
         "n": "n",
-        "shift": "Sänkning" if sv else "Shift",
-        "n_changed": "Byter typ" if sv else "Change type",
-        "changed": "Vilka" if sv else "Which",
+        "shift": labels.label("plots_dimios_inline.shift", lang),
+        "n_changed": labels.label("plots_dimios_inline.change_type", lang),
+        "changed": labels.label("plots_dimios_inline.which", lang),
         "n_A": "A", "n_B": "B", "n_C": "C", "n_D": "D",
-        "statement_sv": "Påstående" if sv else "Statement (Swedish)",
-        "sd": "Standardavvikelse" if sv else "Standard deviation",
-        "sd_raw_text": "OCR-text" if sv else "OCR text",
-        "description": "Beskrivning" if sv else "Description",
-        "value": "Värde" if sv else "Value",
-        "unit": "Enhet" if sv else "Unit",
-        "raw_text": "OCR-text" if sv else "OCR text",
+        "statement_sv": labels.label("plots_dimios_inline.statement_swedish", lang),
+        "sd": labels.label("plots_dimios_inline.standard_deviation", lang),
+        "sd_raw_text": labels.label("plots_dimios_inline.ocr_text", lang),
+        "description": labels.label("plots_dimios_inline.description", lang),
+        "value": labels.label("plots_dimios_inline.value", lang),
+        "unit": labels.label("plots_dimios_inline.unit", lang),
+        "raw_text": labels.label("plots_dimios_inline.ocr_text", lang),
         "status": "Status",
     }
 
@@ -288,7 +257,7 @@ def table_labels(lang: str) -> dict[str, str]:
 def profile_names(lang: str) -> dict[str, str]:
     """Display names of Figure 9's three profiles (``lowest``, ``highest``, ``mean``)."""
     return {"lowest": label("lowest", lang, LABELS), "highest": label("highest", lang, LABELS),
-            "mean": "Snitt" if lang == "sv" else "Mean"}
+            "mean": labels.label("plots_dimios_inline.mean", lang)}
 
 
 def for_display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from .. import labels
 from ..provenance import kind_and_source
 from .style import PALETTE, label, mark_kind, new_axes
 
@@ -15,42 +16,7 @@ if TYPE_CHECKING:
 #: One colour per samtrappan step (1 talk … 5 joint action).
 STEP_COLOURS = {1: "#deebf7", 2: "#c6dbef", 3: "#9ecae1", 4: "#6baed6", 5: "#2171b5"}
 
-LABELS = {
-    "gantt.title": {"sv": "Milstolpsplan: stegen i samtrappan per samverkan",
-                    "en": "Milestone plan: the steps of the collaboration stairs per collaboration"},
-    "gantt.xlabel": {"sv": "Månader från start (mittvärden; linjen: kortast–längst)",
-                     "en": "Months from the start (mid values; the line: shortest–longest)"},
-    "assumptions": {"sv": "ANTAGANDEN – projektets enhetsantaganden, inte rapportens siffror",
-                    "en": "ASSUMPTIONS – the project's unit assumptions, not the report's figures"},
-    "assumptions.short": {"sv": "antaganden", "en": "assumptions"},
-    "assumptions.mixed": {"sv": "delvis antaganden (se kolumnen basis)", "en": "partly assumptions (see column basis)"},
-    "collaboration": {"sv": "Samverkan", "en": "Collaboration"},
-    "total": {"sv": "Totalt", "en": "Total"},
-    "capability": {"sv": "Förmåga", "en": "Capability"},
-    "scenario": {"sv": "Scenario", "en": "Scenario"},
-    "n_members": {"sv": "Kommuner", "en": "Municipalities"},
-    "n_steps": {"sv": "Steg att klättra", "en": "Steps to climb"},
-    "current_step": {"sv": "Nuvarande steg", "en": "Current step"},
-    "target_step": {"sv": "Målsteg", "en": "Target step"},
-    "months_mid": {"sv": "Månader (mitt)", "en": "Months (mid)"},
-    "staff_months_mid": {"sv": "Personmånader (mitt)", "en": "Staff-months (mid)"},
-    "cost_low": {"sv": "Kostnad låg (kr)", "en": "Cost low (SEK)"},
-    "cost_mid": {"sv": "Kostnad mitt (kr)", "en": "Cost mid (SEK)"},
-    "cost_high": {"sv": "Kostnad hög (kr)", "en": "Cost high (SEK)"},
-    "cost_basis": {"sv": "Grund", "en": "Basis"},
-    "n_collaborations": {"sv": "Samverkan (antal)", "en": "Collaborations (count)"},
-    "parameter": {"sv": "Parameter", "en": "Parameter"},
-    "step_id": {"sv": "Steg", "en": "Step"},
-    "low": {"sv": "Låg", "en": "Low"},
-    "mid": {"sv": "Mitt", "en": "Mid"},
-    "high": {"sv": "Hög", "en": "High"},
-    "unit": {"sv": "Enhet", "en": "Unit"},
-    "basis": {"sv": "Grund", "en": "Basis"},
-    "rationale": {"sv": "Motivering", "en": "Rationale"},
-    "step": {"sv": "Steg", "en": "Step"},
-    "start_month": {"sv": "Start (mån)", "en": "Start (month)"},
-    "end_month": {"sv": "Klart (mån)", "en": "Done (month)"},
-}
+LABELS = labels.table("plots_plan")
 
 
 def table_labels(lang: str, columns: Sequence[str]) -> dict[str, str]:

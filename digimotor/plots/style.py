@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from .. import labels
 from ..errors import ParameterError
 
 if TYPE_CHECKING:
@@ -24,19 +25,7 @@ PALETTE = {
 }
 
 #: Labels shared by several figures. Each plot module adds its own catalogue.
-COMMON_LABELS: dict[str, dict[str, str]] = {
-    "municipality": {"sv": "Kommun", "en": "Municipality"},
-    "population": {"sv": "Befolkning", "en": "Population"},
-    "source": {"sv": "Källa", "en": "Source"},
-    "kind.published": {"sv": "publicerade värden ur rapporten", "en": "values published in the report"},
-    "kind.public": {"sv": "offentlig statistik", "en": "public statistics"},
-    "kind.synthetic": {"sv": "SYNTETISKA EXEMPELDATA", "en": "SYNTHETIC EXAMPLE DATA"},
-    "kind.user": {"sv": "användarens data", "en": "user data"},
-    "synthetic.note": {
-        "sv": "Syntetiska exempeldata – inte studiens resultat",
-        "en": "Synthetic example data – not the study's results",
-    },
-}
+COMMON_LABELS: dict[str, dict[str, str]] = labels.table("plots_style_common_labels")
 
 
 def check_lang(lang: str) -> str:

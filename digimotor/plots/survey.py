@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import labels
 from ..metrics.suppression import SUPPRESSED, note
 from ..metrics.survey import UNSTATED, diverging_layout
 from ..model.survey import DONT_KNOW, QUESTIONS
@@ -33,27 +34,7 @@ if TYPE_CHECKING:
 
 STYLES = ("diverging", "pie")
 
-LABELS = {
-    "survey.title": {"sv": "Hur IT stödjer verksamheten – enkätsvar", "en": "How IT supports the operations – survey"},
-    "fig20_it_orientation": {"sv": "Figur 20 · IT:s synsätt", "en": "Figure 20 · IT's orientation"},
-    "fig21_it_knows_ways_of_working": {"sv": "Figur 21 · IT känner till arbetssätt",
-                                       "en": "Figure 21 · IT knows ways of working"},
-    "fig22_it_enables_digital_solutions": {"sv": "Figur 22 · IT möjliggör digitala lösningar",
-                                           "en": "Figure 22 · IT enables digital solutions"},
-    "fig23_governance_control_and_innovation": {"sv": "Figur 23 · Styrning: kontroll och innovation (IT-chefer)",
-                                                "en": "Figure 23 · Governance: control and innovation (IT chiefs)"},
-    "unstated": {"sv": "Ej angivet i texten (endast i diagrammet)", "en": "Not stated in the text (chart only)"},
-    "share_axis": {"sv": "Andel svarande, %  (← lägre · högre →)", "en": "Share of respondents, %  (← lower · higher →)"},
-    "respondents": {"sv": "n = {n}", "en": "n = {n}"},
-    "terms.title": {"sv": "Effektivisering och innovation i verksamhetsplanerna",
-                    "en": "Efficiency and innovation in the operational plans"},
-    "efficiency": {"sv": "effektivisering", "en": "efficiency (effektivisering)"},
-    "innovation": {"sv": "innovation", "en": "innovation"},
-    "mentions": {"sv": "Antal omnämnanden", "en": "Mentions"},
-    "unreadable": {"sv": "ingen läsbar text (skannad, trasig eller annat format)",
-                   "en": "no readable text (scanned, damaged or other format)"},
-    "balance": {"sv": "balansindex (E − I)/(E + I) = {value}", "en": "balance index (E − I)/(E + I) = {value}"},
-}
+LABELS = labels.table("plots_survey")
 
 
 def _option_label(question_id: str, option: str, lang: str) -> str:
@@ -65,7 +46,7 @@ def _option_label(question_id: str, option: str, lang: str) -> str:
     if option == DONT_KNOW or option in question.options:
         return question.label(option, lang)
     low, high = option.split("-", 1)
-    joiner = " eller " if lang == "sv" else " or "
+    joiner = labels.label("plots_survey_inline.or", lang)
     return question.label(low, lang) + joiner + question.label(high, lang).lower()
 
 
@@ -226,7 +207,7 @@ def survey_figure(
             text = "{} {} {}".format(_option_label(item["question_id"], item["answer_option"], lang),
                                      item["relation"], _fmt(float(item["share_pct"]), lang))
             notes.setdefault(item["question_id"], []).append(
-                text + (" (enligt texten)" if lang == "sv" else " (per the text)"))
+                text + labels.label("plots_survey_inline.per_the_text", lang))
         fig, axes = plt.subplots(len(questions), 1, figsize=(11, 1.35 * len(questions) + 0.9),
                                  layout="constrained", squeeze=False, sharex=True)
         axes = list(axes[:, 0])

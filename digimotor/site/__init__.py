@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import claims
+from .. import claims, labels
 from ..atomic import write_text
 from ..config import project_root
 
@@ -29,93 +29,13 @@ if TYPE_CHECKING:
 SITE_DIR = Path(__file__).resolve().parent
 TEMPLATE_DIR = SITE_DIR / "nbconvert"
 TITLE = "Digital motor Fyrbodal – reproduktion"
-_EXPORTERS: dict[bool, Any] = {}
+_EXPORTERS: dict[tuple[bool, str], Any] = {}
 #: Files of the package copied into the site's root (the frame of every page links them).
 ASSETS = ("style.css", "tables.js")
 
-LABELS: dict[str, dict[str, str]] = {
-    "home": {"sv": "Översikt", "en": "Overview"},
-    "method": {"sv": "Metod: gör om studien", "en": "Method: repeat the study"},
-    "synthetic": {
-        "sv": "Sidan använder SYNTETISKA EXEMPELDATA: siffrorna visar metoden, de är inte studiens "
-              "resultat och beskriver inga verkliga kommuner.",
-        "en": "This page uses SYNTHETIC EXAMPLE DATA: the numbers show the method; they are not the "
-              "study's results and describe no real municipality.",
-    },
-    "failed": {"sv": "Notebooken misslyckades", "en": "The notebook failed"},
-    "failed.cell": {"sv": "i cell", "en": "in cell"},
-    "failed.goto": {"sv": "gå till cellen", "en": "go to the cell"},
-    "kinds": {"sv": "Datatyper på sidan", "en": "Data kinds on this page"},
-    "runcard": {"sv": "Körkort", "en": "Run card"},
-    "commit": {"sv": "Git-version", "en": "Git commit"},
-    "version": {"sv": "digimotor-version", "en": "digimotor version"},
-    "notebook": {"sv": "Notebook", "en": "Notebook"},
-    "status": {"sv": "Status", "en": "Status"},
-    "seconds": {"sv": "Körtid (s)", "en": "Runtime (s)"},
-    "params": {"sv": "Parametrar", "en": "Parameters"},
-    "inputs": {"sv": "Indata och kontrollsummor", "en": "Inputs and checksums"},
-    "file": {"sv": "Fil", "en": "File"},
-    "kind": {"sv": "Datatyp", "en": "Data kind"},
-    "used_by": {"sv": "Används av", "en": "Used by"},
-    "findings": {"sv": "Studiens huvudslutsatser", "en": "The study's key findings"},
-    "exhibits": {"sv": "Reproducerade figurer och tabeller", "en": "Reproduced figures and tables"},
-    "exhibit": {"sv": "Exhibit", "en": "Exhibit"},
-    "page": {"sv": "Sida", "en": "Page"},
-    "files": {"sv": "Filer", "en": "Files"},
-    "scorecard": {"sv": "Jämförelse med rapporten (påståenden)", "en": "Comparison with the report (claims)"},
-    "not_run": {"sv": "inte körd", "en": "not run"},
-    "cached": {"sv": "oförändrad (cache)", "en": "unchanged (cached)"},
-    "done": {"sv": "klar", "en": "done"},
-    "failed.status": {"sv": "MISSLYCKADES", "en": "FAILED"},
-    "none": {"sv": "inga", "en": "none"},
-    "parts": {"sv": "Påståenden per del av studien", "en": "Claims per part of the study"},
-    "part": {"sv": "del", "en": "part"},
-    "part.broadband": {"sv": "Bredband", "en": "Broadband"},
-    "part.capabilities": {"sv": "Förmågekarta och scenarier", "en": "Capability map and scenarios"},
-    "part.context": {"sv": "Inledning och omvärld", "en": "Introduction and outlook"},
-    "part.demography": {"sv": "Demografi", "en": "Demography"},
-    "part.dimios": {"sv": "Digital mognad (DiMiOS)", "en": "Digital maturity (DiMiOS)"},
-    "part.survey": {"sv": "Enkäter och strategidokument", "en": "Surveys and strategy documents"},
-    "part.tbm": {"sv": "IT-ekonomi (TBM)", "en": "IT economics (TBM)"},
-    "defaults": {"sv": "standardvärden", "en": "defaults"},
-    "retest": {"sv": "Slutsatserna prövade på körningens data", "en": "The conclusions re-tested on the run's data"},
-    "retest.region": {"sv": "Studiens slutsatser prövade på", "en": "The study's conclusions re-tested on"},
-    "retest.instead": {
-        "sv": "Förstudiens fem slutsatser gäller dess egen region. För den här regionen visas i stället vad de "
-              "registrerade reglerna (digimotor/reference/conclusions.yml) säger om körningens data.",
-        "en": "The pre-study's five conclusions are about its own region. For this region the page shows instead what "
-              "the registered rules (digimotor/reference/conclusions.yml) say about the run's data.",
-    },
-    "scorecard.other_region": {
-        "sv": "Rapportens påståenden gäller dess egen region; den här körningens region jämförs inte med dem",
-        "en": "The report's claims are about its own region; this run's region is not compared with them",
-    },
-    "retest.intro": {
-        "sv": "Varje slutsats prövas med en regel som bestämdes i förväg. En dom kräver offentliga data eller "
-              "användarens: på syntetiska indata är den ”inte prövad”, på rapportens transkriberade "
-              "indata ”som publicerat”.",
-        "en": "Each conclusion is held against a rule fixed in advance. A verdict needs public or user data: on "
-              "synthetic inputs it reads “not tested”, on the report's transcribed inputs “as "
-              "published”.",
-    },
-    "conclusion": {"sv": "Slutsats", "en": "Conclusion"},
-    "verdict": {"sv": "Dom", "en": "Verdict"},
-    "value": {"sv": "Värde", "en": "Value"},
-    "rule": {"sv": "Regel", "en": "Rule"},
-    "explanation": {"sv": "Förklaring", "en": "Explanation"},
-    "verdict.holds": {"sv": "gäller", "en": "holds"},
-    "verdict.no_longer_holds": {"sv": "gäller inte längre", "en": "no longer holds"},
-    "verdict.as_published": {"sv": "som publicerat", "en": "as published"},
-    "verdict.not_tested_example": {"sv": "inte prövad (exempeldata)", "en": "not tested (example data)"},
-    "verdict.cannot_tell": {"sv": "kan inte avgöras", "en": "cannot tell"},
-}
+LABELS: dict[str, dict[str, str]] = labels.table("site")
 
-KIND_LABELS = {
-    "published": {"sv": "publicerad (ur rapporten)", "en": "published (from the report)"},
-    "public": {"sv": "offentlig statistik", "en": "public statistics"},
-    "synthetic": {"sv": "syntetisk (exempeldata)", "en": "synthetic (example data)"},
-    "user": {"sv": "användarens data", "en": "user data"},
-}
+KIND_LABELS = labels.table("site_kind_labels")
 
 #: Scorecard groups, in the order shown: (html key, outcome(s), label sv, label en), one per
 #: outcome of the claims registry (``claims.OUTCOMES``), so no status is ever left out of the site.
@@ -139,23 +59,23 @@ def esc(value: object) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def exporter(show_code: bool):
-    """nbconvert's HTML exporter with digimotor's template (one instance per process and mode).
+def exporter(show_code: bool, lang: str = "sv"):
+    """nbconvert's HTML exporter with digimotor's template (one instance per process, mode and language).
 
     Markdown cells and the HTML, Markdown and SVG outputs pass through :func:`.sanitize.clean`
     (``sanitize_html``; JavaScript outputs are dropped), so no cell can put a script on a page.
     """
-    if show_code not in _EXPORTERS:
+    if (show_code, lang) not in _EXPORTERS:
         from nbconvert import HTMLExporter
 
         from .sanitize import clean
 
-        _EXPORTERS[show_code] = HTMLExporter(
+        _EXPORTERS[show_code, lang] = HTMLExporter(
             extra_template_basedirs=[str(TEMPLATE_DIR)], template_name="digimotor",
             exclude_input=not show_code, exclude_input_prompt=not show_code, exclude_output_prompt=True,
-            language_code="sv", sanitize_html=True, filters={"clean_html": clean},
+            language_code=lang, sanitize_html=True, filters={"clean_html": clean},
         )
-    return _EXPORTERS[show_code]
+    return _EXPORTERS[show_code, lang]
 
 
 def page_kinds(manifest: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -199,8 +119,14 @@ def kinds_line(kinds: Sequence[str], lang: str = "sv") -> str:
 
 
 def render_notebook(nb, target: Path, *, name: str, show_code: bool, manifest: Sequence[Mapping[str, Any]],
-                    failure: Mapping[str, Any] | None, context: Mapping[str, Any], lang: str = "sv") -> Path:
-    """Render an executed notebook to ``target`` with navigation and banners (written atomically)."""
+                    failure: Mapping[str, Any] | None, context: Mapping[str, Any], lang: str | None = None) -> Path:
+    """Render an executed notebook to ``target`` with navigation and banners (written atomically).
+
+    The page is in ``lang``, by default the notebook's own ``lang`` parameter (Swedish without
+    one): markdown cells tagged for the other language are left out (:func:`labels.in_language`).
+    """
+    lang = lang or labels.page_language(nb)
+    nb = labels.in_language(nb, lang)
     kinds = page_kinds(manifest)
     header = [nav(context, name, lang)]
     if "synthetic" in kinds:
@@ -211,7 +137,7 @@ def render_notebook(nb, target: Path, *, name: str, show_code: bool, manifest: S
     footer = f'<footer class="dm-footer">{nav(context, name, lang)}</footer>'
     resources = {"digimotor": {"header": "\n".join(header), "footer": footer},
                  "metadata": {"name": nb.metadata.get("title", name)}}
-    body, _ = exporter(show_code).from_notebook_node(nb, resources=resources)
+    body, _ = exporter(show_code, lang).from_notebook_node(nb, resources=resources)
     return write_text(target, body)
 
 

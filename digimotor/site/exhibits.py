@@ -11,6 +11,7 @@ the municipality profiles link each number to the heading of its exhibit.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -19,8 +20,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from ..labels import label
+
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _LITERAL = re.compile(r"""["']([A-Za-z0-9_]+)["']""")
+_PAGE_IMPORT = re.compile(r"^\s*from digimotor\.parts import (\w+)", re.MULTILINE)
+_METHOD_CALL = re.compile(r"\b\w+\.(\w+)\(")
+_SELF_CALL = re.compile(r"\bself\.(\w+)\(")
+PARTS_DIR = Path(__file__).resolve().parent.parent / "parts"
 
 
 @dataclass
@@ -49,9 +56,9 @@ def exhibit_label(name: str, lang: str = "sv") -> str:
     """``fig14_x`` -> "Figur 14", ``tab04_x`` -> "Tabell, notebook 04", else the name."""
     prefix = name.split("_", 1)[0]
     if prefix.startswith("fig") and prefix[3:5].isdigit():
-        return ("Figur " if lang == "sv" else "Figure ") + str(int(prefix[3:5])) + prefix[5:]
+        return label("site_inline.figure", lang) + str(int(prefix[3:5])) + prefix[5:]
     if prefix.startswith("tab") and prefix[3:5].isdigit():  # a table of notebook NN, not a report exhibit
-        return ("Tabell, notebook " if lang == "sv" else "Table, notebook ") + prefix[3:5]
+        return label("site_inline.table_notebook", lang) + prefix[3:5]
     return name
 
 
@@ -76,13 +83,70 @@ def _clean_heading(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text).strip()
 
 
+def page_methods(module: str) -> dict[str, str]:
+    """Source of each method of ``digimotor.parts.<module>.NotebookPage`` (read, not imported).
+
+    A method's text includes the methods it calls on ``self``; ``__init__`` stands for the
+    constructor cell (it runs ``setup``).
+    """
+    try:
+        tree = ast.parse((PARTS_DIR / f"{module}.py").read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    own: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == "NotebookPage":
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef):
+                    own[item.name] = ast.unparse(item)
+    own.setdefault("__init__", own.get("setup", ""))
+
+    def closure(name: str, seen: set[str]) -> str:
+        seen.add(name)
+        called = [closure(m, seen) for m in _SELF_CALL.findall(own.get(name, "")) if m in own and m not in seen]
+        return "\n".join([own.get(name, ""), *called])
+
+    return {name: closure(name, set()) for name in own}
+
+
+def _page_code(nb: Mapping[str, Any]) -> dict[str, str]:
+    """The page class methods a thin notebook's cells call (``page.figure14()`` …), by name."""
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code":
+            found = _PAGE_IMPORT.search(_cell_text(cell))
+            if found:
+                return page_methods(found.group(1))
+    return {}
+
+
+def _with_methods(text: str, methods: Mapping[str, str]) -> str:
+    """A code cell's text followed by the source of the page methods it calls."""
+    calls = ["__init__" if m == "NotebookPage" else m for m in _METHOD_CALL.findall(text)]
+    return "\n".join([text, *(methods[m] for m in calls if m in methods)])
+
+
+def _cell_language(nb: Mapping[str, Any]) -> str:
+    parameters = (nb.get("metadata", {}).get("papermill", {}) or {}).get("parameters") or {}
+    return str(parameters.get("lang") or "sv")
+
+
 def notebook_headings(nb: Mapping[str, Any], names: Sequence[str]) -> dict[str, str]:
-    """For each of ``names`` that a code cell of ``nb`` mentions as a literal: the last heading above it."""
+    """For each of ``names`` that a code cell of ``nb`` mentions as a literal: the last heading above it.
+
+    A thin notebook's cell that calls a page method (:mod:`digimotor.parts`) mentions what that
+    method mentions; markdown cells tagged for another language than the page's are skipped.
+    """
     wanted = set(names)
     found: dict[str, str] = {}
     current = ""
+    methods = _page_code(nb)
+    other = {f"lang-{code}" for code in ("sv", "en") if code != _cell_language(nb)}
     for cell in nb.get("cells", []):
         text = _cell_text(cell)
+        if other & set(cell.get("metadata", {}).get("tags", []) or []):
+            continue
+        if cell.get("cell_type") == "code":
+            text = _with_methods(text, methods)
         if cell.get("cell_type") == "markdown":
             headings = _HEADING.findall(text)
             if headings:
@@ -200,8 +264,9 @@ def claim_parts(nb: Mapping[str, Any] | None, manifest: Sequence[Mapping[str, An
     ``parts=[…]`` of the scorecard it shows."""
     parts = [e["part"] for e in manifest if e.get("entry") == "claims" and e.get("part")]
     if not parts and nb:
+        methods = _page_code(nb)
         for cell in nb.get("cells", []):
             if cell.get("cell_type") == "code":
-                for group in re.findall(r"parts\s*=\s*\[([^\]]*)\]", _cell_text(cell)):
+                for group in re.findall(r"parts\s*=\s*\[([^\]]*)\]", _with_methods(_cell_text(cell), methods)):
                     parts += _LITERAL.findall(group)
     return list(dict.fromkeys(parts))

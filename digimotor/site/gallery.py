@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import project_root
+from ..labels import table as catalogue_table
 from .exhibits import Exhibit, _executed_notebook, claim_parts
 
 if TYPE_CHECKING:
@@ -24,29 +25,7 @@ if TYPE_CHECKING:
 #: Largest width and height of a thumbnail, pixels.
 THUMB_SIZE = (360, 260)
 
-LABELS: dict[str, dict[str, str]] = {
-    "gallery": {"sv": "Figurer per del av studien", "en": "Figures by part of the study"},
-    "gallery.intro": {
-        "sv": "Klicka på en figur för att gå till den på sin sida. Raden under varje rubrik räknar "
-              "rapportens påståenden för delen i registret (data/claims) och visar vilka datatyper sidorna använder.",
-        "en": "Click a figure to go to it on its page. The line under each heading counts the report's "
-              "claims for the part in the registry (data/claims) and shows the data kinds its pages use.",
-    },
-    "claims": {"sv": "Påståenden", "en": "Claims"},
-    "derived": {"sv": "härledda", "en": "derived"},
-    "equal": {"sv": "lika i körningen", "en": "equal in this run"},
-    "transcribed": {"sv": "transkriberade", "en": "transcribed"},
-    "calibrated": {"sv": "kalibrerade", "en": "calibrated"},
-    "uncertain": {"sv": "osäkra", "en": "uncertain"},
-    "kinds": {"sv": "Datatyper", "en": "Data kinds"},
-    "pages": {"sv": "Sidor", "en": "Pages"},
-    "no_figures": {"sv": "Inga figurer i körningen.", "en": "No figures in this run."},
-    "missing": {"sv": "Figuren saknas", "en": "The figure is missing"},
-    "unreadable": {"sv": "Figuren kunde inte läsas", "en": "The figure could not be read"},
-    "failed": {"sv": "Sidan misslyckades", "en": "The page failed"},
-    "not_run": {"sv": "Sidan har inte körts", "en": "The page has not run"},
-    "other": {"sv": "Övrigt", "en": "Other"},
-}
+LABELS: dict[str, dict[str, str]] = catalogue_table("site_gallery")
 
 
 def label(key: str, lang: str = "sv") -> str:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..atomic import write_text
 from ..config import project_root
+from ..labels import table as catalogue_table
 from .exhibits import Exhibit, input_sources
 
 if TYPE_CHECKING:
@@ -29,87 +30,7 @@ if TYPE_CHECKING:
 PROFILE_DIR = "kommuner"
 SUPPRESSED = ".."
 
-LABELS: dict[str, dict[str, str]] = {
-    "profiles": {"sv": "Kommunprofiler", "en": "Municipality profiles"},
-    "profiles.intro": {
-        "sv": "En sida per kommun med kommunens egna siffror ur varje del av studien, var och en länkad till "
-              "sin figur eller tabell och sin källa. Utskriftsvänliga (två A4-sidor).",
-        "en": "One page per municipality with its own numbers from every part of the study, each linked to its "
-              "figure or table and its source. Printable (two A4 pages).",
-    },
-    "profile": {"sv": "Kommunprofil", "en": "Municipality profile"},
-    "real": {"sv": "Studiens kommuner", "en": "The study's municipalities"},
-    "examples": {"sv": "Exempelkommuner (syntetiska data)", "en": "Example municipalities (synthetic data)"},
-    "example.banner": {
-        "sv": "EXEMPELKOMMUN: profilen visar SYNTETISKA EXEMPELDATA för pseudonymen {name}. Siffrorna visar "
-              "metoden; de beskriver ingen verklig kommun.",
-        "en": "EXAMPLE MUNICIPALITY: this profile shows SYNTHETIC EXAMPLE DATA for the pseudonym {name}. The "
-              "numbers show the method; they describe no real municipality.",
-    },
-    "code": {"sv": "SCB-kod", "en": "SCB code"},
-    "region": {"sv": "Region", "en": "Region"},
-    "exhibit": {"sv": "Exhibit", "en": "Exhibit"},
-    "table": {"sv": "Tabell", "en": "Table"},
-    "kind": {"sv": "Datatyp", "en": "Data kind"},
-    "source": {"sv": "Källa", "en": "Source"},
-    "no_row": {"sv": "Ingen uppgift för kommunen i körningen.", "en": "No value for this municipality in this run."},
-    "only_examples": {
-        "sv": "Körningens tabell gäller bara syntetiska exempelkommuner (se exempelprofilerna).",
-        "en": "The run's table covers only synthetic example municipalities (see the example profiles).",
-    },
-    "only_real": {
-        "sv": "Körningens tabell gäller bara verkliga kommuner.",
-        "en": "The run's table covers only real municipalities.",
-    },
-    "only_aggregate": {
-        "sv": "Körningens tabell har bara värden för hela regionen, inga per kommun.",
-        "en": "The run's table has only values for the whole region, none per municipality.",
-    },
-    "example_region": {"sv": "exempeldata (ingen verklig region)", "en": "example data (no real region)"},
-    "no_table": {"sv": "Tabellen finns inte i körningen.", "en": "The table is not in this run."},
-    "suppressed": {
-        "sv": "”..” = värdet undanhålls: för få svarande (skyddsregeln för små grupper).",
-        "en": "“..” = value withheld: too few respondents (the small-group rule).",
-    },
-    "yes": {"sv": "ja", "en": "yes"},
-    "no": {"sv": "nej", "en": "no"},
-    "back": {"sv": "Alla kommunprofiler", "en": "All municipality profiles"},
-    # sections
-    "population": {"sv": "Befolkningsförändring", "en": "Population change"},
-    "population_base": {"sv": "Befolkning, basår", "en": "Population, base year"},
-    "population_target": {"sv": "Befolkning, prognosår", "en": "Population, forecast year"},
-    "change": {"sv": "Förändring (personer)", "en": "Change (persons)"},
-    "change_pct": {"sv": "Förändring (%)", "en": "Change (%)"},
-    "broadband": {"sv": "Bredband mot målen", "en": "Broadband against the goals"},
-    "share_total_pct": {"sv": "Hushåll med ≥ 100 Mbit/s (%)", "en": "Households with ≥ 100 Mbit/s (%)"},
-    "share_outside_urban_pct": {"sv": "Utanför tätort (%)", "en": "Outside urban areas (%)"},
-    "regional_gap_pp": {"sv": "Avstånd till regionala målet (procentenheter)", "en": "Gap to the regional goal (points)"},
-    "meets_regional_goal": {"sv": "Når regionala målet", "en": "Meets the regional goal"},
-    "national_gap_min_pp": {"sv": "Avstånd till nationella målet, minst (procentenheter)",
-                            "en": "Gap to the national goal, at least (points)"},
-    "workplaces_pct": {"sv": "Arbetsställen med ≥ 100 Mbit/s (%)", "en": "Workplaces with ≥ 100 Mbit/s (%)"},
-    "dimios": {"sv": "Digital mognad (DiMiOS-typ)", "en": "Digital maturity (DiMiOS type)"},
-    "dimios_type": {"sv": "DiMiOS-typ", "en": "DiMiOS type"},
-    "capability": {"sv": "Digital förmåga (1–6)", "en": "Digital capability (1–6)"},
-    "legacy": {"sv": "Digitalt arv (1–6)", "en": "Digital legacy (1–6)"},
-    "n_respondents": {"sv": "Svarande", "en": "Respondents"},
-    "tbm": {"sv": "Central IT:s andel av kostnaden", "en": "Central IT's share of the cost"},
-    "organisation": {"sv": "IT-organisation", "en": "IT organisation"},
-    "share_pct": {"sv": "Central IT-kostnad av total kostnad (%)", "en": "Central IT cost of total cost (%)"},
-    "capabilities": {"sv": "Starkaste och svagaste förmågor", "en": "Strongest and weakest capabilities"},
-    "strength": {"sv": "Starkast", "en": "Strongest"},
-    "weakness": {"sv": "Svagast", "en": "Weakest"},
-    "scenarios": {"sv": "Rekommenderade samverkansscenarier", "en": "Recommended collaboration scenarios"},
-    "scenario_counts": {"sv": "Scenarier (antal förmågor)", "en": "Scenarios (number of capabilities)"},
-    "lead": {"sv": "Leder (stöttar andra)", "en": "Leads (supports others)"},
-    "receive": {"sv": "Tar emot stöd", "en": "Receives support"},
-    "partner": {"sv": "Samverkar jämbördigt", "en": "Collaborates as a peer"},
-    "unassigned": {"sv": "Utan scenario", "en": "No scenario"},
-    "survey": {"sv": "Enkäten per fråga", "en": "The survey per question"},
-    "question": {"sv": "Fråga", "en": "Question"},
-    "respondents": {"sv": "svarande", "en": "respondents"},
-    "above_middle_pct": {"sv": "över mitten", "en": "above the middle"},
-}
+LABELS: dict[str, dict[str, str]] = catalogue_table("site_profiles")
 
 
 def label(key: str, lang: str = "sv") -> str:

@@ -1,0 +1,50 @@
+"""One language per page (issue 15, item 1): the prose of a Swedish page is not repeated on the English one.
+
+The default run writes Swedish pages; the same notebooks run with ``lang=en`` must give pages whose
+prose (markdown cells and the sentences the code writes) is English: no paragraph may be the same in
+both, once code, numbers, names and the report's own quotations are set aside.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from lxml import html
+
+from digimotor.run import reproduce
+
+pytestmark = pytest.mark.slow
+NOTEBOOKS = ["01-demography", "02-broadband", "03-dimios-maturity", "04-tbm-cost", "05-capability-map", "06-scenarios", "07-survey-and-strategy"]
+#: Words that are the same in both languages: names of places, methods and programs.
+NAMES = r"Fyrbodal|Västra Götalands?( län)?|Digital motor|DiMiOS|SCB|Kolada|PTS|TBM|OCR|Wilcoxon|scipy|Sverige|regionfakta\.com"
+
+
+def paragraphs(page: str) -> dict[str, str]:
+    """The prose of a page's ``<main>``: paragraphs, list items and headings, keyed by their words."""
+    doc = html.fromstring(page)
+    main = doc.xpath("//main")[0]
+    for skip in main.xpath(".//code|.//table|.//svg|.//img|.//pre"):
+        skip.drop_tree()
+    found = {}
+    for node in main.xpath(".//p|.//li|.//h1|.//h2|.//h3"):
+        text = " ".join(node.text_content().split())
+        if re.fullmatch(r"\d+ rows × \d+ columns", text):  # pandas' own footer under a long table
+            continue
+        words = re.sub(r"“[^”]*”|\"[^\"]*\"|" + NAMES, " ", text)  # quotations of the report, names
+        words = " ".join(re.findall(r"[A-Za-zÅÄÖåäöÉé]{4,}", re.sub(r"\S*_\S*", " ", words)))
+        if len(words.split()) >= 3:  # a formula or a list of codes is no prose
+            found[words] = text
+    return found
+
+
+def test_english_pages_share_no_prose_with_swedish_pages(project, default_run):
+    result = reproduce(only=NOTEBOOKS, parameters={"lang": "en"}, echo=lambda _msg: None)
+    assert result.ok, [r.error for r in result.results if r.error]
+    for name in NOTEBOOKS:
+        swedish = (default_run.root / "build/site" / f"{name}.html").read_text(encoding="utf-8")
+        english = (project / "build/site" / f"{name}.html").read_text(encoding="utf-8")
+        assert '<html lang="sv"' in swedish and '<html lang="en"' in english
+        sv, en = paragraphs(swedish), paragraphs(english)
+        assert len(sv) >= 10 and len(en) >= 10, name
+        assert sorted(en[w] for w in set(sv) & set(en)) == [], name
