@@ -25,6 +25,7 @@ LABELS = {
     "facts.title": {"sv": "Kända offentliga värden", "en": "Known public values"},
     "facts.note": {"sv": "Offentlig statistik (PTS via VGR) –\ninte del av exemplet till vänster",
                    "en": "Public statistics (PTS via VGR) –\nnot part of the example on the left"},
+    "facts.none": {"sv": "Inga offentliga värden\nför studiens region", "en": "No public values\nfor the study's region"},
     "municipality": {"sv": "Kommun", "en": "Municipality"},
     "share_total_pct": {"sv": "Andel totalt (%)", "en": "Share in total (%)"},
     "share_outside_urban_pct": {"sv": "Andel utanför tätort och småort (%)", "en": "Share outside urban areas (%)"},
@@ -124,6 +125,11 @@ def known_facts_bars(facts: pd.DataFrame, *, lang: str = "sv", ax: Axes | None =
     ax.set_xlim(0, 115)
     ax.set_xlabel(label("share_pct", lang, LABELS))
     ax.set_title(label("facts.title", lang, LABELS))
+    if facts.empty:  # a study without public facts of its region (facts_source="none")
+        ax.set_yticks([])
+        ax.text(0.5, 0.5, label("facts.none", lang, LABELS), transform=ax.transAxes, ha="center", va="center",
+                fontsize=9, color=PALETTE["reference"])
+        return ax
     ax.text(0.0, -0.16, label("facts.note", lang, LABELS), transform=ax.transAxes, fontsize=8,
             color=PALETTE["reference"], va="top")
     return ax

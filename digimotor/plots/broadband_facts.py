@@ -21,6 +21,8 @@ LABELS = {
                       "en": "National goal {year}: {pct:g} % (1 Gbit/s, another measure)"},
     "note": {"sv": "Endast år som en källa anger; inget interpolerat.\nInte del av det syntetiska exemplet.",
              "en": "Only years a source states; nothing interpolated.\nNot part of the synthetic example."},
+    "none": {"sv": "Inga kända värden för studiens region (broadband_facts saknas i studien)",
+             "en": "No known values for the study's region (no broadband_facts in the study)"},
     "households": {"sv": "hushåll", "en": "households"},
     "workplaces": {"sv": "arbetsställen", "en": "workplaces"},
     "total": {"sv": "totalt", "en": "in total"},
@@ -52,6 +54,8 @@ def facts_over_time(series: pd.DataFrame, *, regional_goal: tuple[int, float] = 
     ax.set_title(label("title", lang, LABELS), fontsize=11)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize=7, loc="lower right")
+    if series.empty:  # a study without public facts of its region (facts_series_sources = [])
+        ax.text(0.5, 0.5, label("none", lang, LABELS), transform=ax.transAxes, ha="center", va="center", fontsize=9)
     ax.text(0.01, 0.02, label("note", lang, LABELS), transform=ax.transAxes, va="bottom", fontsize=7)
     mark_kind(ax, kind, lang, source)
     return ax
