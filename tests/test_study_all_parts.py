@@ -167,3 +167,60 @@ def test_the_scenarios_page_of_another_region_does_not_show_the_reports_collabor
     texts = [(folder / "build" / "site" / "06-scenarios.html").read_text(encoding="utf-8"),
              (folder / "data" / "processed" / "scenarios_existing_collaborations.csv").read_text(encoding="utf-8")]
     assert not any("Fyrbodal" in text for text in texts)
+
+
+# ---------------------------------------------------------------------------------------
+# The figures of a national study: 290 municipalities, every k-th named, figures capped
+# ---------------------------------------------------------------------------------------
+
+
+def _names_of_sweden() -> tuple[list[str], list[str]]:
+    from digimotor.regions import all_municipalities
+
+    towns = all_municipalities()
+    return [m.code for m in towns], [m.name for m in towns]
+
+
+def _shown(labels) -> list[str]:
+    return [t.get_text() for t in labels if t.get_text()]
+
+
+def test_national_figures_name_every_kth_municipality_in_a_capped_figure():
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import PolyCollection
+
+    from digimotor.plots import demography as demography_plots
+    from digimotor.plots import plan as plan_plots
+    from digimotor.plots import scenarios as scenario_plots
+
+    codes, names = _names_of_sweden()
+    n = len(codes)
+    change = pd.DataFrame({"municipality": names, "population_base": range(1000, 1000 + n),
+                           "population_target": range(1100, 1100 + n)})
+    ax = demography_plots.population_forecast_bars(change, 2019, 2030, kind="user")
+    assert 2 <= len(_shown(ax.get_xticklabels())) <= 40 and f"{n} kommuner" in ax.get_xlabel()
+    assert all(p.get_linewidth() == 0 for p in ax.patches)  # narrow bars without white edges
+    plt.close(ax.figure)
+
+    # the plan matrix: 290 columns, role points instead of 290 x 33 glyphs
+    capabilities = [f"c{j}" for j in range(5)]
+    table = pd.DataFrame({"capability": capabilities, "scenario": [1, 2, 3, 4, 5]})
+    roles = pd.DataFrame([{"capability": c, "municipality_code": m, "role": ("lead", "receiver")[i % 2]}
+                          for c in capabilities for i, m in enumerate(codes)])
+    ax = scenario_plots.plan_matrix(table, roles, {}, {k: f"s{k}" for k in range(1, 6)}, municipalities=codes,
+                                    municipality_names=dict(zip(codes, names, strict=True)), kind="user")
+    assert not [t for t in ax.texts if t.get_text() in set(scenario_plots.ROLE_MARKERS.values())]
+    assert sum(len(c.get_offsets()) for c in ax.collections) == len(roles)
+    assert 2 <= len(_shown(ax.get_xticklabels())) <= 40 and max(ax.figure.get_size_inches()) <= 14.0
+    plt.close(ax.figure)
+
+    # the Gantt chart: 600 collaborations in one collection, every k-th named
+    rows = [{"collaboration_no": no, "capability": f"c{no % 5}", "lead": codes[no % n], "step": step,
+             "start_month": 3.0 * (step - 1), "end_month": 3.0 * step, "duration_low": 2.0, "duration_high": 4.0}
+            for no in range(1, 601) for step in (1, 2, 3)]
+    ax = plan_plots.gantt(pd.DataFrame(rows), {1: "Samtal", 2: "Samsyn", 3: "Samordning"}, kind="user")
+    bars = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(ax.patches) == 0 and len(bars) == 1 and len(bars[0].get_paths()) == 1800
+    assert 2 <= len(_shown(ax.get_yticklabels())) <= 40 and max(ax.figure.get_size_inches()) <= 14.0
+    assert "600 samverkansinsatser" in ax.get_ylabel()
+    plt.close(ax.figure)

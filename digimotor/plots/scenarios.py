@@ -161,7 +161,7 @@ def plan_matrix(
     capabilities = list(ordered["capability"])
     codes = list(municipalities) if municipalities is not None else sorted(roles["municipality_code"].unique())
     many = many_units(len(codes))  # a national plan: capped width, role markers, every k-th name
-    width = unit_figure_length(len(codes), 0.5, 5, cap=16.0) if many else max(8.0, 0.5 * len(codes) + 5)
+    width = unit_figure_length(len(codes), 0.5, 5) if many else max(8.0, 0.5 * len(codes) + 5)
     ax = new_axes(ax, figsize=(width, max(6.0, 0.3 * len(capabilities) + 2.5)))
     scenario_codes = sorted(SCENARIO_COLOURS)
     colour_index = {code: i for i, code in enumerate(scenario_codes)}
