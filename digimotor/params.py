@@ -8,8 +8,8 @@ sees) and in a schema file next to it (format in CONTRIBUTING.md)::
       default: 2019        # equal to the parameters cell (tests/test_params.py checks)
       min: 1968            # optional, numbers
       max: 2100
-      allowed: [..]        # optional
-      dataset: <name>      # type source: the dataset whose snapshot it names
+      allowed: [..]        # optional; type source: values besides the snapshots (e.g. none = no data)
+      dataset: <name>      # type source: the dataset whose snapshot it names; a list: each item's
       description: ...
 
 :func:`resolve_parameters` turns the command line's ``-p key=value`` (applies to every notebook
@@ -104,7 +104,11 @@ class Parameter:
                 raise ParameterError(f"{label} must be a list, not {_typename(value)} {short_repr(value)}")
             if len(value) > self.max_items:
                 raise ParameterError(f"{label} has {len(value)} items; at most {self.max_items} are allowed")
-            return [self._check_item(item, f"{label} item {i + 1}") for i, item in enumerate(value)]
+            checked = [self._check_item(item, f"{label} item {i + 1}") for i, item in enumerate(value)]
+            if self.dataset:  # a list of snapshots: each must exist
+                for i, item in enumerate(checked):
+                    self._check_snapshot(item, f"{label} item {i + 1}")
+            return checked
         if kind == "region":
             if not (isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))):
                 raise ParameterError(f"{label} must be a region name or a list of municipalities, not {short_repr(value)}")
@@ -119,15 +123,10 @@ class Parameter:
         if kind == "lang" and value not in LANGS:
             raise ParameterError(f"{label} must be one of {', '.join(LANGS)}, not {short_repr(value)}")
         if kind == "source":
-            from .datasets import available_snapshots
-
-            have = available_snapshots(self.dataset or "")
-            if value not in have:
-                raise ParameterError(
-                    f"{label}: no snapshot {short_repr(value)} of dataset {self.dataset}",
-                    hint=("available: " + ", ".join(have) if have else "none is available")
-                    + f"; bring a file in with `digimotor import {self.dataset} <file> --name {value if len(value) <= 40 else '<name>'}`",
-                )
+            if self.allowed is not None and value in self.allowed:  # e.g. "none": no data
+                return value
+            self._check_snapshot(value, label)
+            return value
         if self.allowed is not None and value not in self.allowed:
             raise ParameterError(
                 f"{label} must be one of {', '.join(map(repr, self.allowed))}, not {short_repr(value)}"
@@ -135,6 +134,19 @@ class Parameter:
         if kind in ("int", "float"):
             self._check_range(value, label)
         return value
+
+    def _check_snapshot(self, value: str, label: str) -> None:
+        """``value`` names a snapshot of :attr:`dataset` under ``data/raw/``."""
+        from .datasets import available_snapshots
+
+        have = available_snapshots(self.dataset or "")
+        if value not in have:
+            extra = f"; or {', '.join(map(repr, self.allowed))}" if self.type == "source" and self.allowed else ""
+            raise ParameterError(
+                f"{label}: no snapshot {short_repr(value)} of dataset {self.dataset}",
+                hint=("available: " + ", ".join(have) if have else "none is available") + extra
+                + f"; bring a file in with `digimotor import {self.dataset} <file> --name {value if len(value) <= 40 else '<name>'}`",
+            )
 
     def _check_item(self, item: Any, label: str) -> Any:
         """One item of a list parameter, against ``items``, ``min``/``max`` and ``allowed``."""

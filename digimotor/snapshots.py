@@ -153,6 +153,24 @@ def _citation(fields: dict[str, Any]) -> str | None:
     return f"{producer} ({when})" if producer and when else (str(producer) if producer else None)
 
 
+#: The source value of an optional input a study does not have: an empty table, never another
+#: region's data (notebook parameters that accept it list it under ``allowed``).
+NO_DATA = "none"
+
+
+def empty(spec: DatasetSpec, *, kind: str, note: str) -> pd.DataFrame:
+    """An empty frame of ``spec``'s columns (typed) for :data:`NO_DATA`; ``note`` is its ``path``."""
+    import pandas as pd
+
+    frame = apply_dtypes(pd.DataFrame({c.name: pd.Series(dtype="object") for c in spec.columns}), spec)
+    for col in spec.columns:
+        if col.dtype != "category":
+            frame[col.name] = frame[col.name].astype(pandas_dtype(col))
+    frame.attrs["provenance"] = {"dataset": spec.name, "source": NO_DATA, "kind": kind, "path": note,
+                                 "sha256": None, "title": note}
+    return frame
+
+
 def _project_relative(path: Path) -> str:
     from .config import project_root
 

@@ -379,9 +379,9 @@ def test_blank_prefilled_rows_are_left_out_and_the_study_folder_is_the_root(tmp_
     frame.to_csv(template, sep=";", index=False, encoding="utf-8")
     monkeypatch.chdir(folder)
     monkeypatch.delenv("DIGIMOTOR_ROOT", raising=False)
-    assert main(["reproduce", "--dry-run"]) == 2  # this study: 02 reads further inputs the folder lacks
-    err = capsys.readouterr().err
-    assert "study.yml: parameters.02-broadband.facts_source: no snapshot 'vgr-pts-2019'" in err
+    assert main(["reproduce", "--dry-run"]) == 0  # this study: 02's public facts are the original's: none
+    out = capsys.readouterr().out
+    assert "note      02-broadband: facts_source: none (the study has no broadband_facts" in out
     imported = pd.read_csv(folder / "data" / "raw" / "user" / "broadband" / "skaraborg.csv", dtype=str)
     assert sorted(imported["municipality_code"]) == ["1494", "1496"]  # Lidköping, Skövde; the rest blank
     assert imported["share_pct"].astype(float).tolist() == [91.5, 91.5]
@@ -408,7 +408,8 @@ def test_command_line_values_win_over_the_studys(tmp_path, monkeypatch):
 
 def test_the_seeded_example_is_never_a_studys_input(tmp_path, capsys):
     """Notebook 06 reads the existing collaborations; its default is the seeded example, which
-    a study never runs on: an error naming the parameter before anything runs."""
+    a study never runs on: a study without its own reads none (a note), one that names the
+    example is an error naming the parameter before anything runs."""
     folder = tmp_path / "skaraborg"
     assert main(["init", str(folder), "--region", "Skaraborg", "--datasets", "capabilities"]) == 0
     study = folder / "study.yml"
@@ -417,9 +418,14 @@ def test_the_seeded_example_is_never_a_studys_input(tmp_path, capsys):
     lines = ["kommun;förmåga;poäng"] + [f"{town};Leverantörshantering;{score}"
                                          for town, score in (("Skövde", 3), ("Lidköping", 4), ("Hjo", 2))]
     (folder / "templates" / "capabilities.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert main(["reproduce", "--study", str(study), "--dry-run"]) == 2
-    err = capsys.readouterr().err
-    assert f"{study}: parameters.06-scenarios.collaborations_source: 'synthetic' (the seeded example" in err
-    assert "willingness_source" not in err and "05-capability-map" not in err
+    assert main(["reproduce", "--study", str(study), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "note      06-scenarios: collaborations_source: none (the study has no capability_collaborations" in out
+    assert "would run 06-scenarios" in out
     assert main(["reproduce", "--study", str(study), "--dry-run", "--only", "05"]) == 0  # the map alone
     assert "would run 05-capability-map" in capsys.readouterr().out
+    _edit(study, lambda data: data["parameters"]["06-scenarios"].update(collaborations_source="synthetic"))
+    assert main(["reproduce", "--study", str(study), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert f"{study}: parameters.06-scenarios.collaborations_source: " in err and "no snapshot 'synthetic'" in err
+    assert "willingness_source" not in err and "05-capability-map" not in err

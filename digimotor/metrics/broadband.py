@@ -157,7 +157,12 @@ def households_vs_workplaces(
 
 def change_between(facts: pd.DataFrame, region_code: str, first: int, last: int,
                    premises: str = "households", area: str = "total") -> float:
-    """Change in percentage points of a region's share between two years (e.g. Mellerud 2018 → 2019)."""
+    """Change in percentage points of a region's share between two years (e.g. Mellerud 2018 → 2019).
+
+    NaN when ``facts`` is empty (a study without public facts: ``facts_source="none"``).
+    """
+    if facts.empty:
+        return float("nan")
     rows = facts[(facts["region_code"] == region_code) & (facts["premises"] == premises) & (facts["area"] == area)]
     values = rows.set_index(rows["year"].astype(int))["share_pct"]
     missing = [y for y in (first, last) if y not in values.index]

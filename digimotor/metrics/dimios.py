@@ -312,17 +312,35 @@ def type_counts(municipalities: pd.DataFrame) -> pd.Series:
     return municipalities["dimios_type"].value_counts().reindex(list(TYPES), fill_value=0)
 
 
-def _bootstrap_mean(values: np.ndarray, confidence: float, n_resamples: int, rng) -> tuple[float, float]:
+def _bootstrap_means(samples: Sequence[np.ndarray], confidence: float, n_resamples: int,
+                     rng) -> list[tuple[float, float]]:
+    """Percentile bootstrap intervals of the mean of each sample, in order, from one generator.
+
+    The numbers of :func:`scipy.stats.bootstrap` (``method="percentile"``, ``vectorized=True``)
+    called on each sample in turn with ``rng``: the same resample indices, drawn in the same
+    order, and :func:`scipy.stats.quantile` (its interval), here once for every sample (a
+    national study has thousands of municipality × measure samples).
+    """
     import numpy as np
     from scipy import stats
 
-    values = values[~np.isnan(values)]
-    if len(values) < 2 or np.ptp(values) == 0:
-        # one answer has no spread to resample; identical answers give a zero-width interval
-        return (np.nan, np.nan) if len(values) < 2 else (float(values[0]), float(values[0]))
-    result = stats.bootstrap((values,), np.mean, confidence_level=confidence, n_resamples=n_resamples,
-                             method="percentile", random_state=rng, vectorized=True)
-    return float(result.confidence_interval.low), float(result.confidence_interval.high)
+    out: list[tuple[float, float] | None] = []
+    thetas = []
+    for values in samples:
+        values = values[~np.isnan(values)]
+        if len(values) < 2 or np.ptp(values) == 0:
+            # one answer has no spread to resample; identical answers give a zero-width interval
+            out.append((np.nan, np.nan) if len(values) < 2 else (float(values[0]), float(values[0])))
+            continue
+        thetas.append(np.mean(values[rng.integers(0, len(values), (n_resamples, len(values)))], axis=-1))
+        out.append(None)
+    if thetas:
+        theta = np.stack(thetas)
+        alpha = (1 - confidence) / 2
+        ci = stats.quantile(theta, np.asarray([alpha, 1 - alpha], dtype=theta.dtype), axis=-1)
+        intervals = iter(zip(ci[:, 0].tolist(), ci[:, 1].tolist(), strict=True))
+        out = [next(intervals) if o is None else o for o in out]
+    return out
 
 
 @keeps_provenance
@@ -350,16 +368,17 @@ def bootstrap_ci(respondents: pd.DataFrame, municipalities: pd.DataFrame, *, con
     dims = dimension_scores(resp)
     resp["capability"], resp["legacy"] = dims["capability"], dims["legacy"]
     measures = [*AREAS, *DIMENSIONS]
-    rows = []
+    units, samples = [], []
     for (code, year), group in resp.groupby(UNIT_KEYS, sort=True):
         for measure in measures:
-            values = group[measure].to_numpy(dtype=float)
-            low, high = _bootstrap_mean(values, confidence, n_resamples, rng)
-            rows.append(("municipality", year, code, measure, float(np.mean(values)), low, high, len(values)))
+            units.append(("municipality", year, code, measure))
+            samples.append(group[measure].to_numpy(dtype=float))
     for measure in measures:
-        values = municipalities[measure].to_numpy(dtype=float)
-        low, high = _bootstrap_mean(values, confidence, n_resamples, rng)
-        rows.append(("region", pd.NA, "", measure, float(np.mean(values)), low, high, len(values)))
+        units.append(("region", pd.NA, "", measure))
+        samples.append(municipalities[measure].to_numpy(dtype=float))
+    intervals = _bootstrap_means(samples, confidence, n_resamples, rng)
+    rows = [(*unit, float(np.mean(values)), low, high, len(values))
+            for unit, values, (low, high) in zip(units, samples, intervals, strict=True)]
     return pd.DataFrame(rows, columns=["level", "year", "municipality_code", "measure", "mean", "ci_low",
                                        "ci_high", "n"])
 

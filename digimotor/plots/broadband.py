@@ -92,6 +92,11 @@ def known_facts_bars(facts: pd.DataFrame, *, lang: str = "sv", ax: Axes | None =
     ax.set_xlim(0, 115)
     ax.set_xlabel(label("share_pct", lang, LABELS))
     ax.set_title(label("facts.title", lang, LABELS))
+    if facts.empty:  # a study without public facts of its region (facts_source="none")
+        ax.set_yticks([])
+        ax.text(0.5, 0.5, label("facts.none", lang, LABELS), transform=ax.transAxes, ha="center", va="center",
+                fontsize=9, color=PALETTE["reference"])
+        return ax
     ax.text(0.0, -0.16, label("facts.note", lang, LABELS), transform=ax.transAxes, fontsize=8,
             color=PALETTE["reference"], va="top")
     return ax

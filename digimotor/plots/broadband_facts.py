@@ -40,6 +40,8 @@ def facts_over_time(series: pd.DataFrame, *, regional_goal: tuple[int, float] = 
     ax.set_title(label("title", lang, LABELS), fontsize=11)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize=7, loc="lower right")
+    if series.empty:  # a study without public facts of its region (facts_series_sources = [])
+        ax.text(0.5, 0.5, label("none", lang, LABELS), transform=ax.transAxes, ha="center", va="center", fontsize=9)
     ax.text(0.01, 0.02, label("note", lang, LABELS), transform=ax.transAxes, va="bottom", fontsize=7)
     mark_kind(ax, kind, lang, source)
     return ax

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 
 from .. import labels
 from ..provenance import kind_and_source
-from .style import PALETTE, label, mark_kind, new_axes
+from .style import (
+    PALETTE,
+    label,
+    many_units,
+    mark_kind,
+    new_axes,
+    thin_unit_ticks,
+    unit_figure_length,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,6 +67,9 @@ def gantt(
 ) -> Axes:
     """The milestone plan: one row per collaboration, one bar per samtrappan step it climbs.
 
+    More than :data:`~digimotor.plots.style.MAX_LABELLED_UNITS` collaborations (a national
+    plan) are drawn in a figure of capped height with every k-th name, all names in the table.
+
     ``milestones`` is :attr:`digimotor.metrics.plan.PlanResult.milestones`; bars run over the
     mid durations, a thin line from the sum of the low to the sum of the high durations. The
     unit assumptions are named inside the image.
@@ -69,16 +80,31 @@ def gantt(
     names = dict(names or {})
     rows = milestones.drop_duplicates("collaboration_no")[["collaboration_no", "capability", "lead"]]
     rows = rows.reset_index(drop=True)
-    ax = new_axes(ax, figsize=(11, max(4.5, 0.28 * len(rows) + 2.5)))
+    many = many_units(len(rows))  # a national plan: hundreds of rows, drawn at once, every k-th named
+    height = unit_figure_length(len(rows), 0.28, 2.5) if many else max(4.5, 0.28 * len(rows) + 2.5)
+    ax = new_axes(ax, figsize=(11, height))
     y_of = {no: len(rows) - 1 - k for k, no in enumerate(rows["collaboration_no"])}
-    for rec in milestones.itertuples(index=False):
-        ax.barh(y_of[rec.collaboration_no], rec.end_month - rec.start_month, left=rec.start_month, height=0.7,
-                color=STEP_COLOURS[int(rec.step)], edgecolor="white", linewidth=0.5)
-    for no, group in milestones.groupby("collaboration_no"):
-        ax.plot([group["duration_low"].sum(), group["duration_high"].sum()], [y_of[no] - 0.42] * 2,
-                color=PALETTE["reference"], linewidth=0.8)
     labels = collaboration_labels(rows, names, lang)
-    ax.set_yticks([y_of[no] for no in rows["collaboration_no"]], labels, fontsize=7)
+    if many:
+        from matplotlib.collections import PolyCollection
+
+        ys = milestones["collaboration_no"].map(y_of).to_numpy(dtype=float)
+        starts, ends = (milestones[c].to_numpy(dtype=float) for c in ("start_month", "end_month"))
+        ax.add_collection(PolyCollection(  # one collection: thousands of bars drawn at once
+            [[(a, y - 0.4), (b, y - 0.4), (b, y + 0.4), (a, y + 0.4)] for a, b, y in zip(starts, ends, ys, strict=True)],
+            facecolors=[STEP_COLOURS[int(s)] for s in milestones["step"]], linewidths=0))
+        spans = milestones.groupby("collaboration_no")[["duration_low", "duration_high"]].sum()
+        ax.hlines([y_of[no] - 0.42 for no in spans.index], spans["duration_low"], spans["duration_high"],
+                  color=PALETTE["reference"], linewidth=0.3, alpha=0.5)
+        thin_unit_ticks(ax, labels[::-1], axis="y", lang=lang, collaborations=True)
+    else:
+        for rec in milestones.itertuples(index=False):
+            ax.barh(y_of[rec.collaboration_no], rec.end_month - rec.start_month, left=rec.start_month, height=0.7,
+                    color=STEP_COLOURS[int(rec.step)], edgecolor="white", linewidth=0.5)
+        for no, group in milestones.groupby("collaboration_no"):
+            ax.plot([group["duration_low"].sum(), group["duration_high"].sum()], [y_of[no] - 0.42] * 2,
+                    color=PALETTE["reference"], linewidth=0.8)
+        ax.set_yticks([y_of[no] for no in rows["collaboration_no"]], labels, fontsize=7)
     ax.set_xlabel(label("gantt.xlabel", lang, LABELS))
     ax.set_xlim(0, max(1.0, float(milestones["duration_high"].groupby(milestones["collaboration_no"]).sum().max())
                        if len(milestones) else 1.0) * 1.02)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .. import labels
 from ..provenance import kind_and_source
-from .style import label, mark_kind, new_axes
+from .style import label, many_units, mark_kind, new_axes, thin_unit_ticks, unit_figure_length
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 SCENARIO_COLOURS = {-1: "#eeeeee", 0: "#d9d9d9", 1: "#a6cee3", 2: "#fdbf6f", 3: "#b2df8a", 4: "#fb9a99",
                     5: "#cab2d6"}
 ROLE_MARKERS = {"lead": "▲", "receiver": "▼", "partner": "●", "unassigned": "×"}
+#: The same roles as matplotlib markers (a plan of more than 40 municipalities draws points, not glyphs).
+ROLE_POINTS = {"lead": "^", "receiver": "v", "partner": "o", "unassigned": "x"}
 
 LABELS = labels.table("plots_scenarios")
 
@@ -70,7 +72,9 @@ def plan_matrix(
     ordered = table.sort_values(["scenario", "capability"], kind="stable")
     capabilities = list(ordered["capability"])
     codes = list(municipalities) if municipalities is not None else sorted(roles["municipality_code"].unique())
-    ax = new_axes(ax, figsize=(max(8.0, 0.5 * len(codes) + 5), max(6.0, 0.3 * len(capabilities) + 2.5)))
+    many = many_units(len(codes))  # a national plan: capped width, role markers, every k-th name
+    width = unit_figure_length(len(codes), 0.5, 5) if many else max(8.0, 0.5 * len(codes) + 5)
+    ax = new_axes(ax, figsize=(width, max(6.0, 0.3 * len(capabilities) + 2.5)))
     scenario_codes = sorted(SCENARIO_COLOURS)
     colour_index = {code: i for i, code in enumerate(scenario_codes)}
     grid = np.array([[colour_index[int(s)]] * len(codes) for s in ordered["scenario"]], dtype=float)
@@ -78,14 +82,21 @@ def plan_matrix(
     ax.imshow(grid, cmap=cmap, vmin=-0.5, vmax=len(scenario_codes) - 0.5, aspect="auto")
     row_of = {c: i for i, c in enumerate(capabilities)}
     col_of = {c: j for j, c in enumerate(codes)}
-    for rec in roles.itertuples(index=False):
-        if rec.capability in row_of and rec.municipality_code in col_of:
-            ax.text(col_of[rec.municipality_code], row_of[rec.capability], ROLE_MARKERS[rec.role],
-                    ha="center", va="center", fontsize=8, color="#222222")
-    ax.set_xticks(range(len(codes)), [(municipality_names or {}).get(c, c) for c in codes], rotation=60,
-                  ha="right", fontsize=8)
+    shown_names = [(municipality_names or {}).get(c, c) for c in codes]
+    if many:
+        kept = roles[roles["capability"].isin(row_of) & roles["municipality_code"].isin(col_of)]
+        for role, part in kept.groupby("role", sort=True):
+            ax.scatter(part["municipality_code"].map(col_of), part["capability"].map(row_of), s=4, linewidths=0.4,
+                       marker=ROLE_POINTS[role], color="#222222")
+        thin_unit_ticks(ax, shown_names, axis="x", lang=lang, rotation=60)
+    else:
+        for rec in roles.itertuples(index=False):
+            if rec.capability in row_of and rec.municipality_code in col_of:
+                ax.text(col_of[rec.municipality_code], row_of[rec.capability], ROLE_MARKERS[rec.role],
+                        ha="center", va="center", fontsize=8, color="#222222")
+        ax.set_xticks(range(len(codes)), shown_names, rotation=60, ha="right", fontsize=8)
     ax.set_yticks(range(len(capabilities)), [names.get(c, c) for c in capabilities], fontsize=8)
-    ax.set_xticks(np.arange(-0.5, len(codes)), minor=True)
+    ax.set_xticks(np.arange(-0.5, len(codes)) if not many else [], minor=True)
     ax.set_yticks(np.arange(-0.5, len(capabilities)), minor=True)
     ax.grid(which="minor", color="white", linewidth=0.6)
     ax.grid(which="major", visible=False)

@@ -177,6 +177,8 @@ UNIT_LABELS = {
                       "en": "{n} municipalities{order}; every {k}th name shown (all in the table)"},
     "units.thinned_orgs": {"sv": "{n} organisationer{order}; vart {k}:e namn visas (alla i tabellen)",
                            "en": "{n} organisations{order}; every {k}th name shown (all in the table)"},
+    "units.thinned_collaborations": {"sv": "{n} samverkansinsatser{order}; vart {k}:e namn visas (alla i tabellen)",
+                                     "en": "{n} collaborations{order}; every {k}th name shown (all in the table)"},
     "units.sorted": {"sv": ", sorterade efter värde", "en": ", sorted by value"},
     "units.unnamed": {"sv": "{n} kommuner: namnen i tabellen", "en": "{n} municipalities: the names are in the table"},
 }
@@ -199,7 +201,8 @@ def unit_figure_length(n: int, per_unit: float, base: float, cap: float = 14.0) 
 
 
 def thin_unit_ticks(ax: Axes, names: list[str], *, axis: str = "x", lang: str = "sv", by_value: bool = False,
-                    organisations: bool = False, fontsize: float = 7.0, rotation: float = 0.0) -> int:
+                    organisations: bool = False, fontsize: float = 7.0, rotation: float = 0.0,
+                    collaborations: bool = False) -> int:
     """Label every k-th of ``names`` (units at positions 0 … n−1) so that at most
     :data:`MAX_LABELLED_UNITS` labels are drawn, and say so in the axis label; returns k."""
     import math
@@ -208,7 +211,8 @@ def thin_unit_ticks(ax: Axes, names: list[str], *, axis: str = "x", lang: str = 
     step = max(1, math.ceil(n / MAX_LABELLED_UNITS))
     positions = list(range(0, n, step))
     shown = [names[i] for i in positions]
-    key = "units.thinned_orgs" if organisations else "units.thinned"
+    key = ("units.thinned_orgs" if organisations else "units.thinned_collaborations" if collaborations
+           else "units.thinned")
     text = label(key, lang, UNIT_LABELS).format(
         n=n, k=step, order=label("units.sorted", lang, UNIT_LABELS) if by_value else "")
     if axis == "x":

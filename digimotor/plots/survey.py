@@ -277,8 +277,11 @@ def municipality_bars(
     question = QUESTIONS.get(question_id)
     points = question.points if question else int(rows["scale_points"].iloc[0])
     seen: set[str] = set()
+    by_unit = {unit: part for unit, part in layout.groupby(unit_column, sort=False, observed=True)}  # rows in order
     for i, unit in enumerate(units):
-        for row in layout[layout[unit_column] == unit].itertuples():
+        if unit not in by_unit:
+            continue
+        for row in by_unit[unit].itertuples():
             if row.share_pct <= 0:
                 continue
             text = _option_label(question_id, row.option, lang)

@@ -553,9 +553,19 @@ def load_willingness(source: str = "default") -> pd.DataFrame:
 
 
 def load_collaborations(source: str = "published") -> pd.DataFrame:
-    """Existing collaborations, one row per collaboration × member (see the dataset description)."""
-    from ..regions import display_name
+    """Existing collaborations, one row per collaboration × member (see the dataset description).
 
-    frame = load("capability_collaborations", source)
+    ``source="none"`` (:data:`~digimotor.snapshots.NO_DATA`): no ties, an empty table (a study
+    without its own collaborations; the pairing then uses no ties).
+    """
+    from ..regions import display_name
+    from ..snapshots import NO_DATA, empty
+    from .registry import get
+
+    if source == NO_DATA:
+        frame = empty(get("capability_collaborations"), kind="published",
+                      note="none: no existing collaborations given (capability_collaborations)")
+    else:
+        frame = load("capability_collaborations", source)
     frame.insert(3, "municipality", frame["municipality_code"].map(display_name).astype("string"))
     return frame

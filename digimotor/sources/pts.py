@@ -48,7 +48,7 @@ from ..errors import InputFileError
 from ..model.broadband import AREAS, PREMISES
 from ..regions import fold
 from ..schema import ROW, Column, DatasetSpec, header_matcher
-from .registry import load, register
+from .registry import get, load, register
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -287,11 +287,23 @@ def load_broadband(source: str = "synthetic") -> pd.DataFrame:
     return frame
 
 
-def load_broadband_facts(source: str = "vgr-pts-2019") -> pd.DataFrame:
-    """Region-level broadband facts (columns as dataset ``broadband_facts``, plus ``region``, a name)."""
-    from ..regions import county_codes, display_name
+#: The ``path`` of the empty facts table (``source="none"``): what a page shows in its place.
+NO_FACTS = "none: no public facts of the study's region given (broadband_facts)"
 
-    frame = load("broadband_facts", source)
+
+def load_broadband_facts(source: str = "vgr-pts-2019") -> pd.DataFrame:
+    """Region-level broadband facts (columns as dataset ``broadband_facts``, plus ``region``, a name).
+
+    ``source="none"`` (:data:`~digimotor.snapshots.NO_DATA`): an empty table, for a study without
+    public facts of its region (the facts panel and table then say that none are shown).
+    """
+    from ..regions import county_codes, display_name
+    from ..snapshots import NO_DATA, empty
+
+    if source == NO_DATA:
+        frame = empty(get("broadband_facts"), kind="public", note=NO_FACTS)
+    else:
+        frame = load("broadband_facts", source)
     counties = county_codes()
 
     def name(code: str) -> str:
@@ -323,10 +335,10 @@ def load_broadband_fact_snapshots(sources: tuple[str, ...] | list[str]) -> pd.Da
     import pandas as pd
 
     frames = []
-    for source in sources:
+    for source in sources or ["none"]:  # no snapshot: the empty table, with its columns
         frame = load_broadband_facts(source)
         frame["snapshot"] = source
         frames.append(frame)
-    out = pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     out.attrs["provenance"] = [f.attrs["provenance"] for f in frames]
     return out

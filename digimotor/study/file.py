@@ -84,6 +84,7 @@ class Plan:
     skipped: dict[str, str] = field(default_factory=dict)
     skipped_sv: dict[str, str] = field(default_factory=dict)  # the same reasons, for the pages
     imported: list[Path] = field(default_factory=list)
+    notes: dict[str, list[str]] = field(default_factory=dict)  # per notebook: optional inputs set to none
 
 
 # ---------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def init_study(folder: str | Path, region: str | Sequence[str], years: Sequence[
     from .. import datasets as registry
     from ..atomic import write_text
     from ..importer import write_template
-    from ..regions import municipality, resolve_region
+    from ..regions import all_municipalities, municipality, resolve_region
 
     folder = Path(folder).expanduser()
     spec = region if isinstance(region, str) else list(region)
@@ -104,8 +104,9 @@ def init_study(folder: str | Path, region: str | Sequence[str], years: Sequence[
         if defaults.get("willingness_source") == "synthetic":  # 06: everyone willing, not the example's answers
             values["willingness_source"] = "default"
         counties = {municipality(code).county_code for code in resolved.codes}
-        if "pyramid_region" in defaults and len(counties) == 1:  # the region's county
-            values["pyramid_region"] = counties.pop()
+        whole = len(resolved.codes) == len(all_municipalities())
+        if "pyramid_region" in defaults and (len(counties) == 1 or whole):  # the region's county, or Sweden
+            values["pyramid_region"] = "00" if whole else counties.pop()
             if years and "pyramid_year" in defaults:
                 values["pyramid_year"] = years[-1]
         values = {k: v for k, v in values.items() if defaults.get(k) != v}

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..config import CHECKOUT_DIR, STUDY_FILE
 from ..errors import DigimotorError, ParameterError
+from ..snapshots import NO_DATA
 from .file import (
     DEFAULT_STUDY,
     MEASURED,
@@ -246,13 +247,23 @@ def prepare(study: Study, *, do_import: bool = True, only: Sequence[str] | None 
                                         f"(snapshot '{study.datasets[dataset].snapshot}' holds "
                                         f"{', '.join(map(str, sorted(found)))})")
         for param, declared in schemas[name].parameters.items():  # the notebook's other inputs
+            if declared.type == "list" and declared.dataset and param not in study.parameters.get(name, {}):
+                _snapshot_list(plan, name, param, declared, study.datasets.get(declared.dataset), ready)
+                continue
             if declared.type != "source" or param in used:
                 continue
             other = study.datasets.get(declared.dataset or "")
             if other is not None and ready.get(other.name) and param not in study.parameters.get(name, {}):
                 values[param] = other.snapshot  # a further dataset the study lists
             value = values.get(param, declared.default)
-            if other is not None and not ready.get(other.name) and param not in study.parameters.get(name, {}):
+            if (NO_DATA in (declared.allowed or ()) and param not in study.parameters.get(name, {})
+                    and not (other is not None and ready.get(other.name))
+                    and value not in datasets.available_snapshots(declared.dataset or "")):
+                values[param] = NO_DATA  # an optional input the study does not have: none, never the original's
+                plan.notes.setdefault(name, []).append(
+                    f"{param}: none (the study has no {declared.dataset}; the default {declared.default!r} is the "
+                    "original study's)")
+            elif other is not None and not ready.get(other.name) and param not in study.parameters.get(name, {}):
                 problems.append(f"{where}: datasets.{other.name}: empty ({', '.join(other.files) or 'no file named'}), "
                                 f"but {name} reads it (parameter {param}): fill it in")
             elif value not in datasets.available_snapshots(declared.dataset or ""):
@@ -269,6 +280,7 @@ def prepare(study: Study, *, do_import: bool = True, only: Sequence[str] | None 
                 problems.append(f"{where}: parameters.{name}.{param}: 'synthetic' (the seeded example under "
                                 f"pseudonyms) is not this study's data; set it: {declared.description}")
         plan.run.append(name)
+        values.update(plan.per_notebook.pop(name, {}))  # the lists _snapshot_list set
         if values:
             plan.per_notebook[name] = values
     if not plan.run and not problems and only is None:
@@ -277,6 +289,26 @@ def prepare(study: Study, *, do_import: bool = True, only: Sequence[str] | None 
     if problems:
         raise StudyError(list(dict.fromkeys(problems)))
     return plan
+
+
+def _snapshot_list(plan: Plan, notebook: str, param: str, declared: Any, entry: DatasetEntry | None,
+                   ready: Mapping[str, bool]) -> None:
+    """A list of snapshots a notebook reads besides its data (02's ``facts_series_sources``): the
+    study's own snapshot of that dataset if it has one, else those of the default that exist in the
+    study's ``data/raw/`` (none in a study folder: the default's are the original study's)."""
+    from .. import datasets
+
+    have = datasets.available_snapshots(declared.dataset)
+    if entry is not None and ready.get(entry.name):
+        chosen = [entry.snapshot]
+    else:
+        chosen = [s for s in declared.default if s in have]
+    if chosen != list(declared.default):
+        plan.per_notebook.setdefault(notebook, {})[param] = chosen
+        left = [s for s in declared.default if s not in chosen]
+        if left and not chosen:
+            plan.notes.setdefault(notebook, []).append(
+                f"{param}: none (the study has no {declared.dataset}; {', '.join(left)} are the original study's)")
 
 
 # ---------------------------------------------------------------------------------------
@@ -330,6 +362,9 @@ def run_study(path: str | Path | None = None, *, echo: Callable[[str], Any] = pr
             echo(f"imported {name.relative_to(study.root).as_posix()}")
         for name, reason in plan.skipped.items():
             echo(f"skipped   {name}: {reason}")
+        for name, notes in plan.notes.items():
+            for note in notes:
+                echo(f"note      {name}: {note}")
         if plan.skipped and not options.get("dry_run"):
             _skip_pages(plan)
         # the command line's values win over the study's: -p for every notebook that has the key,
