@@ -47,19 +47,9 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "commands": ("digimotor.commands", "digimotor.cli"),
 }
 
-#: Imports that break the rules today in code other branches are rewriting. Each entry is
-#: (importing module, imported module). The lead empties this list after merging arch-run
-#: (issue 16 item 3: the runner package, the site depending on the runner's results only).
-ALLOWED: set[tuple[str, str]] = {
-    # site/__init__ <-> site.verdicts cycle (arch-run splits the site from the runner).
-    ("digimotor.site.verdicts", "digimotor.site"),
-    # site <-> exports: the exports use the site's labels and escaping (to be split out).
-    ("digimotor.exports.pages", "digimotor.site"),
-    ("digimotor.exports.deck", "digimotor.site"),
-    # site/__init__ <-> gallery, profiles: the site frame (labels, esc, page) is to be split out.
-    ("digimotor.site.gallery", "digimotor.site"),
-    ("digimotor.site.profiles", "digimotor.site"),
-}
+#: Imports allowed to break the rules, as (importing module, imported module): none. A pair
+#: added here must say why and be removed again (``test_the_allow_list_is_still_needed``).
+ALLOWED: set[tuple[str, str]] = set()
 
 
 # ---------------------------------------------------------------------------------------

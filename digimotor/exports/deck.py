@@ -118,7 +118,7 @@ def _conclusions_slide(deck, verdicts: pd.DataFrame | None, lang: str) -> None:
     import pandas as pd
     from pptx.util import Inches, Pt
 
-    from ..site import LABELS, label
+    from ..site.frame import LABELS, label
 
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     _textbox(slide, (0.4, 0.2, 12.5, 0.8), [(_d("conclusions", lang), 26, True)])

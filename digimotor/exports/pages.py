@@ -139,7 +139,7 @@ def esc(value: object) -> str:
 
 
 def kind_label(kind: str | None, lang: str = "sv") -> str:
-    from ..site import KIND_LABELS
+    from ..site.frame import KIND_LABELS
 
     if not kind:
         return "–"
@@ -148,7 +148,7 @@ def kind_label(kind: str | None, lang: str = "sv") -> str:
 
 def exhibit_label(name: str, lang: str = "sv") -> str:
     """``Figur 7`` for ``fig07_…`` (the site's exhibit label), else the name."""
-    from ..site import _exhibit_label
+    from ..site.exhibits import exhibit_label as _exhibit_label
 
     return _exhibit_label(name, lang)
 

@@ -12,7 +12,6 @@ which sorts and filters the tables. Labels are Swedish by default (:data:`LABELS
 
 from __future__ import annotations
 
-import html
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -22,6 +21,17 @@ from typing import TYPE_CHECKING, Any
 from .. import claims, labels
 from ..atomic import write_text
 from ..config import project_root
+from .frame import (  # noqa: F401 - the site's frame, importable from the site as before
+    KIND_LABELS,
+    LABELS,
+    _findings_html,
+    _part_label,
+    esc,
+    label,
+    nav,
+    page,
+    page_kinds,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,9 +43,7 @@ _EXPORTERS: dict[tuple[bool, str], Any] = {}
 #: Files of the package copied into the site's root (the frame of every page links them).
 ASSETS = ("style.css", "tables.js")
 
-LABELS: dict[str, dict[str, str]] = labels.table("site")
 
-KIND_LABELS = labels.table("site_kind_labels")
 
 #: Scorecard groups, in the order shown: (html key, outcome(s), label sv, label en), one per
 #: outcome of the claims registry (``claims.OUTCOMES``), so no status is ever left out of the site.
@@ -45,13 +53,8 @@ SCORE_GROUPS = tuple(
 )
 
 
-def label(key: str, lang: str = "sv") -> str:
-    """The site label ``key`` in ``lang``."""
-    return LABELS[key][lang]
 
 
-def esc(value: object) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 # ---------------------------------------------------------------------------------------
@@ -78,24 +81,8 @@ def exporter(show_code: bool, lang: str = "sv"):
     return _EXPORTERS[show_code, lang]
 
 
-def page_kinds(manifest: Sequence[Mapping[str, Any]]) -> list[str]:
-    """The data kinds a page used: those of the inputs it loaded and the tables it wrote."""
-    kinds = {e.get("kind") for e in manifest if e.get("entry") in ("input", "table") and e.get("kind")}
-    return [k for k in ("published", "public", "synthetic", "user") if k in kinds]
 
 
-def nav(context: Mapping[str, Any], current: str | None, lang: str = "sv", prefix: str = "") -> str:
-    """The navigation bar: Overview, every notebook page (short title), Method."""
-    items = [("index.html", label("home", lang), current == "index")]
-    items += [(f"{name}.html", title.split(":")[0].strip(), current == name)
-              for name, title in context.get("notebooks", [])]
-    items.append(("method.html", label("method", lang), current == "method"))
-    current_mark = ' aria-current="page"'
-    links = "".join(
-        f'<li><a href="{prefix}{esc(href)}"{current_mark if here else ""}>{esc(text)}</a></li>'
-        for href, text, here in items
-    )
-    return f'<nav class="dm-nav" aria-label="navigation"><ul>{links}</ul></nav>'
 
 
 def failure_banner(failure: Mapping[str, Any], lang: str = "sv") -> str:
@@ -227,9 +214,6 @@ def scorecard_html(card: pd.DataFrame | None, lang: str = "sv") -> str:
     return summary + part_summary_html(card, lang) + "".join(sections)
 
 
-def _part_label(part: str, lang: str) -> str:
-    key = f"part.{part}"
-    return label(key, lang) if key in LABELS else part
 
 
 def part_summary_html(card: pd.DataFrame, lang: str = "sv") -> str:
@@ -250,17 +234,6 @@ def part_summary_html(card: pd.DataFrame, lang: str = "sv") -> str:
             f"<th>{esc(label('part', lang))}</th>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
-def _findings_html(lang: str = "sv") -> str:
-    import yaml
-
-    data = yaml.safe_load((SITE_DIR / "findings.yml").read_text(encoding="utf-8"))
-    items = "".join(
-        f"<li><strong>{esc(f['title'])}</strong> {esc(f['text'])} "
-        f'<span class="dm-source">(rapporten, sammanfattningen, OCR-rad {esc(f["seed_lines"])})</span></li>'
-        for f in data["findings"]
-    )
-    return (f"<p>{esc(data['intro'])}</p><ol class=\"dm-findings\">{items}</ol>"
-            f'<p class="dm-source">{esc(data["source"])}</p>')
 
 
 def _copy_exhibit_files(site_dir: Path, summaries) -> dict[str, list[str]]:
@@ -465,17 +438,4 @@ för att stämma; de räknas inte som bevis.</p>
     return card
 
 
-def page(title: str, body: str, context: Mapping[str, Any], current: str, lang: str = "sv", prefix: str = "") -> str:
-    """A site page (index, method, profiles) in the site's frame; ``prefix`` leads to the site's root
-    from a page in a subfolder (``"../"``)."""
-    return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title><link rel="stylesheet" href="{prefix}style.css">
-<script src="{prefix}tables.js" defer></script></head>
-<body class="dm-page">
-{nav(context, current, lang, prefix)}
-<main class="dm-main">{body}</main>
-<footer class="dm-footer">{nav(context, current, lang, prefix)}</footer>
-</body></html>
-"""
 

@@ -76,7 +76,7 @@ def claims_line(counts: Mapping[str, int], lang: str = "sv") -> str:
 
 
 def _placeholder(reason: str, detail: str, lang: str) -> str:
-    from . import esc
+    from .frame import esc
 
     text = label(reason, lang)
     more = f"<br><code>{esc(detail)}</code>" if detail else ""
@@ -89,7 +89,7 @@ def gallery_html(site_dir: Path, summaries: Sequence[tuple[Path, Any]], exhibits
 
     ``titles`` maps notebook names to their titles (as :func:`digimotor.site.build_site` gets them).
     """
-    from . import KIND_LABELS, _part_label, esc, page_kinds
+    from .frame import KIND_LABELS, _part_label, esc, page_kinds
 
     def notebook_title(path: Path) -> str:
         return (titles or {}).get(path.stem, path.stem)

@@ -211,7 +211,7 @@ class _Context:
 
 
 def _source_line(ctx: _Context, table: str, kind: str | None) -> str:
-    from . import KIND_LABELS, esc
+    from .frame import KIND_LABELS, esc
 
     lang = ctx.lang
     exhibit = ctx.exhibits.get(table)
@@ -262,7 +262,7 @@ def _section(key: str, body: str, lang: str) -> str:
 
 
 def _field_section(ctx: _Context, unit: Unit, key: str, names: Sequence[str], fields) -> tuple[str, bool]:
-    from . import esc
+    from .frame import esc
 
     lang, body, found, suppressed = ctx.lang, [], False, False
     for name in names:
@@ -290,7 +290,7 @@ def _field_section(ctx: _Context, unit: Unit, key: str, names: Sequence[str], fi
 
 
 def _capabilities_section(ctx: _Context, unit: Unit) -> tuple[str, bool]:
-    from . import esc
+    from .frame import esc
 
     lang, name = ctx.lang, "capabilities_profiles"
     frame = ctx.tables.get(name)
@@ -312,7 +312,7 @@ def _capabilities_section(ctx: _Context, unit: Unit) -> tuple[str, bool]:
 
 
 def _scenarios_section(ctx: _Context, unit: Unit) -> tuple[str, bool]:
-    from . import esc
+    from .frame import esc
 
     lang, name = ctx.lang, "scenarios_plan"
     frame = ctx.tables.get(name)
@@ -360,7 +360,7 @@ def scenario_counts(table: pd.DataFrame | None, unit: Unit) -> dict[str, int]:
 
 
 def _survey_section(ctx: _Context, unit: Unit) -> tuple[str, bool]:
-    from . import esc
+    from .frame import esc
 
     lang, name = ctx.lang, "survey_summary_by_municipality"
     frame = ctx.tables.get(name)
@@ -381,7 +381,7 @@ def _survey_section(ctx: _Context, unit: Unit) -> tuple[str, bool]:
 
 def profile_body(unit: Unit, ctx: _Context, region: str) -> str:
     """The profile's main content."""
-    from . import esc
+    from .frame import esc
 
     lang = ctx.lang
     sections, suppressed = [], False
@@ -423,7 +423,7 @@ def build_profiles(site_dir: Path, summaries: Sequence[tuple[Path, Any]], exhibi
                    context: Mapping[str, Any], *, region: tuple[str, Sequence[str]] = ("", ()),
                    lang: str = "sv") -> list[Unit]:
     """Write ``kommuner/<slug>.html`` for every municipality of the run; return the units."""
-    from . import page
+    from .frame import page
 
     tables = _read_tables(exhibits)
     ctx = _Context(tables=tables, exhibits={e.name: e for e in exhibits if e.entry == "table"},
@@ -440,7 +440,7 @@ def build_profiles(site_dir: Path, summaries: Sequence[tuple[Path, Any]], exhibi
 
 def profiles_index_html(units: Sequence[Unit], lang: str = "sv") -> str:
     """The index's list of profiles: the real municipalities, then the examples."""
-    from . import esc
+    from .frame import esc
 
     if not units:
         return ""

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import project_root
-from . import KIND_LABELS, LABELS, _findings_html, esc, label
+from .frame import KIND_LABELS, LABELS, _findings_html, esc, label
 
 if TYPE_CHECKING:
     import pandas as pd
