@@ -129,7 +129,7 @@ def test_notebook01_runs_from_fetched_population_and_projection(project, offline
     mellerud = next(r for r in rows if r.startswith("1461,"))
     assert ",1400," in mellerud and "modellerad prognos" in mellerud and mellerud.endswith(",public")
     html = (project / "build/site/01-demography.html").read_text(encoding="utf-8")
-    assert "utgåva 2024" in html and "Not the study's setting" in html
+    assert "utgåva 2024" in html and "Inte studiens inställning" in html  # a Swedish page, Swedish prose
 
 
 @pytest.mark.slow

@@ -150,8 +150,8 @@ window.addEventListener('load', () => {
   }
   // sorting and filtering: the index's table of exhibits, by its file-name column
   const index = document.querySelector('iframe').contentDocument;
-  const table = Array.from(index.querySelectorAll('table')).find(t => t.tHead && t.tHead.textContent.includes('fil'));
-  const heading = Array.from(table.tHead.rows[0].children).findIndex(th => th.textContent.trim().startsWith('fil'));
+  const table = Array.from(index.querySelectorAll('table')).find(t => t.tHead && t.tHead.textContent.includes('Fil'));
+  const heading = Array.from(table.tHead.rows[0].children).findIndex(th => th.textContent.trim().startsWith('Fil'));
   const before = columnTexts(table, heading);
   table.tHead.rows[0].children[heading].click();
   const up = columnTexts(table, heading);

@@ -410,7 +410,7 @@ Koden är dold; kör <code>digimotor reproduce --show-code</code> för att visa 
 {gallery}
 {profiles_index_html(units, lang)}
 <section><h2>{label("exhibits", lang)}</h2>
-<table class="dm-table"><thead><tr><th>{label("exhibit", lang)}</th><th>fil</th><th>{label("page", lang)}</th>
+<table class="dm-table"><thead><tr><th>{label("exhibit", lang)}</th><th>{label("file", lang)}</th><th>{label("page", lang)}</th>
 <th>{label("files", lang)}</th><th>{label("kind", lang)}</th></tr></thead><tbody>{exhibits}</tbody></table>
 {downloads}</section>
 <section><h2>{label("scorecard", lang)}</h2>
