@@ -39,7 +39,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
     ),
     "plots/claims/synthetic": (
         "digimotor.plots", "digimotor.claims", "digimotor.synthetic",
-        "digimotor.outputs", "digimotor.placeholder", "digimotor.fieldwork", "digimotor.repeat_exhibits",
+        "digimotor.outputs", "digimotor.figure_files", "digimotor.placeholder", "digimotor.fieldwork",
+        "digimotor.repeat_exhibits",
     ),
     "run/site": ("digimotor.run", "digimotor.params", "digimotor.site", "digimotor.study", "digimotor.exports"),
     "commands": ("digimotor.commands", "digimotor.cli"),
