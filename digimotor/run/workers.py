@@ -42,17 +42,25 @@ WARM_MODULES = (
     "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "IPython",
     "IPython.core.interactiveshell", "IPython.display", "matplotlib_inline.backend_inline",
     "nbformat", "nbconvert", "yaml", "PIL.PngImagePlugin", "matplotlib.backends.backend_svg",
+    "pandas.io.formats.style", "pandas.io.formats.csvs",  # every notebook presents and writes tables
 )
+#: Modules that several notebooks (not all) import: in the warm parent only when more than one
+#: notebook runs. Each forked worker would import them again (about a second for scipy.stats);
+#: a single notebook pays for them at most once, in its own process, and only if it uses them.
+SHARED_MODULES = ("scipy.stats", "scipy.optimize", "scipy.cluster.hierarchy")
 
 
-def warm_up() -> None:
-    """Import the heavy libraries once, in the parent, before any worker is forked."""
+def warm_up(shared: bool = True) -> None:
+    """Import the heavy libraries once, in the parent, before any worker is forked.
+
+    ``shared``: also :data:`SHARED_MODULES` (when more than one notebook is to run).
+    """
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     # jsonschema (via nbformat) imports the optional rfc3987_syntax for the "iri" string format,
     # which builds a parser grammar at import (~2 s here). Notebook schemas use no such format:
     # mark it unavailable, as if it were not installed (jsonschema then skips that format).
     sys.modules.setdefault("rfc3987_syntax", None)
-    for name in WARM_MODULES:
+    for name in WARM_MODULES + (SHARED_MODULES if shared else ()):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
     # and the package's own modules, so that no worker imports them itself
