@@ -10,13 +10,14 @@ re-exported by :mod:`digimotor.outputs`, where notebooks find them (``outputs.sa
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .atomic import atomic_path, write_bytes, write_text
 from .config import DATA_KINDS, figures_dir
@@ -143,6 +144,9 @@ def _save_formats(fig: Figure, stem: Path, chosen: Sequence[str]) -> tuple[list[
             # the slide last: the PNG and the SVG are drawn before any other resolution
             for ext in sorted(chosen, key=lambda e: e == "slide"):
                 target = stem.with_name(stem.name + FIGURE_SUFFIXES[ext])
+                if ext == "slide" and _slide_in_background(fig, area, target):
+                    written[ext] = target
+                    continue
                 with atomic_path(target) as tmp:
                     if ext == "png":
                         if area is None:
@@ -161,6 +165,91 @@ def _save_formats(fig: Figure, stem: Path, chosen: Sequence[str]) -> tuple[list[
             if engine is not None:
                 fig.set_layout_engine(engine)
     return [written[ext] for ext in chosen], png, dpi
+
+
+#: While :func:`background_slides` is active: the most slide children at a time, and the
+#: running ones (pid -> slide file).
+_BACKGROUND: dict[str, Any] | None = None
+
+
+@contextlib.contextmanager
+def background_slides(limit: int = 1) -> Iterator[None]:
+    """Within this block :func:`save_figure` draws each slide PNG in a forked child process.
+
+    The slide is the largest drawing of a figure (about as long as the PNG and the SVG together)
+    and nothing in the notebook waits for it: the child, a copy of this process at the moment
+    the figure was saved, draws it while the notebook goes on (on another core), ``limit``
+    children at a time. The block ends when every slide is written. A child that cannot draw its
+    slide writes the placeholder that says so (as :func:`save_figure` does) and the block
+    reports it on stderr. For the runner's worker processes (POSIX ``fork``); elsewhere, or
+    nested, slides are drawn in place as before.
+    """
+    global _BACKGROUND
+    if _BACKGROUND is not None or not hasattr(os, "fork"):
+        yield
+        return
+    _BACKGROUND = {"limit": max(1, int(limit)), "children": {}}
+    try:
+        yield
+    finally:
+        state, _BACKGROUND = _BACKGROUND, None
+        while state["children"]:
+            _reap_one(state["children"])
+
+
+def _reap_one(children: dict[int, Path]) -> None:
+    """Wait for the oldest slide child; report one that failed."""
+    import sys
+
+    pid = next(iter(children))
+    target = children.pop(pid)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return
+    if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
+        print(f"digimotor: the slide {target.name} could not be drawn; it is a placeholder", file=sys.stderr)
+
+
+def _slide_in_background(fig: Figure, area: Bbox | None, target: Path) -> bool:
+    """Fork a child that writes ``fig``'s slide PNG to ``target``; False when not in :func:`background_slides`."""
+    state = _BACKGROUND
+    if state is None:
+        return False
+    children = state["children"]
+    while len(children) >= state["limit"]:
+        _reap_one(children)
+    parent = os.getpid()
+    pid = os.fork()
+    if pid:
+        children[pid] = target
+        return True
+    code = 1  # the child: draw, write, and end without running anything of the parent's
+    try:
+        _end_with(parent)
+        try:
+            write_bytes(target, _slide_png(fig, area))
+            code = 0
+        except Exception as exc:  # noqa: BLE001 - the slide says what went wrong
+            meta = getattr(fig, "digimotor_mark", None)
+            lang = meta.get("lang", "sv") if isinstance(meta, Mapping) else "sv"
+            write_bytes(target, placeholder_png(one_line_error(exc), lang=lang, pixels=SLIDE_PIXELS, dpi=SLIDE_DPI))
+    finally:
+        os._exit(code)
+
+
+def _end_with(parent: int) -> None:
+    """In a slide child on Linux: die with the process that forked it (``PR_SET_PDEATHSIG``)."""
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _slide_png(fig: Figure, area: Bbox | None) -> bytes:
