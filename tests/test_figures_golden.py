@@ -211,7 +211,8 @@ def test_reproduce_formats_reach_the_notebooks_and_the_cache(project):
 
 def test_warm_parent_imports_no_seaborn_and_no_papermill():
     """seaborn is used by no notebook; papermill's import scans every entry point. scipy.stats
-    (used by several notebooks) is imported once in the parent only when several notebooks run."""
+    (used by several notebooks) is not in the warm-up itself: the parent imports it while the first
+    workers run (``warm_shared``, when more notebooks wait)."""
     import subprocess
     import sys
 

@@ -133,7 +133,7 @@ def reproduce(
                 (staging / sub).mkdir()
             context = page_context(everything)
             if plan:
-                warm_up(shared=len(plan) > 1) if engine == "fork" else None
+                warm_up() if engine == "fork" else None
                 for job in plan:
                     echo(f"queued    {job.path.stem}: {job.reason}") if not live else None
                 progress = Progress(plan, echo, live)
