@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from .atomic import atomic_path, write_bytes, write_text
 from .config import DATA_KINDS, figures_dir
 from .errors import DigimotorError, ParameterError
+from .forking import end_with
 from .metrics.suppression import SUPPRESSED as _SUPPRESSED
 from .placeholder import (
     PLACEHOLDER_DPI,
@@ -226,7 +227,7 @@ def _slide_in_background(fig: Figure, area: Bbox | None, target: Path) -> bool:
         return True
     code = 1  # the child: draw, write, and end without running anything of the parent's
     try:
-        _end_with(parent)
+        end_with(parent)
         try:
             write_bytes(target, _slide_png(fig, area))
             code = 0
@@ -236,20 +237,6 @@ def _slide_in_background(fig: Figure, area: Bbox | None, target: Path) -> bool:
             write_bytes(target, placeholder_png(one_line_error(exc), lang=lang, pixels=SLIDE_PIXELS, dpi=SLIDE_DPI))
     finally:
         os._exit(code)
-
-
-def _end_with(parent: int) -> None:
-    """In a slide child on Linux: die with the process that forked it (``PR_SET_PDEATHSIG``)."""
-    import signal
-    import sys
-
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)
-    if os.getppid() != parent:
-        os._exit(1)
 
 
 def _slide_png(fig: Figure, area: Bbox | None) -> bytes:

@@ -29,6 +29,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "digimotor.errors", "digimotor.numbers", "digimotor.config", "digimotor.atomic",
         "digimotor.regions", "digimotor.provenance", "digimotor.manifest",
         "digimotor.schema", "digimotor.conform", "digimotor.snapshots", "digimotor.safe_yaml",
+        "digimotor.forking",
     ),
     "model": ("digimotor.model",),
     "sources/metrics": (
