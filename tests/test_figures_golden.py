@@ -140,6 +140,24 @@ def test_save_figure_writes_both_formats_of_one_layout(project):
     plt.close(fig)
 
 
+def test_a_slide_drawn_in_a_forked_child_equals_one_drawn_in_place(project):
+    """The runner's workers draw slides in a child (figure_files.background_slides): same bytes."""
+    import matplotlib.pyplot as plt
+
+    from digimotor import figure_files, outputs
+
+    fig = _figure()
+    in_place = outputs.save_figure(fig, "fig99_here")
+    with figure_files.background_slides():
+        in_child = outputs.save_figure(fig, "fig99_child")
+        assert figure_files._BACKGROUND["children"]  # the slide is being drawn in a child
+    assert figure_files._BACKGROUND is None  # every child was waited for
+    for here, child in zip(in_place, in_child, strict=True):
+        assert child.exists()
+        assert child.read_bytes().replace(b"fig99_child", b"") == here.read_bytes().replace(b"fig99_here", b""), child.name
+    plt.close(fig)
+
+
 def test_a_text_outside_the_figure_widens_the_saved_area(project):
     import matplotlib.pyplot as plt
 
@@ -216,13 +234,13 @@ def test_warm_parent_imports_no_seaborn_and_no_papermill():
     import subprocess
     import sys
 
-    for shared, scipy_loaded in ((False, "False"), (True, "True")):
-        code = (f"import sys\nfrom digimotor.run import workers\nworkers.warm_up(shared={shared})\n"
-                "print(*[m in sys.modules for m in ('seaborn', 'scipy.stats', 'papermill', 'pandas', "
-                "'matplotlib.backends.backend_svg', 'nbconvert', 'pandas.io.formats.style')])")
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                             env=os.environ.copy(), timeout=180).stdout
-        assert out.split() == ["False", scipy_loaded, "False", "True", "True", "True", "True"]
+    code = ("import sys\nfrom digimotor.run import workers\nworkers.warm_up()\n"
+            "print(*[m in sys.modules for m in ('seaborn', 'scipy.stats', 'papermill', 'pandas', "
+            "'matplotlib.backends.backend_svg', 'nbconvert', 'pandas.io.formats.style')])\n"
+            "workers.warm_shared()\nprint('scipy.stats' in sys.modules, 'seaborn' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env=os.environ.copy(), timeout=180).stdout
+    assert out.split() == ["False", "False", "False", "True", "True", "True", "True", "True", "False"]
 
 
 def test_notebooks_are_read_as_papermill_reads_them():
