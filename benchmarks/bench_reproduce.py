@@ -14,7 +14,9 @@ Measured in one run, each on a fresh temporary copy of the project's inputs and 
               ``--params``): that notebook runs again and the site is rebuilt;
 (d) floor     all notebooks' code as one plain Python script in one process (no kernel, no
               rendering, no site), with ``outputs.save_figure`` timed: the mean time to save
-              one figure (PNG + SVG), for this checkout and for the baseline;
+              one figure (PNG + SVG; the 16:9 slide PNG, which the runner's workers draw in a
+              forked child, is timed apart and shown next to it), for this checkout and for
+              the baseline;
 and the start-up time of ``digimotor --help``.
 
 With ``--tests`` it times the test suite instead, side by side: ruff and pytest as
@@ -102,20 +104,48 @@ def naive(notebooks: list[Path], env: dict[str, str], root: Path) -> tuple[float
 
 
 _SAVE_TIMER = """\
-import atexit, json, time
+import atexit, importlib, json, time
 import matplotlib
 matplotlib.use('agg')
 from digimotor import outputs as _outputs
-_save, _times = _outputs.save_figure, []
+_save, _times, _slides = _outputs.save_figure, [], []
 def _timed_save(*args, **kwargs):
     start = time.perf_counter()
+    _slides.append(0.0)
     try:
         return _save(*args, **kwargs)
     finally:
         _times.append(time.perf_counter() - start)
 _outputs.save_figure = _timed_save
-atexit.register(lambda: print('SAVE-TIMES ' + json.dumps(_times)))
+for _name in ('digimotor.figure_files', 'digimotor.outputs'):  # the slide PNG (where there is one)
+    try:
+        _module = importlib.import_module(_name)
+    except ImportError:
+        continue
+    if hasattr(_module, '_slide_png'):
+        def _timed_slide(*args, _draw=_module._slide_png, **kwargs):
+            start = time.perf_counter()
+            try:
+                return _draw(*args, **kwargs)
+            finally:
+                _slides[-1] += time.perf_counter() - start
+        _module._slide_png = _timed_slide
+        break
+atexit.register(lambda: print('SAVE-TIMES ' + json.dumps([_times, _slides])))
 """
+
+
+def _mean_png_svg(saves: tuple[list[float], list[float]]) -> float:
+    """Mean seconds per save_figure call without the slide PNG (the issue-18 target is PNG + SVG)."""
+    totals, slides = saves
+    return statistics.fmean(t - s for t, s in zip(totals, slides, strict=False)) if totals else float("nan")
+
+
+def _slide_note(saves: tuple[list[float], list[float]]) -> str:
+    totals, slides = saves
+    if not totals or not any(slides):
+        return ""
+    return f"; with the slide PNG drawn in place {statistics.fmean(totals):.3f} (slide {statistics.fmean(slides):.3f})"
 
 
 def floor_script(notebooks: list[Path]) -> str:
@@ -135,8 +165,9 @@ def floor(notebooks: list[Path], env: dict[str, str], root: Path) -> tuple[float
     work = root / "floor"
     work.mkdir()
     seconds, proc = _timed([sys.executable, str(script)], {**env, "MPLBACKEND": "agg"}, work)
-    saves = next((json.loads(line.split(" ", 1)[1]) for line in proc.stdout.splitlines()
-                  if line.startswith("SAVE-TIMES ")), [])
+    # (seconds of each save_figure call, of which drawing the slide PNG)
+    saves = next((tuple(json.loads(line.split(" ", 1)[1])) for line in proc.stdout.splitlines()
+                  if line.startswith("SAVE-TIMES ")), ([], []))
     return seconds, saves, ([f"floor script: {proc.stderr.strip().splitlines()[-1:]}"] if proc.returncode else [])
 
 
@@ -279,10 +310,12 @@ def main() -> int:
             per = f"{seconds / max(n, 1):13.2f}" if label not in ("warm", "change") else ""
             print(f"{label:10} {seconds:9.2f} {per}")
     print(f"{'--help':10} {t_help:9.3f}   (median of 5)")
-    mean_save = statistics.fmean(saves) if saves else float("nan")
-    print(f"save/figure {mean_save:8.3f}   (mean of {len(saves)} figures, PNG + SVG, this checkout)")
-    if base_saves:
-        print(f"  baseline  {statistics.fmean(base_saves):8.3f}   (mean of {len(base_saves)} figures, {args.baseline})")
+    mean_save = _mean_png_svg(saves)
+    print(f"save/figure {mean_save:8.3f}   (mean of {len(saves[0])} figures, PNG + SVG, this checkout)"
+          + _slide_note(saves))
+    if base_saves and base_saves[0]:
+        print(f"  baseline  {_mean_png_svg(base_saves):8.3f}   (mean of {len(base_saves[0])} figures, "
+              f"{args.baseline}){_slide_note(base_saves)}")
     print()
     if base_cold:
         print(f"cold / baseline cold = {_ratio(t_cold, base_cold)}   (target <= 0.45)")
@@ -291,7 +324,8 @@ def main() -> int:
     if t_change is not None:
         print(f"one-parameter change = {t_change:.2f} s (target <= 3 s: split=3.4 on 03-dimios-maturity)")
     print(f"save per figure      = {mean_save:.3f} s (target <= 0.2 s)"
-          + (f"; baseline / this = {_ratio(statistics.fmean(base_saves), mean_save)}" if base_saves else ""))
+          + (f"; baseline / this = {_ratio(_mean_png_svg(base_saves), mean_save)}" if base_saves and base_saves[0]
+             else ""))
     print(f"cold / floor         = {_ratio(t_cold, t_floor)}   (issue 3 target <= 2.5)")
     print(f"warm                 = {t_warm:.2f} s (target <= 1.0 s)")
     print(f"--help               = {t_help:.3f} s (target <= 0.5 s)")

@@ -31,6 +31,7 @@ Parameters are data, never code:
 
 from __future__ import annotations
 
+import copy
 import json
 import keyword
 import math
@@ -319,11 +320,20 @@ def inspect_parameters_cell(notebook: Path) -> dict[str, Any]:
     return {}
 
 
+#: Parsed schemas by (text, notebook, path): :func:`load_schema` parses a text once.
+_SCHEMAS: dict[tuple[str, str, str], Schema] = {}
+
+
 def load_schema(notebook: Path) -> Schema:
     """The schema of ``notebook``: its ``.params.yml``; without one, inferred with a warning."""
     path = schema_path(notebook)
     if path.exists():
-        return parse_schema(path.read_text(encoding="utf-8"), notebook.stem, str(path))
+        text = path.read_text(encoding="utf-8")
+        key = (text, notebook.stem, str(path))
+        if key not in _SCHEMAS:  # parsing is slow (YAML); a run reads each schema several times
+            _SCHEMAS.clear() if len(_SCHEMAS) > 256 else None
+            _SCHEMAS[key] = parse_schema(text, notebook.stem, str(path))
+        return copy.deepcopy(_SCHEMAS[key])
     warnings.warn(
         f"{notebook.name} has no {path.name}: parameter types inferred from its parameters cell",
         stacklevel=2,

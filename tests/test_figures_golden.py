@@ -140,6 +140,24 @@ def test_save_figure_writes_both_formats_of_one_layout(project):
     plt.close(fig)
 
 
+def test_a_slide_drawn_in_a_forked_child_equals_one_drawn_in_place(project):
+    """The runner's workers draw slides in a child (figure_files.background_slides): same bytes."""
+    import matplotlib.pyplot as plt
+
+    from digimotor import figure_files, outputs
+
+    fig = _figure()
+    in_place = outputs.save_figure(fig, "fig99_here")
+    with figure_files.background_slides():
+        in_child = outputs.save_figure(fig, "fig99_child")
+        assert figure_files._BACKGROUND["children"]  # the slide is being drawn in a child
+    assert figure_files._BACKGROUND is None  # every child was waited for
+    for here, child in zip(in_place, in_child, strict=True):
+        assert child.exists()
+        assert child.read_bytes().replace(b"fig99_child", b"") == here.read_bytes().replace(b"fig99_here", b""), child.name
+    plt.close(fig)
+
+
 def test_a_text_outside_the_figure_widens_the_saved_area(project):
     import matplotlib.pyplot as plt
 
@@ -210,16 +228,19 @@ def test_reproduce_formats_reach_the_notebooks_and_the_cache(project):
 
 
 def test_warm_parent_imports_no_seaborn_and_no_papermill():
-    """seaborn (with scipy.stats) is used by no notebook; papermill's import scans every entry point."""
+    """seaborn is used by no notebook; papermill's import scans every entry point. scipy.stats
+    (used by several notebooks) is not in the warm-up itself: the parent imports it while the first
+    workers run (``warm_shared``, when more notebooks wait)."""
     import subprocess
     import sys
 
     code = ("import sys\nfrom digimotor.run import workers\nworkers.warm_up()\n"
             "print(*[m in sys.modules for m in ('seaborn', 'scipy.stats', 'papermill', 'pandas', "
-            "'matplotlib.backends.backend_svg', 'nbconvert')])")
+            "'matplotlib.backends.backend_svg', 'nbconvert', 'pandas.io.formats.style')])\n"
+            "workers.warm_shared()\nprint('scipy.stats' in sys.modules, 'seaborn' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env=os.environ.copy(), timeout=180).stdout
-    assert out.split() == ["False", "False", "False", "True", "True", "True"]
+    assert out.split() == ["False", "False", "False", "True", "True", "True", "True", "True", "False"]
 
 
 def test_notebooks_are_read_as_papermill_reads_them():

@@ -30,6 +30,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "digimotor.regions", "digimotor.provenance", "digimotor.manifest",
         "digimotor.schema", "digimotor.conform", "digimotor.snapshots", "digimotor.safe_yaml",
         "digimotor.labels",  # the label catalogue: texts of every layer, imports errors only
+        "digimotor.forking",
     ),
     "model": ("digimotor.model",),
     "sources/metrics": (
@@ -40,7 +41,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
     ),
     "plots/claims/synthetic": (
         "digimotor.plots", "digimotor.claims", "digimotor.synthetic",
-        "digimotor.outputs", "digimotor.placeholder", "digimotor.fieldwork", "digimotor.repeat_exhibits",
+        "digimotor.outputs", "digimotor.figure_files", "digimotor.placeholder", "digimotor.fieldwork",
+        "digimotor.repeat_exhibits",
         "digimotor.parts",  # the notebooks' page classes: plots, claims, outputs, repeat exhibits
     ),
     "run/site": ("digimotor.run", "digimotor.params", "digimotor.site", "digimotor.study", "digimotor.exports"),

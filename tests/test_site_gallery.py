@@ -21,7 +21,27 @@ def _registry_counts(part: str) -> Counter:
         return Counter(row["status"] for row in csv.DictReader(handle))
 
 
-def test_thumbnail_is_small_and_a_broken_figure_says_why(tmp_path):
+def test_a_thumbnail_is_made_once_per_image_and_copied_after(project, tmp_path, monkeypatch):
+    source = tmp_path / "fig.png"
+    Image.new("RGB", (1200, 900), "steelblue").save(source)
+    assert gallery.make_thumbnail(source, tmp_path / "a" / "fig.png") is None
+    cached = list((project / "build" / "cache" / "thumbs").iterdir())
+    assert len(cached) == 1 and cached[0].read_bytes() == (tmp_path / "a" / "fig.png").read_bytes()
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("the thumbnail was made again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Image, "open", no_drawing)
+        assert gallery.make_thumbnail(source, tmp_path / "b" / "fig.png") is None
+    assert (tmp_path / "b" / "fig.png").read_bytes() == (tmp_path / "a" / "fig.png").read_bytes()
+    Image.new("RGB", (1200, 900), "white").save(source)  # another image: a new thumbnail
+    assert gallery.make_thumbnail(source, tmp_path / "c" / "fig.png") is None
+    assert (tmp_path / "c" / "fig.png").read_bytes() != (tmp_path / "a" / "fig.png").read_bytes()
+    assert len(list((project / "build" / "cache" / "thumbs").iterdir())) == 2
+
+
+def test_thumbnail_is_small_and_a_broken_figure_says_why(project, tmp_path):
     source = tmp_path / "big.png"
     Image.new("RGB", (1800, 1200), "white").save(source)
     assert gallery.make_thumbnail(source, tmp_path / "thumbs" / "big.png") is None

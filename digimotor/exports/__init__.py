@@ -11,13 +11,14 @@ from them (and from the figures in ``figures/``) after the notebooks ran, for th
   and data kind, and a slide with the study's conclusions re-tested on the run's data.
 
 What each page wrote comes from its run manifest (:mod:`digimotor.manifest`), so a page whose
-notebook was cached still gets its exports. :func:`write_site_exports` is the one call the
-site makes.
+notebook was cached still gets its exports. :func:`start_site_exports` is the one call the
+site makes: it writes them in a forked process while the site builds its index
+(:func:`write_site_exports` in place, where there is no ``fork``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +42,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["DECK_NAME", "FigureExhibit", "Page", "TableExhibit", "collect_pages", "exhibit_label", "headers",
-           "kind_label", "suppressed_rows", "suppression_note", "text", "write_site_exports", "write_zip"]
+           "kind_label", "start_site_exports", "suppressed_rows", "suppression_note", "text", "write_site_exports",
+           "write_zip"]
 
 
 def write_site_exports(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, lang: str = "sv",
@@ -85,4 +87,68 @@ def write_site_exports(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *,
     return (f'<p class="dm-downloads">{text("workbooks", lang)}: {" · ".join(links) or "–"}<br>'
             f'{text("deck", lang)}: {deck_link}</p>')
 
+
+
+
+def start_site_exports(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, lang: str = "sv",
+                       verdicts: pd.DataFrame | None = None,
+                       titles: Mapping[str, str] | None = None) -> Callable[[], str]:
+    """Start :func:`write_site_exports` in a forked child; return the call that waits for its link line.
+
+    The workbooks and the deck take a second or two of pure Python (openpyxl, python-pptx) that
+    nothing else of the site needs: the child writes them while the site builds its index on
+    another core. A child that ends without its answer (killed, crashed) is replaced by the
+    work done in place, so the files and the line are always those of :func:`write_site_exports`.
+    Without ``fork`` (or if it fails) the work is done at once.
+    """
+    import json
+    import os
+
+    from ..forking import end_with
+
+    def in_place() -> str:
+        return write_site_exports(site_dir, summaries, lang=lang, verdicts=verdicts, titles=titles)
+
+    if not hasattr(os, "fork"):
+        line = in_place()
+        return lambda: line
+    read_end, write_end = os.pipe()
+    parent = os.getpid()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        line = in_place()
+        return lambda: line
+    if pid == 0:  # the child: write the files, send the line, end without running the parent's code
+        code = 1
+        try:
+            os.close(read_end)
+            end_with(parent)
+            data = json.dumps(in_place()).encode()
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write_end, view):]
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+
+    def result() -> str:
+        chunks = []
+        try:
+            while chunk := os.read(read_end, 65536):
+                chunks.append(chunk)
+        finally:
+            os.close(read_end)
+            _, status = os.waitpid(pid, 0)
+        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+            try:
+                return json.loads(b"".join(chunks))
+            except ValueError:
+                pass
+        return in_place()
+
+    return result
 

@@ -21,9 +21,9 @@ from typing import Any
 
 from ..config import build_dir
 from ..errors import ParameterError
+from ..figure_files import background_slides, shown_png
 from ..manifest import ENV_MANIFEST
 from ..manifest import read as read_manifest
-from ..outputs import shown_png
 from ..params import injected_source
 from . import pages
 from .discover import notebook_title
@@ -303,7 +303,8 @@ def run_notebook(job: Job, staging: Path, engine: str, show_code: bool, context:
     if engine == "kernel":
         cell, cell_id, error = execute_with_kernel(nb, workdir)
     else:
-        cell, cell_id, error = execute_in_process(nb, progress)
+        with background_slides():  # each slide PNG drawn in a child while the notebook goes on
+            cell, cell_id, error = execute_in_process(nb, progress)
     seconds = time.perf_counter() - start
     strip_volatile(nb)
     nbformat.write(nb, str(staging / "notebooks" / f"{name}.ipynb"))

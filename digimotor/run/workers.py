@@ -42,11 +42,28 @@ WARM_MODULES = (
     "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "IPython",
     "IPython.core.interactiveshell", "IPython.display", "matplotlib_inline.backend_inline",
     "nbformat", "nbconvert", "yaml", "PIL.PngImagePlugin", "matplotlib.backends.backend_svg",
+    "pandas.io.formats.style", "pandas.io.formats.csvs",  # every notebook presents and writes tables
 )
+#: Modules that several notebooks (not all) import, about two seconds together: each forked
+#: worker would import them again. The parent imports them while the first notebooks run, when
+#: more notebooks wait (:func:`run_jobs`), so that the later ones get them for free; a single
+#: notebook pays for them at most once, in its own process, and only if it uses them.
+SHARED_MODULES = ("scipy.stats", "scipy.optimize", "scipy.cluster.hierarchy")
 
 
-def warm_up() -> None:
-    """Import the heavy libraries once, in the parent, before any worker is forked."""
+def warm_shared() -> None:
+    """Import :data:`SHARED_MODULES` in this (the parent) process."""
+    for name in SHARED_MODULES:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
+def warm_up(shared: bool = False) -> None:
+    """Import the heavy libraries once, in the parent, before any worker is forked.
+
+    ``shared``: also :data:`SHARED_MODULES` now (:func:`run_jobs` otherwise imports them once
+    the first workers run).
+    """
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     # jsonschema (via nbformat) imports the optional rfc3987_syntax for the "iri" string format,
     # which builds a parser grammar at import (~2 s here). Notebook schemas use no such format:
@@ -55,6 +72,8 @@ def warm_up() -> None:
     for name in WARM_MODULES:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+    if shared:
+        warm_shared()
     # and the package's own modules, so that no worker imports them itself
     from .. import claims, datasets, outputs  # noqa: F401
     from ..plots import style  # noqa: F401
@@ -223,11 +242,16 @@ def _worker_death(job: Job, status: int) -> str:
 
 def run_jobs(jobs: list[Job], staging: Path, engine: str, n_jobs: int, show_code: bool,
              context: dict[str, Any], progress: Progress) -> dict[str, dict[str, Any]]:
-    """Run ``jobs`` in forked workers, ``n_jobs`` at a time; their results by notebook name."""
+    """Run ``jobs`` in forked workers, ``n_jobs`` at a time; their results by notebook name.
+
+    With the ``fork`` engine, once the first workers run and more jobs wait, the parent imports
+    :data:`SHARED_MODULES` (it would only wait otherwise): the workers forked after that have them.
+    """
     results: dict[str, dict[str, Any]] = {}
     queue = list(jobs)
     running: dict[int, Job] = {}
     last_draw = 0.0
+    shared_pending = engine == "fork"
     progress.redraw()
     with _workers_end_with_run(running):
         while queue or running:
@@ -236,6 +260,9 @@ def run_jobs(jobs: list[Job], staging: Path, engine: str, n_jobs: int, show_code
                 _fork(job, staging, engine, show_code, context)
                 running[job.pid] = job
                 progress.changed(job)
+            if shared_pending and queue:
+                warm_shared()
+                shared_pending = False
             pipes = {j.pipe: j for j in running.values() if j.pipe >= 0}
             ready, _, _ = select.select(list(pipes), [], [], 0.2) if pipes else ([], [], [])
             for fd in ready:

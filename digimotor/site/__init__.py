@@ -375,9 +375,10 @@ def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_co
     verdicts = conclusion_verdicts(summaries)
     if verdicts is not None:
         write_text(site_dir / "conclusions.csv", verdicts.to_csv(index=False, lineterminator="\n"))
-    from ..exports import write_site_exports
+    from ..exports import start_site_exports
 
-    downloads = write_site_exports(site_dir, summaries, lang=lang, verdicts=verdicts, titles=titles)
+    # the workbooks and the deck are written in a forked process while the index is built
+    downloads = start_site_exports(site_dir, summaries, lang=lang, verdicts=verdicts, titles=titles)
     card = scorecard(summaries)
     if card is not None:
         write_text(site_dir / "scorecard.csv", card.to_csv(index=False, lineterminator="\n"))
@@ -399,6 +400,7 @@ def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_co
     exhibit_list = exhibit_index(site_dir, summaries)
     gallery = gallery_html(site_dir, summaries, exhibit_list, card, lang, titles=titles)
     units = build_profiles(site_dir, summaries, exhibit_list, context, region=_run_region(summaries), lang=lang)
+    downloads = downloads()
     body = f"""
 <header class="dm-hero"><h1>{esc(title)}</h1>
 <p>{intro}. Varje tabell och figur säger vilken sorts siffror den

@@ -11,11 +11,13 @@ data kinds its pages used (the provenance of their inputs and tables, from the r
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..config import project_root
+from ..atomic import write_bytes
+from ..config import build_dir, project_root
 from ..labels import table as catalogue_table
 from .exhibits import Exhibit, _executed_notebook, claim_parts
 
@@ -33,20 +35,41 @@ def label(key: str, lang: str = "sv") -> str:
 
 
 def make_thumbnail(source: Path, target: Path, size: tuple[int, int] = THUMB_SIZE) -> str | None:
-    """Write a PNG thumbnail of ``source`` to ``target``; return None, or why it could not be made."""
+    """Write a PNG thumbnail of ``source`` to ``target``; return None, or why it could not be made.
+
+    A thumbnail is made once per figure image: it is kept in ``build/cache/thumbs/`` under the
+    digest of the image's bytes and its size, and copied from there when the figure has not
+    changed since (the same bytes as making it again).
+    """
+    import hashlib
+    import io
+
     from PIL import Image, UnidentifiedImageError
 
-    if not source.exists():
-        return "missing"
     try:
-        with Image.open(source) as image:
+        data = source.read_bytes()
+    except FileNotFoundError:
+        return "missing"
+    except OSError:
+        return "unreadable"
+    digest = hashlib.sha256(data + repr(tuple(size)).encode()).hexdigest()
+    cached = build_dir() / "cache" / "thumbs" / f"{digest}.png"
+    if cached.is_file():
+        with contextlib.suppress(OSError):
+            write_bytes(target, cached.read_bytes())
+            return None
+    try:
+        with Image.open(io.BytesIO(data)) as image:
             image.load()
             thumb = image.convert("RGBA") if image.mode not in ("RGB", "RGBA") else image.copy()
         thumb.thumbnail(size, Image.Resampling.LANCZOS)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        thumb.save(target, format="PNG")
+        out = io.BytesIO()
+        thumb.save(out, format="PNG")
     except (OSError, UnidentifiedImageError, ValueError):
         return "unreadable"
+    write_bytes(target, out.getvalue())
+    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+        write_bytes(cached, out.getvalue())
     return None
 
 

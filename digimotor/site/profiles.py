@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,12 +170,35 @@ def _text(value: object, lang: str) -> str:
 
 def rows_of(frame: pd.DataFrame, unit: Unit) -> list[dict[str, Any]]:
     """The rows of ``frame`` about ``unit`` (by ``municipality_code``, else by ``municipality``)."""
-    column = "municipality_code" if "municipality_code" in frame else "municipality" if "municipality" in frame else None
+    column, by_key, _keys = _unit_index(frame)
     if column is None:
         return []
-    keys = frame[column].astype(str).str.strip()
-    match = keys == (unit.code if column == "municipality_code" else unit.name)
-    return frame[match].to_dict("records")
+    return [dict(row) for row in by_key.get(unit.code if column == "municipality_code" else unit.name, ())]
+
+
+#: Per table (by id, while it lives): its unit column, its rows by unit key, its non-empty keys.
+_INDEX: dict[int, tuple[weakref.ref, tuple[str | None, dict[str, list[dict[str, Any]]], frozenset[str]]]] = {}
+
+
+def _unit_index(frame: pd.DataFrame) -> tuple[str | None, dict[str, list[dict[str, Any]]], frozenset[str]]:
+    """``frame``'s rows grouped by their unit key, made once per table (a profile page asks
+    every table about every municipality)."""
+    known = _INDEX.get(id(frame))
+    if known is not None and known[0]() is frame:
+        return known[1]
+    column = "municipality_code" if "municipality_code" in frame else "municipality" if "municipality" in frame else None
+    by_key: dict[str, list[dict[str, Any]]] = {}
+    keys: frozenset[str] = frozenset()
+    if column is not None:
+        for key, row in zip(frame[column].astype(str).str.strip(), frame.to_dict("records"), strict=True):
+            by_key.setdefault(key, []).append(row)
+        keys = frozenset(frame[column].dropna().astype(str).str.strip())
+    index, key = (column, by_key, keys), id(frame)
+    try:
+        _INDEX[key] = (weakref.ref(frame, lambda _ref: _INDEX.pop(key, None)), index)
+    except TypeError:  # not weak-referenceable: no cache
+        pass
+    return index
 
 
 #: The profile's sections: (key, table(s), [(column, formatter)]); a table may be absent.
@@ -235,9 +259,7 @@ def _absent(ctx: _Context, names: Sequence[str], unit: Unit) -> str:
         return f'<p class="dm-none">{label("no_table", ctx.lang)}</p>'
     keys = set()
     for frame in frames:
-        column = "municipality_code" if "municipality_code" in frame else "municipality" if "municipality" in frame else None
-        if column:
-            keys |= set(frame[column].dropna().astype(str).str.strip())
+        keys |= _unit_index(frame)[2]
     why = ""
     units = {k for k in keys if re.fullmatch(r"\d{4}", k) or _is_example_municipality(k)}
     if keys and not units:
