@@ -235,6 +235,31 @@ def test_a_parameter_value_and_a_compare_year_outside_the_data(tmp_path, capsys)
     assert f"{study}: parameters.{DIMIOS}.compare_year: 2019 is not in the data of dimios" in err
 
 
+def test_a_capability_year_outside_the_assessment_dates_fails_before_the_run(tmp_path, capsys):
+    """05's ``year``/``compare_year`` is the year of the assessments' ``date``: checked before any notebook runs."""
+    folder = tmp_path / "dalarna"
+    assert main(["init", str(folder), "--region", "Dalarnas län", "--years", "2021", "2024",
+                 "--datasets", "capabilities"]) == 0
+    template = folder / "templates" / "capabilities.csv"
+    columns = template.read_text(encoding="utf-8-sig").splitlines()[0].split(";")
+    rows = [{"municipality_code": town, "capability": "act_on_trends", "score": 3, "scale_min": 1, "scale_max": 5,
+             "date": f"{year}-11-15"} for town in ("Falun", "Mora") for year in (2021, 2024)]
+    template.write_text("\n".join([";".join(columns)] + [";".join(str(r.get(c, "")) for c in columns)
+                                                           for r in rows]) + "\n", encoding="utf-8")
+    (folder / "templates" / "capabilities.xlsx").unlink()
+    study = folder / "study.yml"
+    _edit(study, lambda data: data["parameters"].setdefault("05-capability-map", {}).update(year=2024,
+                                                                                             compare_year=2019))
+    snapshot = yaml.safe_load(study.read_text(encoding="utf-8"))["datasets"]["capabilities"]["snapshot"]
+    assert main(["reproduce", "--study", str(study), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert (f"{study}: parameters.05-capability-map.compare_year: 2019 is not in the data of capabilities "
+            f"(snapshot '{snapshot}' holds 2021, 2024)") in err
+    assert "parameters.05-capability-map.year:" not in err  # 2024 is a measurement of the data
+    _edit(study, lambda data: data["parameters"]["05-capability-map"].update(compare_year=2021))
+    assert main(["reproduce", "--study", str(study), "--dry-run"]) == 0
+
+
 # ---------------------------------------------------------------------------------------
 # From init to site
 # ---------------------------------------------------------------------------------------
@@ -341,16 +366,22 @@ def test_a_further_input_of_a_notebook_must_be_the_studys_own(tmp_path, capsys):
     lines = ["kommunkod;år;folkmängd"] + [f"{c};{y};{10000 + i * 100 + y - 2019}" for i, c in enumerate(codes)
                                           for y in (2019, 2030)]
     (folder / "templates" / "population_forecast.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert main(["reproduce", "--study", str(study), "--dry-run"]) == 2
-    err = capsys.readouterr().err
-    assert (f"{study}: datasets.population_by_age: empty (templates/population_by_age.xlsx, "
-            "templates/population_by_age.csv), but 01-demography reads it (parameter pyramid_source)") in err
-
+    # the optional pyramid left empty: none, with a note (never the original study's county)
+    assert main(["reproduce", "--study", str(study), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert ("note      01-demography: pyramid_source: none (the study has no population_by_age; the default "
+            "'vg-2020-regionfakta' is the original study's)") in out
     _edit(study, lambda data: data["datasets"].pop("population_by_age"))
+    loaded = studies.load_study(study)
+    with studies.rooted(loaded):
+        assert studies.prepare(loaded).per_notebook["01-demography"]["pyramid_source"] == "none"
+    # required, it is an error before anything runs
+    _edit(study, lambda data: data["datasets"].update(population_by_age={
+        "snapshot": "dalarna-2019", "file": "templates/population_by_age.csv", "required": True}))
     assert main(["reproduce", "--study", str(study), "--dry-run"]) == 2
     err = capsys.readouterr().err
-    assert (f"{study}: parameters.01-demography.pyramid_source: no snapshot 'vg-2020-regionfakta' of dataset "
-            "population_by_age in the study's data/raw/") in err
+    assert (f"{study}: datasets.population_by_age: required, but empty (templates/population_by_age.csv) and no "
+            "snapshot 'dalarna-2019' exists") in err
 
     pyramid = ["region_code;year;age;sex;population"] + [
         f"20;2019;{age}-{age + 4};{sex};{1000 + age}" for age in range(0, 100, 5) for sex in ("men", "women")]
@@ -365,6 +396,26 @@ def test_a_further_input_of_a_notebook_must_be_the_studys_own(tmp_path, capsys):
     assert plan.run == ["01-demography"]
     assert (folder / "data" / "raw" / "user" / "population_forecast" / "dalarna.csv").is_file()
     assert (folder / "data" / "raw" / "user" / "population_by_age" / "dalarna-2019.csv").is_file()
+
+
+@pytest.mark.slow
+def test_a_study_without_population_by_age_skips_the_pyramid_with_a_note(tmp_path, capsys):
+    """The optional pyramid left empty: 01 runs, says why there is no Figure 8, draws none and never
+    shows the original study's county (Västra Götaland) or region."""
+    folder = tmp_path / "dalarna"
+    assert main(["init", str(folder), "--region", "Dalarnas län", "--datasets", "population_forecast"]) == 0
+    codes = pd.read_csv(folder / "municipalities.csv", sep=";", dtype=str)["municipality_code"]
+    lines = ["kommunkod;år;folkmängd"] + [f"{c};{y};{10000 + i * 100 + y - 2019}" for i, c in enumerate(codes)
+                                          for y in (2019, 2030)]
+    (folder / "templates" / "population_forecast.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["reproduce", "--study", str(folder / "study.yml")]) == 0
+    capsys.readouterr()
+    page = (folder / "build" / "site" / "01-demography.html").read_text(encoding="utf-8")
+    assert "Ingen befolkningspyramid: studien har ingen befolkning efter ålder och kön" in page
+    assert "Fyrbodal" not in page and "vg-2020-regionfakta" not in page  # the original study's county snapshot
+    assert not list((folder / "figures").glob("fig08_population_pyramid.*"))
+    assert not (folder / "data" / "processed" / "fig08_population_pyramid.csv").exists()
+    assert (folder / "data" / "processed" / "fig07_population_forecast.csv").is_file()
 
 
 def test_blank_prefilled_rows_are_left_out_and_the_study_folder_is_the_root(tmp_path, monkeypatch, capsys):

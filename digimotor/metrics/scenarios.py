@@ -533,5 +533,7 @@ def samtrappan_placement(collaborations: pd.DataFrame) -> pd.DataFrame:
             "members": "; ".join(sorted(group["municipality_code"].astype(str))),
             "lead": "; ".join(sorted(leads.astype(str))),
         })
-    frame = pd.DataFrame(rows)
+    columns = ["collaboration_id", "name", "step", "samtrappan_step", "sou_path", "status", "placement_basis",
+               "n_members", "members", "lead"]
+    frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(["step", "collaboration_id"], ascending=[False, True]).reset_index(drop=True)

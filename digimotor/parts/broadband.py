@@ -26,6 +26,11 @@ COMPARISON_COLUMNS = tuple(
 )
 
 
+#: Mellerud's SCB code: the one municipality of the report's region whose share public sources give
+#: for two years (2018 → 2019, the default facts).
+MELLERUD = "1461"
+
+
 class NotebookPage(Page):
     """``02-broadband``: ``NotebookPage(**parameters)``, then one method per code cell."""
 
@@ -150,16 +155,26 @@ class NotebookPage(Page):
         outputs.write_table(
             self.facts, "fig14_broadband_facts"
         )
-        self.mellerud_change = broadband.change_between(self.facts, "1461", 2018, 2019)
-        prose(
-            text("parts_broadband.mellerud_change_0f_percentage_points", self.lang),
-            change=self.mellerud_change,
-        )
+        self.mellerud_change = None
+        if self.facts.empty:  # a study without public facts of its region (facts_source="none")
+            prose(text("parts_broadband.no_public_facts", self.lang), path=self.facts.attrs["provenance"]["path"])
+        elif self._has_shares(MELLERUD, 2018, 2019):  # the report's one municipality with known values
+            self.mellerud_change = broadband.change_between(self.facts, MELLERUD, 2018, 2019)
+            prose(
+                text("parts_broadband.mellerud_change_0f_percentage_points", self.lang),
+                change=self.mellerud_change,
+            )
         return outputs.present(
             self.facts.astype({"year": "string"}),
             broadband_plots.table_labels(self.lang, ["region", "year", "share_pct"]),
             lang=self.lang,
         )
+
+    def _has_shares(self, code, *years, premises="households", area="total"):
+        """True if the public facts hold the total share of ``code`` in every one of ``years``."""
+        rows = self.facts[(self.facts["region_code"] == code) & (self.facts["premises"] == premises)
+                          & (self.facts["area"] == area)]
+        return set(years) <= set(rows["year"].astype(int))
 
     def facts_over_time(self):
         self.known = load_broadband_fact_snapshots(self.facts_series_sources)

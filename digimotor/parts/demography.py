@@ -11,6 +11,7 @@ from digimotor.metrics import projection as projection_bridge
 from digimotor.parts import Page, compare_with_report, prose, show_figure
 from digimotor.plots import demography as demography_plots
 from digimotor.regions import resolve_region
+from digimotor.snapshots import NO_DATA
 from digimotor.sources.published import load_population_forecast
 from digimotor.sources.scb import (
     load_population,
@@ -119,6 +120,9 @@ class NotebookPage(Page):
         )
 
     def figure8_pyramid(self):
+        if self.pyramid_source == NO_DATA:  # a study without population by age: no pyramid, never another region's
+            prose(text("parts_demography.no_population_by_age", self.lang))
+            return
         self.by_age = load_population_by_age(self.pyramid_source)
         self.age_provenance = self.by_age.attrs["provenance"]
         self.pyramid = population_structure.pyramid_table(

@@ -8,8 +8,8 @@ from digimotor import claims, outputs
 from digimotor.claims import capabilities as capability_claims
 from digimotor.labels import label, text
 from digimotor.metrics import capabilities as capability_metrics
+from digimotor.metrics import measurement, scenarios, sweep
 from digimotor.metrics import plan as plan_metrics
-from digimotor.metrics import scenarios, sweep
 from digimotor.parts import Page, prose, show_figure
 from digimotor.plots import capabilities as capability_plots
 from digimotor.plots import plan as plan_plots
@@ -28,8 +28,12 @@ class NotebookPage(Page):
         "strong weak very_weak similar_spread joint_share min_participants lead_capacity "
         "tie_bonus sweep_settings sweep_seed sweep_strong sweep_weak sweep_very_weak "
         "sweep_similar_spread sweep_joint_share sweep_lead_capacity sweep_tie_bonus "
-        "plan_assumptions lang".split()
+        "plan_assumptions region lang".split()
     )
+
+    #: The region of the report: its existing collaborations (Figure 2, section 3.1.2) are shown
+    #: only for it; a study of another region shows its own ties (collaborations_source) or none.
+    REPORT_REGION = "Fyrbodal"
 
     def setup(self):
         self.params = scenarios.ScenarioParameters(
@@ -76,7 +80,8 @@ class NotebookPage(Page):
             )
         )
         self.data_source = self.assessment.attrs["provenance"]["path"]
-        self.report_source = "Digital motor Fyrbodal (2021)"
+        self.report_region = measurement.is_region(self.region, self.REPORT_REGION)
+        self.report_source = "Digital motor Fyrbodal (2021)" if self.report_region else None
         prose(
             text("parts_scenarios.self_assessment_path_kind_assessment", self.lang),
             path=self.data_source,
@@ -156,7 +161,14 @@ class NotebookPage(Page):
         )
 
     def existing_collaborations(self):
-        self.placement = scenarios.samtrappan_placement(self.published_ties)
+        # the report's collaborations belong to its region: another region shows its own ties (or none)
+        ties = self.published_ties if self.report_region else self.ties
+        self.placement = scenarios.samtrappan_placement(ties)
+        self.placement.attrs = dict(ties.attrs)
+        if not self.report_region:
+            prose(text("parts_scenarios.existing_collaborations_other_region", self.lang),
+                  region=measurement.region_label(self.region, lang=self.lang),
+                  n=len(self.placement), ties=ties.attrs["provenance"]["path"])
         self.placement["members"] = self.placement["members"].map(
             lambda text: ", ".join(display_name(c) for c in text.split("; "))
         )
@@ -195,14 +207,16 @@ class NotebookPage(Page):
                 ],
             ),
             lang=self.lang,
-            caption=text("parts_scenarios.befintlig_samverkan_rapporten_avsnitt_3", self.lang),
+            caption=text("parts_scenarios.befintlig_samverkan_rapporten_avsnitt_3", self.lang)
+            if self.report_region
+            else text("parts_scenarios.existing_collaborations_of_the_study", self.lang),
         )
 
     def samtrappan_figure(self):
         self.ax = scenario_plots.samtrappan_stairs(
             self.placement,
             self.steps,
-            source=self.report_source + ", figur 2 och avsnitt 3.1.2",
+            source=self.report_source + ", figur 2 och avsnitt 3.1.2" if self.report_region else None,
             lang=self.lang,
         )
         show_figure(self.ax.figure, "fig02_samtrappan")

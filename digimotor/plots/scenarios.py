@@ -139,7 +139,8 @@ def samtrappan_stairs(
                     fontweight="bold" if stated else "normal", style="normal" if stated else "italic",
                     wrap=True)
     ax.set_xlim(0.4, 5.6)
-    ax.set_ylim(0, 5 + 0.5 + 0.42 * max(1, int(placement.groupby("step").size().max())))
+    most = int(placement.groupby("step").size().max()) if len(placement) else 0  # a study without ties: none
+    ax.set_ylim(0, 5 + 0.5 + 0.42 * max(1, most))
     ax.set_xticks([])
     ax.set_yticks([])
     ax.grid(False)

@@ -103,14 +103,24 @@ def _data_years(dataset: str, snapshot: str) -> set[int] | None:
 
     from .. import datasets
 
-    if "year" not in datasets.get(dataset).column_names:
+    columns = datasets.get(dataset).column_names
+    column = "year" if "year" in columns else "date" if dataset in DATED else None
+    if column is None:
         return None
     path = datasets.snapshot_path(dataset, snapshot)
     if not path.exists():
         return None
-    values = pd.read_csv(path, usecols=["year"], dtype=str, keep_default_na=False)["year"]
+    values = pd.read_csv(path, usecols=[column], dtype=str, keep_default_na=False)[column]
+    if column == "date":  # the measurement is the year of the date (metrics.capabilities.assessment_years)
+        values = values.str.extract(r"^\s*(\d{4})", expand=False).dropna()
     found = {int(float(v)) for v in values if str(v).strip()}
     return found or None
+
+
+#: Datasets whose measurement is the year of their ``date`` column: a notebook's ``year`` and
+#: ``compare_year`` are checked against them before the run (the study's ``years`` are not: the
+#: report's capability map predates its other measurements).
+DATED = ("capabilities",)
 
 
 #: Folders of the checkout's ``data/raw/`` a study folder gets a copy of: the report's transcribed
@@ -242,7 +252,7 @@ def prepare(study: Study, *, do_import: bool = True, only: Sequence[str] | None 
             if isinstance(year, int) and year:
                 for dataset in used.values():
                     found = _data_years(dataset, study.datasets[dataset].snapshot) if ready.get(dataset) else None
-                    if found is not None and year not in found and dataset in MEASURED:
+                    if found is not None and year not in found and dataset in (*MEASURED, *DATED):
                         problems.append(f"{where}: parameters.{name}.{key}: {year} is not in the data of {dataset} "
                                         f"(snapshot '{study.datasets[dataset].snapshot}' holds "
                                         f"{', '.join(map(str, sorted(found)))})")
