@@ -230,6 +230,8 @@ def test_workbook_neutralises_formulas_and_marks_suppressed_values(project, tmp_
     # the same inputs give the same bytes; English headers under lang="en"
     (tmp_path / "again").mkdir()
     assert write_workbook(page, tmp_path / "again").read_bytes() == path.read_bytes()
+    stamped = load_workbook(path).properties  # openpyxl stamps the save time; the file keeps a fixed date
+    assert stamped.modified == stamped.created and stamped.modified.year < 2026
     english = load_workbook(write_workbook(page, tmp_path, lang="en"))
     assert english.sheetnames[-1] == "Sources and data kinds"
     assert [c.value for c in english["fig99_exports"][HEADER_ROW]][:3] == ["Municipality code", "assessor", "Respondents"]

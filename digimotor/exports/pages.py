@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -170,8 +171,19 @@ def suppression_note(count: int, min_respondents: int | None, lang: str = "sv") 
 _STORED = (".png", ".jpeg", ".jpg")
 
 
+_MODIFIED = re.compile(rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)")
+_CREATED = re.compile(rb"<dcterms:created\b[^>]*>([^<]*)</dcterms:created>")
+
+
+def _fixed_core(xml: bytes) -> bytes:
+    """``docProps/core.xml`` with ``modified`` equal to ``created`` (openpyxl stamps the save time)."""
+    created = _CREATED.search(xml)
+    return _MODIFIED.sub(lambda m: m.group(1) + created.group(1) + m.group(2), xml) if created else xml
+
+
 def stable_zip(data: bytes) -> bytes:
-    """``data`` (a zip: XLSX, PPTX) with fixed entry timestamps, so a rerun writes the same bytes."""
+    """``data`` (a zip: XLSX, PPTX) with fixed entry timestamps and document dates, so a rerun
+    writes the same bytes."""
     import io
 
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -182,7 +194,8 @@ def stable_zip(data: bytes) -> bytes:
             # images are compressed already: deflating them again costs time and saves nothing
             info.compress_type = zipfile.ZIP_STORED if item.filename.endswith(_STORED) else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(item.filename))
+            body = source.read(item.filename)
+            target.writestr(info, _fixed_core(body) if item.filename == "docProps/core.xml" else body)
     return out.getvalue()
 
 
