@@ -34,3 +34,9 @@ def number_text(text: str, value: object, lang: str) -> str:
     if lang != "sv" or isinstance(value, bool) or not isinstance(value, numbers.Real):
         return text
     return swedish(text)
+
+
+def decimal_comma(text: str, lang: str) -> str:
+    """``text`` with its decimal points as commas in Swedish (``sv``), unchanged in other languages
+    (the figures' number format: no thousands space, unlike :func:`swedish`)."""
+    return text.replace(".", ",") if lang == "sv" else text

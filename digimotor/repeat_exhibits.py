@@ -22,6 +22,7 @@ from . import outputs
 from .labels import table as catalogue_table
 from .metrics import measurement
 from .metrics.measurement import Scope
+from .numbers import decimal_comma
 from .plots.style import label
 
 if TYPE_CHECKING:
@@ -52,14 +53,14 @@ def _number(value: float, lang: str, decimals: int = 2) -> str:
     if value != value:
         return "–"
     text = f"{value:+.{decimals}f}"
-    return text.replace(".", ",") if lang == "sv" else text
+    return decimal_comma(text, lang)
 
 
 def _p(value: float, lang: str) -> str:
     if value != value:
         return "–"
     text = "< 0.001" if value < 0.001 else f"{value:.3f}"
-    return text.replace(".", ",") if lang == "sv" else text
+    return decimal_comma(text, lang)
 
 
 def region_note(scope: Scope, region: str | Sequence[str], lang: str = "sv", *,

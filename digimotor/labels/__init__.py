@@ -125,3 +125,8 @@ def notebook_heading(cells: Any, lang: str = "sv") -> str | None:
             if line.startswith("# "):
                 return line[2:].strip()
     return None
+
+
+def column(stem: str, lang: str) -> str:
+    """The name of the column of a reference table that holds a text in ``lang``: ``name_sv``, ``name_en``."""
+    return f"{stem}_{_check(lang)}"

@@ -125,7 +125,7 @@ def samtrappan_stairs(
     """
     kind, source = kind_and_source(placement, source, "the data of samtrappan_stairs()")
     ax = new_axes(ax, figsize=(11, 6))
-    name_col = "name_sv" if lang == "sv" else "name_en"
+    name_col = labels.column("name", lang)
     ordered = steps.sort_values("step")
     for rec in ordered.itertuples(index=False):
         ax.bar(rec.step, rec.step, width=0.96, color="#dbe7f3", edgecolor="#1f4e79")
