@@ -145,9 +145,8 @@ def samtrappan_stairs(
     ax.grid(False)
     ax.set_title(label("stairs.title", lang, LABELS))
     ax.text(0.45, ax.get_ylim()[1] - 0.3,
-            f"fet = {label('stairs.stated', lang, LABELS)}, kursiv = {label('stairs.reading', lang, LABELS)}"
-            if lang == "sv" else
-            f"bold = {label('stairs.stated', lang, LABELS)}, italic = {label('stairs.reading', lang, LABELS)}",
+            label("stairs.legend", lang, LABELS).format(stated=label("stairs.stated", lang, LABELS),
+                                                        reading=label("stairs.reading", lang, LABELS)),
             fontsize=8, va="top")
     mark_kind(ax, kind, lang, source)
     return ax

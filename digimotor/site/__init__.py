@@ -194,7 +194,7 @@ def scorecard_html(card: pd.DataFrame | None, lang: str = "sv") -> str:
                    for k in ("id", "exhibit", "claim", "published", "computed", "note"))
     for key, outcomes, sv, en in SCORE_GROUPS:
         n = int(sum(counts.get(o, 0) for o in outcomes))
-        title = sv if lang == "sv" else en
+        title = (sv, en)[labels.LANGS.index(lang)]
         name = f'<a href="#claims-{key}">{esc(title)}</a>' if n else esc(title)
         rows.append(f'<tr class="dm-score-{key}"><td>{name}</td><td>{n}</td></tr>')
         part = card[card["outcome"].isin(outcomes)]

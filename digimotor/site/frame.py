@@ -69,7 +69,7 @@ def _findings_html(lang: str = "sv") -> str:
     data = yaml.safe_load((SITE_DIR / "findings.yml").read_text(encoding="utf-8"))
 
     def text(item: Mapping[str, Any], key: str) -> str:  # ``key_en`` on English pages, ``key`` (Swedish) else
-        return item.get(f"{key}_{lang}") or item[key] if lang != "sv" else item[key]
+        return item.get(f"{key}_{lang}") or item[key]
 
     items = "".join(
         f"<li><strong>{esc(text(f, 'title'))}</strong> {esc(text(f, 'text'))} "
