@@ -61,3 +61,14 @@ def test_english_pages_share_no_prose_with_swedish_pages(project, default_run):
         assert sorted(en[w] for w in set(sv) & set(en)) == [], name
         assert nav_titles(swedish)[:3] == ["Översikt", "01 · Demografi", "02 · Bredband"], name
         assert nav_titles(english)[:3] == ["Overview", "01 · Demography", "02 · Broadband"], name
+    # numbers in prose are written the page's way: 1 734 443 and 3,5 in Swedish, 1,734,443 and 3.5 in English
+    prose = {lang: {name: "\n".join(paragraphs((root / "build/site" / f"{name}.html").read_text(encoding="utf-8")).values())
+                    for name in ("01-demography", "03-dimios-maturity")}
+             for lang, root in (("sv", default_run.root), ("en", project))}
+    assert re.search(r"\b1 734 443 invånare", prose["sv"]["01-demography"])  # (no-break spaces, split)
+    assert re.search(r"\b1,734,443 inhabitants", prose["en"]["01-demography"])
+    assert "delningspunkt 3,5" in prose["sv"]["03-dimios-maturity"]
+    assert "delningspunkt 3.5" not in prose["sv"]["03-dimios-maturity"]
+    assert "split 3.5" in prose["en"]["03-dimios-maturity"]
+    for page in prose["sv"].values():  # no English thousands separator or decimal point in a number
+        assert not re.findall(r"\d,\d{3}\b(?!,)|(?<![\d.v])\d+\.\d+(?![\d.])", page)
