@@ -6,8 +6,10 @@ with a header that carries the navigation, the synthetic-data banner and the fai
 The index also shows the gallery of figure thumbnails by study part (:mod:`.gallery`) and links
 the municipality profiles (:mod:`.profiles`, ``kommuner/``); :mod:`.exhibits` finds where on its
 page each table and figure sits. Every page's frame (never cell output) links ``tables.js``,
-which sorts and filters the tables. Labels are Swedish by default (:data:`LABELS`,
-``lang="en"`` for English).
+which sorts and filters the tables. The site is in the run's language (the notebooks' ``lang``
+parameter, :func:`run_language`; Swedish by default): its labels and prose come from the label
+catalogue (``digimotor/labels/{sv,en}.yml``, section ``site``), the Method page from
+``method.<lang>.html.part`` and the report's conclusions from ``findings.yml`` (``*_en`` fields).
 """
 
 from __future__ import annotations
