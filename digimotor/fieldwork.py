@@ -35,21 +35,8 @@ if TYPE_CHECKING:
 FORMS = ("department_head_survey", "it_chief_survey", "capability_workshop")
 SURVEY_GROUP = {"department_head_survey": "department_head", "it_chief_survey": "it_chief"}
 #: Headers of the answer sheets, per language; each is a column name or alias of the dataset.
-SURVEY_HEADERS = {
-    "sv": {"municipality_code": "kommun", "respondent_id": "svarande", "respondent_group": "grupp",
-           "question_id": "fråga", "question_text": "frågetext", "options": "svarsalternativ", "answer": "svar",
-           "year": "år"},
-    "en": {"municipality_code": "municipality", "respondent_id": "respondent", "respondent_group": "group",
-           "question_id": "question", "question_text": "question text", "options": "options", "answer": "answer",
-           "year": "year"},
-}
-WORKSHOP_HEADERS = {
-    "sv": {"municipality_code": "kommun", "capability": "förmåga", "score": "poäng", "scale_min": "skala min",
-           "scale_max": "skala max", "process": "process", "organisation": "organisation", "policy": "policy",
-           "technology": "teknik", "information": "information", "assessor": "bedömare", "date": "datum"},
-    "en": {c: c for c in ("municipality_code", "capability", "score", "scale_min", "scale_max", "process",
-                          "organisation", "policy", "technology", "information", "assessor", "date")},
-}
+SURVEY_HEADERS = {lang: labels.catalogue(lang)["fieldwork_survey_headers"] for lang in labels.LANGS}
+WORKSHOP_HEADERS = {lang: labels.catalogue(lang)["fieldwork_workshop_headers"] for lang in labels.LANGS}
 GROUP_TEXT = labels.table("fieldwork_group_text")
 DONT_KNOW_TEXT = labels.by_lang("fieldwork_texts.dont_know_text")
 
@@ -120,11 +107,11 @@ def questions_table(lang: str = "sv") -> pd.DataFrame:
                              "question": q.text[lang], "position": k, "option": option,
                              "answer_text": q.label(option, lang), "basis": "report (OCR text)", "note": q.note})
     elements = load_capability_elements().set_index("element")
-    name = "name_sv" if lang == "sv" else "name_en"
+    name = labels.column("name", lang)
     for rec in rubric().itertuples(index=False):
         rows.append({"form": "capability_workshop", "dataset": "capabilities", "question_id": rec.element,
                      "figure": "Figur 3", "question": str(elements.loc[rec.element, name]), "position": rec.level,
-                     "option": str(rec.level), "answer_text": rec.text_sv if lang == "sv" else rec.text_en,
+                     "option": str(rec.level), "answer_text": getattr(rec, labels.column("text", lang)),
                      "basis": "project_operationalisation", "note": ""})
     return pd.DataFrame(rows)
 
@@ -159,7 +146,7 @@ def answer_sheet(form: str, *, lang: str = "sv", municipality: str | None = None
         return frame.rename(columns=headers)
     headers = WORKSHOP_HEADERS[lang]
     catalogue = load_capability_catalogue()
-    name = "name_sv" if lang == "sv" else "name_en"
+    name = labels.column("name", lang)
     frame = pd.DataFrame({
         "municipality_code": municipality or "", "capability": catalogue[name].astype(str).tolist(), "score": "",
         "scale_min": 1, "scale_max": 5, **dict.fromkeys(ELEMENTS, ""), "assessor": "", "date": "",
@@ -214,8 +201,8 @@ def workshop_html(lang: str = "sv") -> str:
 
     _check_lang(lang)
     elements = load_capability_elements().set_index("element")
-    name = "name_sv" if lang == "sv" else "name_en"
-    question = "question_sv" if lang == "sv" else "question_en"
+    name = labels.column("name", lang)
+    question = labels.column("question", lang)
     table = rubric()
     rows = []
     for element in ELEMENTS:
@@ -252,23 +239,8 @@ def kit_index_html(lang: str = "sv") -> str:
         f"({labels.label('fieldwork_inline.print', lang)}), <code>{form}.xlsx</code> / <code>{form}.csv</code> → "
         f"<code>digimotor import {dataset} {form}.xlsx --name …</code></li>\n"
         for form, dataset in files.items())
-    if lang == "sv":
-        dimios_text = (
-            "<h2>DiMiOS</h2>\n<p>Självskattningen av digital mognad gjordes i förstudien med DiMiOS. DiMiOS är ett "
-            "licensierat instrument: dess frågor återges inte här. Genomför mätningen via den som tillhandahåller "
-            "verktyget och exportera svaren per svarande och område (skala 1–6). Läs in exporten med "
-            "<code>digimotor import dimios FIL</code>; <code>digimotor template dimios</code> beskriver kolumnerna "
-            f"({html.escape(dimios)}).</p>\n")
-        after = ("<h2>Därefter</h2>\n<p>Kör analysen med de inlästa svaren, t.ex. <code>digimotor reproduce -p "
-                 "source=NAMN</code>. Frågorna och svarsalternativen som data: <code>questions.csv</code>.</p>\n")
-    else:
-        dimios_text = (
-            "<h2>DiMiOS</h2>\n<p>The pre-study measured digital maturity with DiMiOS, a licensed instrument: its "
-            "items are not reproduced here. Run the measurement through the instrument's provider and export the "
-            "answers per respondent and area (scale 1–6). Read the export in with <code>digimotor import dimios "
-            f"FILE</code>; <code>digimotor template dimios</code> describes the columns ({html.escape(dimios)}).</p>\n")
-        after = ("<h2>Then</h2>\n<p>Run the analysis on the imported answers, e.g. <code>digimotor reproduce -p "
-                 "source=NAME</code>. The questions and answer options as data: <code>questions.csv</code>.</p>\n")
+    dimios_text = labels.label("fieldwork_kit.dimios", lang, columns=html.escape(dimios))
+    after = labels.text("fieldwork_kit.after", lang)
     return _page(_t("kit", lang), f"<ul>\n{items}</ul>\n{dimios_text}{after}", lang)
 
 

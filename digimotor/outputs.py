@@ -38,7 +38,7 @@ from .figure_files import (  # noqa: F401 - re-exported
 )
 from .labels import label as _label
 from .metrics.suppression import SUPPRESSED as _SUPPRESSED
-from .numbers import round_half_up
+from .numbers import number_text, round_half_up, swedish
 from .placeholder import one_line_error, placeholder_png, placeholder_svg  # noqa: F401 - re-exported
 
 if TYPE_CHECKING:
@@ -162,7 +162,7 @@ def escape_markdown(value: object) -> str:
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
-def markdown_text(template: str, /, **values: object) -> str:
+def markdown_text(template: str, /, *, number_lang: str | None = None, **values: object) -> str:
     """Fill ``template`` (``str.format`` syntax, keyword fields only) with escaped ``values``.
 
     The template is the author's Markdown; each value is formatted with its format spec and
@@ -170,6 +170,8 @@ def markdown_text(template: str, /, **values: object) -> str:
     parameters, file paths) shows as text and never as HTML or Markdown. Inside a code span
     (`` `{path}` ``) or a fenced block a value is shown literally as code is, with any backtick
     replaced by ``ˋ`` so that it cannot close the code (and, in a span, line breaks by spaces).
+    With ``number_lang="sv"`` a number outside code is written the Swedish way
+    (:func:`digimotor.numbers.number_text`: ``1 734 443``, ``3,5``); code shows it as Python does.
     """
     formatter = string.Formatter()
     parts: list[str] = []
@@ -190,7 +192,7 @@ def markdown_text(template: str, /, **values: object) -> str:
         value = formatter.convert_field(value, conversion)
         text = format(value, formatter.vformat(spec, (), values) if spec else "")
         if not code:
-            parts.append(escape_markdown(text))
+            parts.append(escape_markdown(number_text(text, value, number_lang or "")))
         elif code >= 3:
             parts.append(text.replace("`", "\u02cb"))
         else:
@@ -198,7 +200,7 @@ def markdown_text(template: str, /, **values: object) -> str:
     return "".join(parts)
 
 
-def markdown(template: str, /, **values: object) -> Markdown:
+def markdown(template: str, /, *, number_lang: str | None = None, **values: object) -> Markdown:
     """Notebook prose: ``template`` filled with escaped ``values`` (:func:`markdown_text`) for ``display``.
 
     The one way notebooks and package functions put values into Markdown, e.g.
@@ -207,7 +209,7 @@ def markdown(template: str, /, **values: object) -> Markdown:
     """
     from IPython.display import Markdown
 
-    return Markdown(markdown_text(template, **values))
+    return Markdown(markdown_text(template, number_lang=number_lang, **values))
 
 
 def present(
@@ -258,9 +260,7 @@ def present(
             if value is None or value != value:
                 return "–"
             text = f"{round_half_up(float(value), places):,.{places}f}"
-            if lang == "sv":
-                text = text.replace(",", "\u00a0").replace(".", ",").replace("-", "−")
-            return text
+            return swedish(text) if lang == "sv" else text
 
         return inner
 

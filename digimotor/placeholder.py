@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import io
 
+from . import labels
+
 _SAVE_METADATA = {"Software": None}
 
 
@@ -22,10 +24,8 @@ def one_line_error(exc: BaseException) -> str:
 
 #: Size and resolution of a placeholder image (inches, dpi).
 PLACEHOLDER_SIZE, PLACEHOLDER_DPI = (9.0, 5.0), 150
-_PLACEHOLDER_TEXT = {
-    "sv": ("Figuren kunde inte ritas", "Felet:"),
-    "en": ("The figure could not be drawn", "The error:"),
-}
+_PLACEHOLDER_TEXT = {lang: (labels.text("placeholder.title", lang), labels.text("placeholder.error", lang))
+                     for lang in labels.LANGS}
 
 
 def placeholder_png(message: str, *, lang: str = "sv", pixels: tuple[int, int] | None = None,

@@ -22,6 +22,7 @@ from . import outputs
 from .labels import table as catalogue_table
 from .metrics import measurement
 from .metrics.measurement import Scope
+from .numbers import decimal_comma
 from .plots.style import label
 
 if TYPE_CHECKING:
@@ -52,14 +53,14 @@ def _number(value: float, lang: str, decimals: int = 2) -> str:
     if value != value:
         return "–"
     text = f"{value:+.{decimals}f}"
-    return text.replace(".", ",") if lang == "sv" else text
+    return decimal_comma(text, lang)
 
 
 def _p(value: float, lang: str) -> str:
     if value != value:
         return "–"
     text = "< 0.001" if value < 0.001 else f"{value:.3f}"
-    return text.replace(".", ",") if lang == "sv" else text
+    return decimal_comma(text, lang)
 
 
 def region_note(scope: Scope, region: str | Sequence[str], lang: str = "sv", *,
@@ -73,7 +74,7 @@ def region_note(scope: Scope, region: str | Sequence[str], lang: str = "sv", *,
     """
     place = measurement.region_label(region, lang=lang)
     if not scope.applies:
-        return outputs.markdown(_text("region.synthetic", lang), region=place)
+        return outputs.markdown(_text("region.synthetic", lang), number_lang=lang, region=place)
     if present is None:
         frame = scope.frame if year is None else scope.frame[scope.frame["year"] == year]
         present = frame["municipality_code"]
@@ -81,7 +82,7 @@ def region_note(scope: Scope, region: str | Sequence[str], lang: str = "sv", *,
     missing = scope.missing(codes)
     inside = set(codes) & set(scope.region.codes if scope.region else ())
     period = year if period is None else period
-    return outputs.markdown(_text("region.real", lang), region=place, n=len(inside),
+    return outputs.markdown(_text("region.real", lang), number_lang=lang, region=place, n=len(inside),
                             period=_text("period", lang).format(period=period) if period else "",
                             missing=", ".join(missing) or _text("none", lang), outside=len(scope.outside))
 
@@ -107,11 +108,11 @@ def _change_items(exhibit: Mapping[str, pd.DataFrame], *, what: str, before: str
     listed = {side: ", ".join(unpaired.loc[unpaired["present_in"] == side, "municipality"].astype(str))
               or _text("none", lang) for side in ("before", "after")}
     return [
-        outputs.markdown(_text("change", lang), what=what, before=before, after=after, n=int(summary["n_pairs"]),
+        outputs.markdown(_text("change", lang), number_lang=lang, what=what, before=before, after=after, n=int(summary["n_pairs"]),
                          mean=_number(summary["mean_change"], lang), level=f"{100 * confidence:g}",
                          low=_number(summary["ci_low"], lang), high=_number(summary["ci_high"], lang),
                          p=_p(summary["wilcoxon_p"], lang)),
-        outputs.markdown(_text("unpaired", lang), before=before, after=after, only_before=listed["before"],
+        outputs.markdown(_text("unpaired", lang), number_lang=lang, before=before, after=after, only_before=listed["before"],
                          only_after=listed["after"]),
     ]
 
@@ -130,7 +131,7 @@ def broadband_change(coverage_data: pd.DataFrame, *, year: int, compare_year: in
     from .plots import change as change_plots
 
     if not compare_year:
-        return [outputs.markdown(_text("no_comparison", lang))]
+        return [outputs.markdown(_text("no_comparison", lang), number_lang=lang)]
     measurement.check_comparison(year, compare_year)
     coverage = [broadband.coverage_against_goals(
         coverage_data, y, premises=premises, regional_goal_pct=regional_goal[1], national_goal_pct=national_goal[1],
@@ -149,7 +150,7 @@ def broadband_change(coverage_data: pd.DataFrame, *, year: int, compare_year: in
         source=source, lang=lang)
     outputs.save_figure(ax.figure, "broadband_change")
     return [*_change_items(exhibit, what=what, before=before, after=after, confidence=confidence, lang=lang),
-            outputs.markdown(_text("broadband.goals", lang), regional=regional_goal[1],
+            outputs.markdown(_text("broadband.goals", lang), number_lang=lang, regional=regional_goal[1],
                              met_before=int(summary["meeting_regional_before"]),
                              met_after=int(summary["meeting_regional_after"]), before=before, after=after,
                              on_track=int(summary["on_track_national"]), national=national_goal[1],
@@ -171,7 +172,7 @@ def tbm_change(ledger: pd.DataFrame, total_cost: pd.DataFrame, *, year: int, com
     from .plots import change as change_plots
 
     if not compare_year:
-        return [outputs.markdown(_text("no_comparison", lang))]
+        return [outputs.markdown(_text("no_comparison", lang), number_lang=lang)]
     measurement.check_comparison(year, compare_year)
     per_municipality = [tbm.central_it_share_by_municipality(tbm.central_it_share(ledger, total_cost, y), total_cost,
                                                              y, key=allocation_key) for y in (compare_year, year)]
@@ -204,7 +205,7 @@ def capabilities_change(assessment: pd.DataFrame, *, year: int, compare_year: in
     from .regions import display_name
 
     if not compare_year:
-        return [outputs.markdown(_text("no_comparison", lang))]
+        return [outputs.markdown(_text("no_comparison", lang), number_lang=lang)]
     measurement.check_comparison(year, compare_year)
     chosen = [capabilities.assessment_measurement(assessment, y, file=file, parameter=p).frame
               for y, p in ((compare_year, "compare_year"), (year, "year"))]
@@ -220,10 +221,10 @@ def capabilities_change(assessment: pd.DataFrame, *, year: int, compare_year: in
     outputs.save_figure(ax.figure, "capabilities_change")
     counts = exhibit["capabilities"][["n_pairs", "n_improved", "n_unchanged", "n_declined"]].sum()
     whole = _whole_municipalities(chosen)
-    return [outputs.markdown(_text("capabilities.counts", lang), pairs=int(counts["n_pairs"]),
+    return [outputs.markdown(_text("capabilities.counts", lang), number_lang=lang, pairs=int(counts["n_pairs"]),
                              improved=int(counts["n_improved"]), unchanged=int(counts["n_unchanged"]),
                              declined=int(counts["n_declined"])),
-            outputs.markdown(_text("unpaired", lang), before=before, after=after,
+            outputs.markdown(_text("unpaired", lang), number_lang=lang, before=before, after=after,
                              only_before=", ".join(whole["before"]) or _text("none", lang),
                              only_after=", ".join(whole["after"]) or _text("none", lang)),
             ax.figure,

@@ -208,5 +208,5 @@ def part_summary(card: pd.DataFrame | None = None, lang: str = "sv") -> pd.DataF
     for part in sorted(card["part"].unique()):
         for outcome, evidence, sv, en in OUTCOMES:
             rows.append({"part": part, "outcome": outcome, "evidence": evidence,
-                         "label": sv if lang == "sv" else en, "count": int(counts.get((part, outcome), 0))})
+                         "label": (sv, en)[labels.LANGS.index(lang)], "count": int(counts.get((part, outcome), 0))})
     return pd.DataFrame(rows, columns=["part", "outcome", "evidence", "label", "count"])

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import labels
 from ..labels import table as catalogue_table
 from .pages import (
     FigureExhibit,
@@ -135,8 +136,8 @@ def _conclusions_slide(deck, verdicts: pd.DataFrame | None, lang: str) -> None:
         for r in verdicts.to_dict("records"):
             verdict = str(r["verdict"])
             name = label(f"verdict.{verdict}", lang) if f"verdict.{verdict}" in LABELS else verdict
-            title = r["title_sv"] if lang != "en" else r["title_en"]
-            explanation = r["explanation_sv"] if lang != "en" else r["explanation_en"]
+            title = r[labels.column("title", lang)]
+            explanation = r[labels.column("explanation", lang)]
             rows.append([f"{r['number']}. {title}", name, str(explanation)])
             given = r.get("data_kinds")
             for k in (str(given).split(";") if given is not None and not pd.isna(given) else []):
@@ -164,7 +165,7 @@ def write_deck(pages: Sequence[Page], target: Path, *, lang: str = "sv",
     deck.slide_width, deck.slide_height = SLIDE_EMU
     props = deck.core_properties
     props.author = props.last_modified_by = "digimotor"
-    props.title = "Digital motor Fyrbodal – reproduktion" if lang != "en" else "Digital motor Fyrbodal – reproduction"
+    props.title = labels.text("exports_deck.title", lang)
     props.created = props.modified = datetime(2021, 1, 1)
     props.revision = 1
     for page in pages:

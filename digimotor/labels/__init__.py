@@ -111,3 +111,22 @@ def in_language(nb: Any, lang: str) -> Any:
     copied = copy.copy(nb)
     copied.cells = [cell for cell in nb.cells if not other & set(cell.get("metadata", {}).get("tags", []))]
     return copied
+
+
+def notebook_heading(cells: Any, lang: str = "sv") -> str | None:
+    """The first ``# `` heading of a notebook's markdown cells (a list of cell dicts) in ``lang``:
+    cells tagged for another language are passed over; None without one."""
+    other = {LANG_TAG.format(lang=code) for code in LANGS if code != _check(lang)}
+    for cell in cells:
+        if cell.get("cell_type") != "markdown" or other & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        source = cell.get("source", "")
+        for line in ("".join(source) if isinstance(source, list) else source).splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    return None
+
+
+def column(stem: str, lang: str) -> str:
+    """The name of the column of a reference table that holds a text in ``lang``: ``name_sv``, ``name_en``."""
+    return f"{stem}_{_check(lang)}"

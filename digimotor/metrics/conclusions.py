@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .. import labels
 from ..config import DATA_KINDS
 from ..errors import DigimotorError
+from ..numbers import decimal_comma
 from ..provenance import keeps_provenance
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ MEASURES = {
 
 def _num(value: float, decimals: int = 1, lang: str = "sv") -> str:
     text = f"{value:.{decimals}f}"
-    return text.replace(".", ",") if lang == "sv" else text
+    return decimal_comma(text, lang)
 
 
 def _describe(rule: Mapping[str, Any], value: float, count: int | None, n: int, lang: str) -> str:

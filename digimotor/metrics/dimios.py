@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .. import labels
 from ..errors import DigimotorError, ParameterError
 from ..model.dimios import (
     AREAS,
@@ -455,7 +456,7 @@ def area_table(areas: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
     """Figure 9 as printed: area number, name, lowest, highest, mean (and the dimension)."""
     out = areas[["area", "lowest", "highest", "mean"]].copy()
     out.insert(0, "number", range(1, len(out) + 1))
-    position = 0 if lang == "sv" else 1
+    position = labels.LANGS.index(lang)  # AREAS holds (sv, en, dimension)
     out.insert(2, "area_name", out["area"].map({a: v[position] for a, v in AREAS.items()}).astype(str))
     out.insert(3, "dimension", out["area"].map({a: v[2] for a, v in AREAS.items()}).astype(str))
     out["area"] = out["area"].astype(str)

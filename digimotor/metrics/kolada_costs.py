@@ -115,4 +115,4 @@ _LABELS = labels.pairs("metrics_kolada_costs")
 
 def table_labels(lang: str = "sv") -> dict[str, str]:
     """Column headers of :func:`total_cost_from_kolada`'s table in ``lang``."""
-    return {k: v[0 if lang == "sv" else 1] for k, v in _LABELS.items()}
+    return {k: v[labels.LANGS.index(lang)] for k, v in _LABELS.items()}

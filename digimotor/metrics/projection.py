@@ -32,12 +32,8 @@ METHOD = "county_share_trend"
 METHODS = (METHOD, "county_share_constant")
 
 _LABELS = labels.by_lang("metrics_projection_texts.forecast_label")
-_METHOD_TEXT = {
-    ("county_share_trend", "sv"): "kommunens andel av länet med trenden {first}–{last}",
-    ("county_share_trend", "en"): "the municipality's share of its county on its {first}–{last} trend",
-    ("county_share_constant", "sv"): "kommunens andel av länet {last} hålls konstant",
-    ("county_share_constant", "en"): "the municipality's share of its county in {last} held constant",
-}
+_METHOD_TEXT = {(method, lang): labels.text(f"metrics_projection_method.{method}", lang)
+                for method in METHODS for lang in labels.LANGS}
 
 
 def forecast_label(method: str, edition: str, first: int, last: int, lang: str = "sv") -> str:

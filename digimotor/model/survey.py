@@ -7,8 +7,10 @@ scales. Other questions may be imported by giving their number of scale points i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from .. import labels
 
 #: Canonical text of a "don't know" answer in the tidy data.
 DONT_KNOW = "dont_know"
@@ -53,59 +55,41 @@ class Question:
     def label(self, option: str, lang: str = "sv") -> str:
         """The text of ``option`` (or "Vet ej" / "Don't know")."""
         if option == DONT_KNOW:
-            return {"sv": "Vet ej", "en": "Don't know"}[lang]
+            return labels.text("model_survey.dont_know", lang)
         return self.labels[option][lang]
 
 
-def _scale(labels: list[tuple[str, str]]) -> tuple[tuple[str, ...], dict[str, dict[str, str]]]:
-    options = tuple(str(i + 1) for i in range(len(labels)))
-    return options, {o: {"sv": sv, "en": en} for o, (sv, en) in zip(options, labels, strict=True)}
+def _texts(question_id: str, options: Sequence[str]) -> tuple[dict[str, str], tuple[str, ...], dict[str, dict[str, str]]]:
+    """A question's text, its options and their texts, from the label catalogue (``model_survey``)."""
+    return (labels.by_lang(f"model_survey.{question_id}.text"), tuple(options),
+            {o: labels.by_lang(f"model_survey.{question_id}.{o}") for o in options})
 
 
-_F21 = _scale([("Ingen kännedom", "No knowledge"), ("Lite kännedom", "Little knowledge"),
-               ("Acceptabel kännedom", "Acceptable knowledge"), ("Bra kännedom", "Good knowledge"),
-               ("Mycket bra kännedom", "Very good knowledge")])
-_F22 = _scale([("Inte alls", "Not at all"), ("Dåligt", "Poorly"), ("Acceptabelt", "Acceptably"),
-               ("Bra", "Well"), ("Mycket bra", "Very well")])
-_F23 = _scale([("1 – Instämmer inte alls", "1 – Do not agree at all"), ("2", "2"), ("3", "3"), ("4", "4"),
-               ("5", "5"), ("6 – Instämmer helt", "6 – Agree completely")])
+_FIVE, _SIX = tuple("12345"), tuple("123456")
 
 QUESTIONS: dict[str, Question] = {
     q.question_id: q
     for q in (
         Question(
             "fig20_it_orientation", "Figur 20", "department_head",
-            {"sv": "Vilket synsätt anser du stämmer bäst in på hur IT-verksamheten arbetar?",
-             "en": "Which view best describes how the IT organisation works?"},
-            ("technology", "mixed", "business"),
-            {"technology": {"sv": "Teknikorienterat", "en": "Technology-oriented"},
-             "mixed": {"sv": "Blandning mellan teknik- och verksamhetsorienterat",
-                       "en": "Mix of technology and business orientation"},
-             "business": {"sv": "Verksamhetsorienterat", "en": "Business-oriented"}},
+            *_texts("fig20_it_orientation", ("technology", "mixed", "business")),
             numeric=False, seed_lines="2293-2323",
             note="nominal; drawn technology | mixed | business so that 'mixed' sits in the middle",
         ),
         Question(
             "fig21_it_knows_ways_of_working", "Figur 21", "department_head",
-            {"sv": "Hur väl känner IT-verksamheten till ert arbetssätt?",
-             "en": "How well does the IT organisation know your ways of working?"},
-            *_F21, seed_lines="2325-2344",
+            *_texts("fig21_it_knows_ways_of_working", _FIVE), seed_lines="2325-2344",
             note="five points reconstructed from the text's words (ingen, lite, acceptabel, bra, mycket bra); "
                  "the chart legend is not in the OCR text",
         ),
         Question(
             "fig22_it_enables_digital_solutions", "Figur 22", "department_head",
-            {"sv": "Hur väl möjliggör IT-verksamheten användning av digitala lösningar när ni verksamhetsutvecklar?",
-             "en": "How well does the IT organisation enable digital solutions when you develop your operations?"},
-            *_F22, seed_lines="2330-2349",
+            *_texts("fig22_it_enables_digital_solutions", _FIVE), seed_lines="2330-2349",
             note="five points reconstructed from the text's words (inte alls, dåligt, acceptabelt, bra, mycket bra)",
         ),
         Question(
             "fig23_governance_control_and_innovation", "Figur 23", "it_chief",
-            {"sv": "Vår IT-verksamhet har en mycket bra styrning som ger både kontroll och förutsättningar för "
-                   "innovation",
-             "en": "Our IT organisation has very good governance that gives both control and room for innovation"},
-            *_F23, seed_lines="2351-2372",
+            *_texts("fig23_governance_control_and_innovation", _SIX), seed_lines="2351-2372",
             note="1–6 plus 'vet ej' as the caption (lines 2371-2372) describes; asked to the IT chiefs",
         ),
     )

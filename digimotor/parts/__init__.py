@@ -21,14 +21,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
+#: The language of the page being built: set by :class:`Page` from its ``lang`` parameter (one
+#: page per notebook run), read by :func:`prose` for the number format of its values.
+_PAGE_LANG = {"lang": "sv"}
+
 
 def prose(template: str, /, **values: Any) -> None:
-    """Show ``template`` as Markdown with ``values`` escaped into it (:func:`outputs.markdown`)."""
+    """Show ``template`` as Markdown with ``values`` escaped into it (:func:`outputs.markdown`);
+    numbers are written as the page's language writes them (Swedish: ``1 734 443``, ``3,5``)."""
     from IPython.display import display
 
     from digimotor import outputs
 
-    display(outputs.markdown(template, **values))
+    display(outputs.markdown(template, number_lang=_PAGE_LANG["lang"], **values))
 
 
 def show_figure(figure: Any, name: str) -> None:
@@ -94,7 +99,7 @@ class Page:
             setattr(self, name, parameters[name])
         from digimotor.plots.style import apply_style, check_lang
 
-        check_lang(parameters.get("lang", "sv"))
+        _PAGE_LANG["lang"] = check_lang(parameters.get("lang", "sv"))
         apply_style()
         self.setup()
 

@@ -26,14 +26,14 @@ LABELS = labels.table("plots_capabilities")
 
 def capability_names(catalogue: pd.DataFrame, lang: str = "sv") -> dict[str, str]:
     """Capability id -> display name in ``lang`` (ids not in the catalogue keep their id)."""
-    column = "name_sv" if lang == "sv" else "name_en"
+    column = labels.column("name", lang)
     return dict(zip(catalogue["capability_id"], catalogue[column], strict=True))
 
 
 def catalogue_table(catalogue: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
     """The catalogue for display: name in ``lang``, translated group and list names."""
     out = catalogue.copy()
-    out["capability"] = out["name_sv" if lang == "sv" else "name_en"]
+    out["capability"] = out[labels.column("name", lang)]
     out["group"] = out["group"].astype(str).map(lambda g: label(f"group.{g}", lang, LABELS))
     out["lists"] = out["lists"].fillna("").map(
         lambda text: ", ".join(label(f"list.{x}", lang, LABELS) for x in text.split(";") if x))

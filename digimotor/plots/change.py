@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from .. import labels
+from ..numbers import decimal_comma
 from ..provenance import kind_and_source
 from .style import (
     PALETTE,
@@ -31,7 +32,7 @@ def _p_text(p: float, lang: str) -> str:
     if p != p:
         return "–"
     text = "< 0.001" if p < 0.001 else f"{p:.3f}"
-    return text.replace(".", ",") if lang == "sv" else text
+    return decimal_comma(text, lang)
 
 
 def mean_change(summary: pd.DataFrame, names: Mapping[str, str], *, before: str, after: str,
@@ -56,7 +57,7 @@ def mean_change(summary: pd.DataFrame, names: Mapping[str, str], *, before: str,
     for yy, (_measure, row) in zip(y, rows.iterrows(), strict=True):
         text = f"{row['mean_change']:+.2f}  [{row['ci_low']:+.2f}; {row['ci_high']:+.2f}]"
         text += "   " + label("change.p", lang, LABELS).format(p=_p_text(row["wilcoxon_p"], lang))
-        ax.annotate(text.replace(".", ",") if lang == "sv" else text, (1.02, yy), xycoords=("axes fraction", "data"),
+        ax.annotate(decimal_comma(text, lang), (1.02, yy), xycoords=("axes fraction", "data"),
                     va="center", fontsize=8)
     ax.set_yticks(y, list(names.values()))
     n = int(rows["n_pairs"].max()) if len(rows) and rows["n_pairs"].notna().any() else 0

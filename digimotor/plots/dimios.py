@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from .. import labels
 from ..errors import DigimotorError
 from ..model.dimios import AREAS, DIMENSIONS
+from ..numbers import decimal_comma
 from ..provenance import kind_and_source, kind_of
 from .style import PALETTE, label, many_units, mark_kind, new_axes, unnamed_units_note
 
@@ -109,7 +110,7 @@ def typology_plane(average: tuple[float, float], *, units: pd.DataFrame | None =
                 ha="center", va="top", fontsize=9, color="#333333", zorder=1)
     ax.axvline(split, color=PALETTE["reference"], lw=1)
     ax.axhline(split, color=PALETTE["reference"], lw=1)
-    ax.text(split + 0.03, 1.05, label("split", lang, LABELS).format(split=split).replace(".", "," if lang == "sv" else "."), fontsize=8,
+    ax.text(split + 0.03, 1.05, decimal_comma(label("split", lang, LABELS).format(split=split), lang), fontsize=8,
             color=PALETTE["reference"])
     level = f"{100 * confidence:g}"
     withheld = 0

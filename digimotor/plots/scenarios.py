@@ -125,7 +125,7 @@ def samtrappan_stairs(
     """
     kind, source = kind_and_source(placement, source, "the data of samtrappan_stairs()")
     ax = new_axes(ax, figsize=(11, 6))
-    name_col = "name_sv" if lang == "sv" else "name_en"
+    name_col = labels.column("name", lang)
     ordered = steps.sort_values("step")
     for rec in ordered.itertuples(index=False):
         ax.bar(rec.step, rec.step, width=0.96, color="#dbe7f3", edgecolor="#1f4e79")
@@ -146,9 +146,8 @@ def samtrappan_stairs(
     ax.grid(False)
     ax.set_title(label("stairs.title", lang, LABELS))
     ax.text(0.45, ax.get_ylim()[1] - 0.3,
-            f"fet = {label('stairs.stated', lang, LABELS)}, kursiv = {label('stairs.reading', lang, LABELS)}"
-            if lang == "sv" else
-            f"bold = {label('stairs.stated', lang, LABELS)}, italic = {label('stairs.reading', lang, LABELS)}",
+            label("stairs.legend", lang, LABELS).format(stated=label("stairs.stated", lang, LABELS),
+                                                        reading=label("stairs.reading", lang, LABELS)),
             fontsize=8, va="top")
     mark_kind(ax, kind, lang, source)
     return ax

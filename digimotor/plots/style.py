@@ -172,16 +172,7 @@ def number_formatter(lang: str, *, absolute: bool = False):
 #: lists them all (issue 12: a national study has 290 municipalities).
 MAX_LABELLED_UNITS = 40
 
-UNIT_LABELS = {
-    "units.thinned": {"sv": "{n} kommuner{order}; vart {k}:e namn visas (alla i tabellen)",
-                      "en": "{n} municipalities{order}; every {k}th name shown (all in the table)"},
-    "units.thinned_orgs": {"sv": "{n} organisationer{order}; vart {k}:e namn visas (alla i tabellen)",
-                           "en": "{n} organisations{order}; every {k}th name shown (all in the table)"},
-    "units.thinned_collaborations": {"sv": "{n} samverkansinsatser{order}; vart {k}:e namn visas (alla i tabellen)",
-                                     "en": "{n} collaborations{order}; every {k}th name shown (all in the table)"},
-    "units.sorted": {"sv": ", sorterade efter värde", "en": ", sorted by value"},
-    "units.unnamed": {"sv": "{n} kommuner: namnen i tabellen", "en": "{n} municipalities: the names are in the table"},
-}
+UNIT_LABELS = labels.table("plots_style_units")
 
 
 def unnamed_units_note(n: int, lang: str = "sv") -> str:

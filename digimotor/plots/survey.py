@@ -14,6 +14,7 @@ from .. import labels
 from ..metrics.suppression import SUPPRESSED, note
 from ..metrics.survey import UNSTATED, diverging_layout
 from ..model.survey import DONT_KNOW, QUESTIONS
+from ..numbers import decimal_comma
 from ..provenance import kind_and_source
 from .style import (
     PALETTE,
@@ -42,7 +43,7 @@ def _option_label(question_id: str, option: str, lang: str) -> str:
         return label("unstated", lang, LABELS)
     question = QUESTIONS.get(question_id)
     if question is None:
-        return {"sv": "Vet ej", "en": "Don't know"}[lang] if option == DONT_KNOW else option
+        return labels.text("model_survey.dont_know", lang) if option == DONT_KNOW else option
     if option == DONT_KNOW or option in question.options:
         return question.label(option, lang)
     low, high = option.split("-", 1)
@@ -78,7 +79,7 @@ def _colour(side: str, order: float, points: int):
 
 def _fmt(value: float, lang: str) -> str:
     text = f"{value:.1f}".removesuffix(".0")
-    return (text.replace(".", ",") if lang == "sv" else text) + " %"
+    return (decimal_comma(text, lang)) + " %"
 
 
 def diverging_bar(
@@ -363,7 +364,7 @@ def term_bars(
         for offset, value in ((-height / 2, row.efficiency), (height / 2, row.innovation)):
             ax.text(float(value), i + offset, f" {int(value)}", va="center", fontsize=8)
         index = row.balance_index
-        text = "–" if pd.isna(index) else f"{index:.2f}".replace(".", "," if lang == "sv" else ".").replace("-", "−")
+        text = "–" if pd.isna(index) else decimal_comma(f"{index:.2f}", lang).replace("-", "−")
         ax.text(1.0, i, "  " + label("balance", lang, LABELS).format(value=text), transform=ax.get_yaxis_transform(),
                 va="center", fontsize=8, color=PALETTE["reference"])
     ax.set_yticks(y, shown[unit_column])

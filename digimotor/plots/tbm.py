@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import labels
+from ..numbers import decimal_comma
 from ..provenance import kind_and_source, strictest_kind
 from .style import PALETTE, label, many_units, mark_kind, new_axes, thin_unit_ticks
 
@@ -39,11 +40,11 @@ def sentence(key: str, lang: str = "sv", **values: object) -> Markdown:
 
 def _pct(value: float, lang: str, decimals: int = 1) -> str:
     text = f"{value:.{decimals}f} %"
-    return text.replace(".", ",") if lang == "sv" else text
+    return decimal_comma(text, lang)
 
 
 def _pool_names(pools: pd.DataFrame, lang: str) -> dict[str, str]:
-    column = "name_sv" if lang == "sv" else "name_en"
+    column = labels.column("name", lang)
     names = dict(zip(pools["cost_pool"], pools[column], strict=True))
     names["unmapped"] = label("unmapped", lang, LABELS)
     return names
@@ -189,7 +190,7 @@ def work_area_bars(work_areas: pd.DataFrame, catalogue: pd.DataFrame, *,
     import numpy as np
 
     ax = new_axes(ax, figsize=(11, 5.5))
-    column = "name_sv" if lang == "sv" else "name_en"
+    column = labels.column("name", lang)
     names = dict(zip(catalogue["work_area"], catalogue[column], strict=True))
     names["unassigned"] = label("unassigned", lang, LABELS)
     colours = {"infrastructure": "#1f4e79", "end_user_services": "#7fb2de",
@@ -283,7 +284,7 @@ def municipality_names(shares: pd.DataFrame) -> pd.DataFrame:
 def with_names(frame: pd.DataFrame, catalogue: pd.DataFrame, lang: str = "sv") -> pd.DataFrame:
     """``frame`` with a display name column for its ``cost_pool`` (``cost_pool_name``) or
     ``work_area`` (``work_area_name``) from the taxonomy ``catalogue`` in ``lang``."""
-    column = "name_sv" if lang == "sv" else "name_en"
+    column = labels.column("name", lang)
     key = "cost_pool" if "cost_pool" in catalogue.columns else "work_area"
     names = dict(zip(catalogue[key], catalogue[column], strict=True))
     names.update({"unmapped": label("unmapped", lang, LABELS), "unassigned": label("unassigned", lang, LABELS)})

@@ -42,21 +42,21 @@ def notebook_parameters(path: Path) -> dict[str, object]:
     return inspect_parameters_cell(path)
 
 
-def notebook_title(path: Path) -> str:
-    """The first Markdown heading of a notebook (``01 · Demografi: …``), else its name."""
+def notebook_title(path: Path, lang: str = "sv") -> str:
+    """The first Markdown heading of a notebook in ``lang`` (``01 · Demografi: …``; cells tagged for
+    another language are passed over, :func:`digimotor.labels.notebook_heading`), else its name."""
+    from .. import labels
+
     try:
         cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
     except (OSError, ValueError):
         return path.stem
-    for cell in cells:
-        if cell.get("cell_type") == "markdown":
-            text = "".join(cell.get("source", []))
-            for line in text.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return path.stem
+    return labels.notebook_heading(cells, lang) or path.stem
 
 
 def page_context(notebooks: Sequence[Path]) -> dict[str, Any]:
     """What every page of the site shows of the run: the notebooks' names and titles, in order."""
-    return {"notebooks": [(p.stem, notebook_title(p)) for p in notebooks]}
+    from ..labels import LANGS
+
+    by_lang = {lang: [(p.stem, notebook_title(p, lang)) for p in notebooks] for lang in LANGS}
+    return {"notebooks": by_lang["sv"], "by_lang": by_lang}

@@ -38,7 +38,8 @@ def banner_page(target: Path, name: str, failure: Mapping[str, Any], context: Ma
 def build_index(site_dir: Path, summaries: Sequence[tuple[Path, Any]], context: Mapping[str, Any], *,
                 show_code: bool):
     """The index, method page, style and files of the site; returns the claims scorecard."""
-    return site.build_site(site_dir, summaries, show_code=show_code, titles=dict(context["notebooks"]))
+    return site.build_site(site_dir, summaries, show_code=show_code, titles=dict(context["notebooks"]),
+                           titles_by_lang={lang: dict(pairs) for lang, pairs in context.get("by_lang", {}).items()})
 
 
 def render_html(notebook: Path, page: Path, show_code: bool = False) -> Path:

@@ -6,8 +6,10 @@ with a header that carries the navigation, the synthetic-data banner and the fai
 The index also shows the gallery of figure thumbnails by study part (:mod:`.gallery`) and links
 the municipality profiles (:mod:`.profiles`, ``kommuner/``); :mod:`.exhibits` finds where on its
 page each table and figure sits. Every page's frame (never cell output) links ``tables.js``,
-which sorts and filters the tables. Labels are Swedish by default (:data:`LABELS`,
-``lang="en"`` for English).
+which sorts and filters the tables. The site is in the run's language (the notebooks' ``lang``
+parameter, :func:`run_language`; Swedish by default): its labels and prose come from the label
+catalogue (``digimotor/labels/{sv,en}.yml``, section ``site``), the Method page from
+``method.<lang>.html.part`` and the report's conclusions from ``findings.yml`` (``*_en`` fields).
 """
 
 from __future__ import annotations
@@ -133,8 +135,8 @@ def render_notebook(nb, target: Path, *, name: str, show_code: bool, manifest: S
 # ---------------------------------------------------------------------------------------
 
 
-def git_commit() -> str:
-    """``<sha>`` of the checkout (``+ local changes`` if it has any), or ``unknown``."""
+def git_commit(lang: str = "sv") -> str:
+    """``<sha>`` of the checkout (``+ local changes`` in ``lang`` if it has any), or ``unknown``."""
     root = project_root()
     try:
         sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
@@ -143,7 +145,7 @@ def git_commit() -> str:
                                capture_output=True, text=True, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
-    return sha + (" + lokala ändringar" if dirty else "")
+    return sha + (label("commit.dirty", lang) if dirty else "")
 
 
 def produced_claims(summaries: Sequence[tuple[Path, Any]]) -> dict[str, float]:
@@ -190,9 +192,11 @@ def scorecard_html(card: pd.DataFrame | None, lang: str = "sv") -> str:
         return "<p>–</p>"
     counts = card["outcome"].value_counts()
     rows, sections = [], []
+    head = "".join(f"<th>{esc(label(f'score.{k}', lang))}</th>"
+                   for k in ("id", "exhibit", "claim", "published", "computed", "note"))
     for key, outcomes, sv, en in SCORE_GROUPS:
         n = int(sum(counts.get(o, 0) for o in outcomes))
-        title = sv if lang == "sv" else en
+        title = (sv, en)[labels.LANGS.index(lang)]
         name = f'<a href="#claims-{key}">{esc(title)}</a>' if n else esc(title)
         rows.append(f'<tr class="dm-score-{key}"><td>{name}</td><td>{n}</td></tr>')
         part = card[card["outcome"].isin(outcomes)]
@@ -205,9 +209,8 @@ def scorecard_html(card: pd.DataFrame | None, lang: str = "sv") -> str:
             for r in part.itertuples()
         )
         sections.append(
-            f'<h3 id="claims-{key}">{esc(title)} ({n})</h3><table class="dm-table"><thead><tr>'
-            "<th>id</th><th>exhibit</th><th>påstående</th><th>rapporten</th><th>digimotor</th>"
-            f"<th>skäl / råtext</th></tr></thead><tbody>{lines}</tbody></table>"
+            f'<h3 id="claims-{key}">{esc(title)} ({n})</h3><table class="dm-table"><thead><tr>{head}'
+            f"</tr></thead><tbody>{lines}</tbody></table>"
         )
     summary = ('<table class="dm-table dm-score"><tbody>' + "".join(rows) + "</tbody></table>"
                '<p><a href="scorecard.csv">scorecard.csv</a></p>')
@@ -280,24 +283,47 @@ def _run_region(summaries: Sequence[tuple[Path, Any]]) -> tuple[str, tuple[str, 
     return "", ()
 
 
+def run_language(summaries: Sequence[tuple[Path, Any]]) -> str:
+    """The run's language: the ``lang`` parameter (given, else the schema's default) of the first
+    notebook that ran with one; Swedish without any."""
+    from ..params import load_schema
+
+    for path, res in summaries:
+        if res is None:
+            continue
+        try:
+            values = {**load_schema(path).defaults(), **(res.parameters or {})}
+        except Exception:  # noqa: BLE001 - a broken schema is reported by the run itself
+            values = dict(res.parameters or {})
+        if values.get("lang") in labels.LANGS:
+            return str(values["lang"])
+    return "sv"
+
+
 def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_code: bool = False,
-               lang: str = "sv", titles: Mapping[str, str] | None = None) -> pd.DataFrame | None:
+               lang: str | None = None, titles: Mapping[str, str] | None = None,
+               titles_by_lang: Mapping[str, Mapping[str, str]] | None = None) -> pd.DataFrame | None:
     """Write ``index.html``, ``method.html``, ``style.css``, ``scorecard.csv`` and ``files/`` into ``site_dir``.
 
     ``summaries`` pairs every notebook with its :class:`~digimotor.run.NotebookResult`
     (or None if it has never run). ``titles`` maps notebook names to their titles (the runner
     reads them, :func:`digimotor.run.notebook_title`); a notebook without one is shown by its
-    name. Returns the claims scorecard.
+    name; ``titles_by_lang`` gives them per language, and the titles of the site's language win.
+    The site is in ``lang``, by default the run's (:func:`run_language`: the notebooks' ``lang``
+    parameter), so a ``lang=en`` run has an English index and Method page. Returns the claims scorecard.
     """
     from .. import __version__
     from ..params import load_schema
 
-    titles = dict(titles or {})
+    lang = lang or run_language(summaries)
+    titles = {**(titles or {}), **((titles_by_lang or {}).get(lang) or {})}
 
     def _title(path: Path) -> str:
         return titles.get(path.stem, path.stem)
 
-    context = {"notebooks": [(p.stem, _title(p)) for p, _ in summaries]}
+    context = {"notebooks": [(p.stem, _title(p)) for p, _ in summaries],
+               "by_lang": {code: [(p.stem, (titles_by_lang or {}).get(code, {}).get(p.stem, _title(p)))
+                                  for p, _ in summaries] for code in (titles_by_lang or {})}}
     for asset in ASSETS:
         shutil.copy2(SITE_DIR / asset, site_dir / asset)
     for path, _res in summaries:  # a notebook that has never run still gets a page to link to
@@ -366,7 +392,7 @@ def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_co
                 f"<tr><td>{esc(_exhibit_label(entry['name'], lang))}</td><td><code>{esc(entry['name'])}</code></td>"
                 f'<td><a href="{esc(path.stem)}.html">{esc(_title(path))}</a></td><td>{links}</td>'
                 f"<td>{esc(', '.join(KIND_LABELS[k][lang] for k in kinds))}"
-                f"{' (sidans datatyper)' if page_wide and len(kinds) > 1 else ''}</td></tr>"
+                f"{label('page_kinds', lang) if page_wide and len(kinds) > 1 else ''}</td></tr>"
             )
     exhibits = "".join(exhibit_rows) or f'<tr><td colspan="5">{label("none", lang)}</td></tr>'
 
@@ -388,10 +414,8 @@ def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_co
     regions = run_regions(summaries)
     claims_html = scorecard_html(card, lang) if not regions else (  # the report's claims are its region's
         f"<p>{esc(label('scorecard.other_region', lang))} (<a href=\"scorecard.csv\">scorecard.csv</a>)</p>")
-    intro = (f"Den här webbplatsen visar studien <em>{esc(title)}</em>, gjord med Python-paketet "
-             "<code>digimotor</code> efter metoden i en förstudie från 2021" if title != TITLE else
-             "Den här webbplatsen räknar om förstudien <em>Digital motor Fyrbodal</em> (Fyrbodals kommunalförbund,\n"
-             "2021) med Python-paketet <code>digimotor</code>")
+    intro = (labels.label("site.index.intro.study", lang, title=esc(title)) if title != TITLE
+             else label("index.intro.fyrbodal", lang))
 
     from .exhibits import exhibit_index
     from .gallery import gallery_html
@@ -403,11 +427,8 @@ def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_co
     downloads = downloads()
     body = f"""
 <header class="dm-hero"><h1>{esc(title)}</h1>
-<p>{intro}. Varje tabell och figur säger vilken sorts siffror den
-visar: <strong>publicerade</strong> (ur rapporten), <strong>offentliga</strong> (t.ex. SCB, PTS),
-<strong>syntetiska</strong> (exempeldata, inte studiens resultat) eller <strong>användarens</strong>.
-Koden är dold; kör <code>digimotor reproduce --show-code</code> för att visa den.
-<a href="method.html">Så gör en annan region om studien.</a></p></header>
+<p>{intro}. {label("index.kinds", lang)}
+<a href="method.html">{label("index.method_link", lang)}</a></p></header>
 {findings_section(verdicts, regions, lang)}
 {gallery}
 {profiles_index_html(units, lang)}
@@ -416,26 +437,24 @@ Koden är dold; kör <code>digimotor reproduce --show-code</code> för att visa 
 <th>{label("files", lang)}</th><th>{label("kind", lang)}</th></tr></thead><tbody>{exhibits}</tbody></table>
 {downloads}</section>
 <section><h2>{label("scorecard", lang)}</h2>
-<p>Bara <em>härledda</em> påståenden som stämmer är bevis för att studien är reproducerad: de är omräknade
-ur publicerade indata. Transkriberade värden läses bara tillbaka och kalibrerade syntetiska data är byggda
-för att stämma; de räknas inte som bevis.</p>
+<p>{label("index.scorecard", lang)}</p>
 {claims_html}</section>
 <section id="run-card"><h2>{label("runcard", lang)}</h2>
 <table class="dm-table"><tbody>
-<tr><th>{label("commit", lang)}</th><td><code>{esc(git_commit())}</code></td></tr>
+<tr><th>{label("commit", lang)}</th><td><code>{esc(git_commit(lang))}</code></td></tr>
 <tr><th>{label("version", lang)}</th><td><code>{esc(__version__)}</code></td></tr>
 </tbody></table>
 <h3>{label("notebook", lang)}</h3>
 <table class="dm-table"><thead><tr><th>{label("notebook", lang)}</th><th>{label("status", lang)}</th>
 <th>{label("seconds", lang)}</th><th></th></tr></thead><tbody>{"".join(status_rows)}</tbody></table>
-<h3>{label("params", lang)}</h3><p>Fetstil: ändrat från standardvärdet.</p>
+<h3>{label("params", lang)}</h3><p>{label("index.params_bold", lang)}</p>
 <table class="dm-table"><tbody>{"".join(param_rows)}</tbody></table>
 <h3>{label("inputs", lang)}</h3>
 <table class="dm-table"><thead><tr><th>{label("file", lang)}</th><th>{label("kind", lang)}</th><th>sha256</th>
 <th>{label("used_by", lang)}</th></tr></thead><tbody>{input_rows}</tbody></table></section>
 """
     write_text(site_dir / "index.html", page(title, body, context, "index", lang))
-    method = (SITE_DIR / "method.html.part").read_text(encoding="utf-8")
+    method = (SITE_DIR / f"method.{lang}.html.part").read_text(encoding="utf-8")
     write_text(site_dir / "method.html", page(label("method", lang) + " · " + title, method, context, "method", lang))
     return card
 

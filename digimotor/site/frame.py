@@ -38,11 +38,17 @@ def page_kinds(manifest: Sequence[Mapping[str, Any]]) -> list[str]:
     return [k for k in ("published", "public", "synthetic", "user") if k in kinds]
 
 
+def notebook_titles(context: Mapping[str, Any], lang: str = "sv") -> list[tuple[str, str]]:
+    """The (name, title) of every notebook page in ``lang``: ``context["by_lang"]`` when the runner
+    gave the titles per language, else ``context["notebooks"]``."""
+    return list((context.get("by_lang") or {}).get(lang) or context.get("notebooks", []))
+
+
 def nav(context: Mapping[str, Any], current: str | None, lang: str = "sv", prefix: str = "") -> str:
     """The navigation bar: Overview, every notebook page (short title), Method."""
     items = [("index.html", label("home", lang), current == "index")]
     items += [(f"{name}.html", title.split(":")[0].strip(), current == name)
-              for name, title in context.get("notebooks", [])]
+              for name, title in notebook_titles(context, lang)]
     items.append(("method.html", label("method", lang), current == "method"))
     current_mark = ' aria-current="page"'
     links = "".join(
@@ -61,13 +67,17 @@ def _findings_html(lang: str = "sv") -> str:
     import yaml
 
     data = yaml.safe_load((SITE_DIR / "findings.yml").read_text(encoding="utf-8"))
+
+    def text(item: Mapping[str, Any], key: str) -> str:  # ``key_en`` on English pages, ``key`` (Swedish) else
+        return item.get(f"{key}_{lang}") or item[key]
+
     items = "".join(
-        f"<li><strong>{esc(f['title'])}</strong> {esc(f['text'])} "
-        f'<span class="dm-source">(rapporten, sammanfattningen, OCR-rad {esc(f["seed_lines"])})</span></li>'
+        f"<li><strong>{esc(text(f, 'title'))}</strong> {esc(text(f, 'text'))} "
+        f'<span class="dm-source">({esc(label("findings.where", lang))} {esc(f["seed_lines"])})</span></li>'
         for f in data["findings"]
     )
-    return (f"<p>{esc(data['intro'])}</p><ol class=\"dm-findings\">{items}</ol>"
-            f'<p class="dm-source">{esc(data["source"])}</p>')
+    return (f"<p>{esc(text(data, 'intro'))}</p><ol class=\"dm-findings\">{items}</ol>"
+            f'<p class="dm-source">{esc(text(data, "source"))}</p>')
 
 
 def page(title: str, body: str, context: Mapping[str, Any], current: str, lang: str = "sv", prefix: str = "") -> str:

@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import labels
 from ..config import project_root
+from ..numbers import decimal_comma
 from .frame import KIND_LABELS, LABELS, _findings_html, esc, label
 
 if TYPE_CHECKING:
@@ -91,19 +93,17 @@ def _verdicts_html(verdicts: pd.DataFrame | None, lang: str = "sv") -> str:
     for r in verdicts.to_dict("records"):
         unit = pct[r["unit"] == "pct"]
         value = f"{r['value']:.2f}{unit}" if given(r["value"]) else "–"
-        if lang == "sv":
-            value = value.replace(".", ",")
+        value = decimal_comma(value, lang)
         if given(r["count"]) and given(r["n"]):
             value += f" ({int(r['count'])}/{int(r['n'])})"
         testable = bool(r["testable"]) and given(r["threshold"])
         rule = f"{r['relation']} {r['threshold']:g}{unit}" if testable else "–"
-        if lang == "sv":
-            rule = rule.replace(".", ",")
+        rule = decimal_comma(rule, lang)
         source = f' <span class="dm-source">({esc(r["threshold_claim"])})</span>' if testable else ""
         kinds = ", ".join(KIND_LABELS.get(k, {}).get(lang, k)
                           for k in str(r["data_kinds"] if given(r["data_kinds"]) else "").split(";") if k)
-        title = r["title_sv"] if lang == "sv" else r["title_en"]
-        explanation = r["explanation_sv"] if lang == "sv" else r["explanation_en"]
+        title = r[labels.column("title", lang)]
+        explanation = r[labels.column("explanation", lang)]
         verdict = str(r["verdict"])
         name = label(f"verdict.{verdict}", lang) if f"verdict.{verdict}" in LABELS else verdict
         rows.append(
