@@ -323,6 +323,9 @@ def test_two_measurement_dimios_study_from_init_to_site(tmp_path, capsys):
     assert "<title>Digital motor Dalarnas län 2021–2024</title>" in pages["index.html"]
     for name, text in pages.items():
         assert "Fyrbodal" not in text, name
+    from pptx import Presentation  # the deck, too, is titled for the study
+
+    assert Presentation(site / "files" / "digimotor.pptx").core_properties.title == "Digital motor Dalarnas län 2021–2024"
     assert "Säter 2024 (n = 2)" in pages[f"{DIMIOS}.html"] and ">..<" in pages[f"{DIMIOS}.html"]
     assert "Orsa" in pages[f"{DIMIOS}.html"] and "Gagnef" in pages[f"{DIMIOS}.html"]
     skipped = pages["07-survey-and-strategy.html"]

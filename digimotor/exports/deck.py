@@ -161,11 +161,13 @@ def write_deck(pages: Sequence[Page], target: Path, *, lang: str = "sv",
     """Write the deck: a slide per figure of ``pages`` (in page order), then the conclusions slide."""
     from pptx import Presentation
 
+    from ..study.file import study_title
+
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_EMU
     props = deck.core_properties
     props.author = props.last_modified_by = "digimotor"
-    props.title = labels.text("exports_deck.title", lang)
+    props.title = study_title() or labels.text("exports_deck.title", lang)  # a study's deck is titled for it
     props.created = props.modified = datetime(2021, 1, 1)
     props.revision = 1
     for page in pages:
