@@ -326,7 +326,7 @@ def shown_png(fig: Figure, draw, *, cell_failed: bool = False):
 
     saved = saved_png(fig)
     if saved is not None:
-        return saved
+        return _with_alt(fig, saved)
     if cell_failed:
         import sys
 
@@ -335,11 +335,29 @@ def shown_png(fig: Figure, draw, *, cell_failed: bool = False):
         data = placeholder_png(message)
     else:
         try:
-            return draw(fig)
+            return _with_alt(fig, draw(fig))
         except Exception as exc:  # noqa: BLE001 - the page shows the error instead of a broken image
             data = placeholder_png(one_line_error(exc))
     width, height = (int(v * fig.dpi) for v in PLACEHOLDER_SIZE)
-    return b2a_base64(data, newline=False).decode("ascii"), {"width": width, "height": height}
+    return _with_alt(fig, (b2a_base64(data, newline=False).decode("ascii"), {"width": width, "height": height}))
+
+
+def _with_alt(fig: Figure, shown):
+    """``shown`` (IPython's PNG formatter result: data, or data and metadata) with the figure's
+    alternative text, its title (:func:`figure_alt`), in the metadata the page template reads."""
+    if shown is None:
+        return None
+    data, meta = shown if isinstance(shown, tuple) else (shown, {})
+    return data, {**(meta or {}), "alt": figure_alt(fig)}
+
+
+def figure_alt(fig: Figure) -> str:
+    """The alternative text of a figure on a page: its title, else "figure without a title" in
+    the figure's language."""
+    from .labels import label
+
+    meta = figure_meta(fig)
+    return meta.get("title") or label("figure_files.untitled", meta.get("lang", "sv"))
 
 
 #: The PNG that save_figure wrote for each figure (bytes, dpi), while the figure lives.

@@ -326,3 +326,20 @@ def test_conclusions_section_escapes_region_and_verdict_text():
     assert "<script>" not in text and "<img" not in text and "<b>t" not in text and "<i>c" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "&lt;img src=x" in text
     assert "60,00 % (3/5)" in text and "&gt; 50 %" in text
+
+
+def test_every_figure_on_a_page_has_its_title_as_alternative_text(default_run):
+    """nbconvert's "No description has been provided" is English on Swedish pages and says nothing:
+    each figure's image carries its own title (or "Figur utan rubrik")."""
+    import re
+
+    site_dir = default_run.root / "build" / "site"
+    alts = []
+    for page in sorted(site_dir.glob("0*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert "No description has been provided" not in text, page.name
+        for tag in re.findall(r"<img\b[^>]*>", text):
+            assert 'src="data:image/png' in tag and ' alt="' in tag, (page.name, tag[:80])
+            alts.append(re.search(r' alt="([^"]*)"', tag).group(1))
+    assert len(alts) >= 20 and all(alts)
+    assert "Digital mognad per område (DiMiOS)" in alts  # Figure 10's title, on the Swedish page
