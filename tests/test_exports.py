@@ -335,4 +335,5 @@ def test_a_figure_that_raises_while_shown_is_a_placeholder():
 
     data, size = outputs.shown_png(Figure(), draw)
     assert base64.b64decode(data) == outputs.placeholder_png("OverflowError: too many ticks")
-    assert size == {"width": 900, "height": 500}  # the placeholder's 9 x 5 in at the figure's 100 dpi
+    # the placeholder's 9 x 5 in at the figure's 100 dpi; a figure without a title says so as its alt text
+    assert size == {"width": 900, "height": 500, "alt": "Figur utan rubrik"}
