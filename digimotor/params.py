@@ -348,6 +348,16 @@ def load_schema(notebook: Path) -> Schema:
     return schema
 
 
+def run_values(notebook: Path, given: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The values ``notebook`` ran with: its schema's defaults, overlaid by the parameters
+    ``given``; only those given when the schema cannot be read (the run reports that itself)."""
+    try:
+        defaults = load_schema(notebook).defaults()
+    except Exception:  # noqa: BLE001 - a broken schema is reported by the run itself
+        defaults = {}
+    return {**defaults, **(given or {})}
+
+
 def read_params_file(path: str | Path) -> dict[str, dict[str, Any]]:
     """Read a ``--params FILE.yaml``: ``{notebook: {key: value}}`` (``all:`` applies to every one).
 

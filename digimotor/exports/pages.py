@@ -100,17 +100,14 @@ def collect_pages(summaries: Sequence[tuple[Path, Any]], root: Path | None = Non
     A table or figure named twice on a page counts once (its last entry); files that do not
     exist are left out.
     """
-    from ..params import load_schema
+    from ..params import run_values
 
     root = project_root() if root is None else root
     pages = []
     for path, res in summaries:
         if res is None:
             continue
-        try:
-            parameters = {**load_schema(path).defaults(), **(res.parameters or {})}
-        except Exception:  # noqa: BLE001 - a broken schema is reported by the run itself
-            parameters = dict(res.parameters or {})
+        parameters = run_values(path, res.parameters)
         page = Page(path.stem, (titles or {}).get(path.stem, path.stem), parameters=parameters, cached=bool(getattr(res, "cached", False)))
         tables: dict[str, TableExhibit] = {}
         figures: dict[str, FigureExhibit] = {}

@@ -267,16 +267,13 @@ def _exhibit_label(name: str, lang: str) -> str:
 
 def _run_region(summaries: Sequence[tuple[Path, Any]]) -> tuple[str, tuple[str, ...]]:
     """(name, municipality codes) of the ``region`` parameter of the first notebook that has one."""
-    from ..params import load_schema
+    from ..params import run_values
     from .verdicts import _region_codes
 
     for path, res in summaries:
         if res is None:
             continue
-        try:
-            values = {**load_schema(path).defaults(), **(res.parameters or {})}
-        except Exception:  # noqa: BLE001 - a broken schema is reported by the run itself
-            values = dict(res.parameters or {})
+        values = run_values(path, res.parameters)
         if "region" in values:
             name, codes = _region_codes(values["region"])
             return name, tuple(sorted(codes))
@@ -286,15 +283,12 @@ def _run_region(summaries: Sequence[tuple[Path, Any]]) -> tuple[str, tuple[str, 
 def run_language(summaries: Sequence[tuple[Path, Any]]) -> str:
     """The run's language: the ``lang`` parameter (given, else the schema's default) of the first
     notebook that ran with one; Swedish without any."""
-    from ..params import load_schema
+    from ..params import run_values
 
     for path, res in summaries:
         if res is None:
             continue
-        try:
-            values = {**load_schema(path).defaults(), **(res.parameters or {})}
-        except Exception:  # noqa: BLE001 - a broken schema is reported by the run itself
-            values = dict(res.parameters or {})
+        values = run_values(path, res.parameters)
         if values.get("lang") in labels.LANGS:
             return str(values["lang"])
     return "sv"
@@ -313,7 +307,7 @@ def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_co
     parameter), so a ``lang=en`` run has an English index and Method page. Returns the claims scorecard.
     """
     from .. import __version__
-    from ..params import load_schema
+    from ..params import run_values
 
     lang = lang or run_language(summaries)
     titles = {**(titles or {}), **((titles_by_lang or {}).get(lang) or {})}
@@ -352,10 +346,7 @@ def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_co
         css = "dm-ok" if res.status == "done" else "dm-bad"
         status_rows.append(f'<tr class="{css}"><td>{link}</td><td>{esc(state)}</td>'
                            f"<td>{res.seconds:.1f}</td><td>{error}</td></tr>")
-        try:
-            values = {**load_schema(path).defaults(), **(res.parameters or {})}
-        except Exception:  # noqa: BLE001 - a broken schema is reported by the run itself
-            values = dict(res.parameters or {})
+        values = run_values(path, res.parameters)
         given = set(res.parameters or {})
         shown = ", ".join(f"{'<strong>' if k in given else ''}{esc(k)}={esc(repr(v))}{'</strong>' if k in given else ''}"
                           for k, v in values.items())

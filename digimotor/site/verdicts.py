@@ -38,18 +38,14 @@ def _region_codes(spec: object) -> tuple[str, frozenset[str]]:
 def run_regions(summaries: Sequence[tuple[Path, Any]]) -> list[str]:
     """The regions that are not Fyrbodal among the ``region`` parameters of the notebooks that ran
     (given or default); an empty list means the run is Fyrbodal's."""
-    from ..params import load_schema
+    from ..params import run_values
 
     fyrbodal = _region_codes(FYRBODAL)[1]
     others: list[str] = []
     for path, res in summaries:
         if res is None:
             continue
-        try:
-            defaults = load_schema(path).defaults()
-        except Exception:  # noqa: BLE001 - a broken schema is reported by the run itself
-            defaults = {}
-        values = {**defaults, **(res.parameters or {})}
+        values = run_values(path, res.parameters)
         if "region" not in values:
             continue
         name, codes = _region_codes(values["region"])
