@@ -11,6 +11,7 @@ re-exported by :mod:`digimotor.outputs`, where notebooks find them (``outputs.sa
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import re
@@ -150,12 +151,7 @@ def _save_formats(fig: Figure, stem: Path, chosen: Sequence[str]) -> tuple[list[
                     continue
                 with atomic_path(target) as tmp:
                     if ext == "png":
-                        if area is None:
-                            png = _png_bytes(image, dpi)
-                        else:
-                            buffer = io.BytesIO()
-                            fig.savefig(buffer, format="png", metadata=_SAVE_METADATA[ext], bbox_inches=area)
-                            png = buffer.getvalue()
+                        png = _png_bytes(image if area is None else _rasterise(fig, dpi, area), dpi)
                         Path(tmp).write_bytes(png)
                     elif ext == "slide":
                         Path(tmp).write_bytes(_slide_png(fig, area))
@@ -241,35 +237,66 @@ def _slide_in_background(fig: Figure, area: Bbox | None, target: Path) -> bool:
 
 def _slide_png(fig: Figure, area: Bbox | None) -> bytes:
     """``fig`` (its saved area) drawn as large as fits, centred on a white :data:`SLIDE_PIXELS` canvas."""
-    from PIL import Image
+    import numpy as np
 
     width, height = (area.width, area.height) if area is not None else tuple(fig.get_size_inches())
     canvas_w, canvas_h = SLIDE_PIXELS
     margin = 0.96  # a little white around the figure
     dpi = min(canvas_w * margin / width, canvas_h * margin / height)
-    if area is None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
+    picture = _rasterise(fig, dpi, area)
+    rows, columns = picture.shape[:2]
+    top, left = (canvas_h - rows) // 2, (canvas_w - columns) // 2
+    if (picture[..., 3] == 255).all():  # an opaque figure: its pixels are the slide's
+        slide = np.full((canvas_h, canvas_w, 3), 255, dtype=np.uint8)
+        slide[top:top + rows, left:left + columns] = picture[..., :3]
+    else:  # blended over white by its alpha, as PIL pastes with a mask
+        from PIL import Image
 
-        canvas, screen_dpi = fig.canvas, fig.dpi
-        try:
+        drawn = Image.frombuffer("RGBA", (columns, rows), np.ascontiguousarray(picture), "raw", "RGBA", 0, 1)
+        white = Image.new("RGB", SLIDE_PIXELS, "white")
+        white.paste(drawn, (left, top), drawn)
+        slide = np.asarray(white)
+    return encode_png(slide, SLIDE_DPI)
+
+
+def _rasterise(fig: Figure, dpi: float, area: Bbox | None):
+    """``fig`` (or its ``area``, inches) drawn by Agg at ``dpi``: the RGBA array (rows × columns × 4).
+
+    The pixels of ``savefig(format="png", dpi=dpi, bbox_inches=area)`` without the PNG (which
+    :func:`encode_png` writes faster); the figure's own canvas is kept.
+    """
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas, screen_dpi = fig.canvas, fig.dpi
+    try:
+        if area is None:
             fig.dpi = dpi
             agg = FigureCanvasAgg(fig)
             agg.draw()
-            rgba = agg.buffer_rgba()
-            picture = Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw", "RGBA", 0, 1).copy()
-        finally:
-            fig.dpi = screen_dpi
-            fig.set_canvas(canvas)
-    else:
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=dpi, metadata=_SAVE_METADATA["png"], bbox_inches=area)
-        with Image.open(io.BytesIO(buffer.getvalue())) as drawn:
-            picture = drawn.convert("RGBA")
-    slide = Image.new("RGB", SLIDE_PIXELS, "white")
-    slide.paste(picture, ((canvas_w - picture.width) // 2, (canvas_h - picture.height) // 2), picture)
-    out = io.BytesIO()
-    slide.save(out, format="png", dpi=(SLIDE_DPI, SLIDE_DPI), compress_level=3)
-    return out.getvalue()
+            return np.asarray(agg.buffer_rgba())
+        held: list = []
+        _pixel_canvas()(fig)  # the figure's canvas while it saves
+        fig.savefig(held, format="pixels", dpi=dpi, bbox_inches=area)
+        return held[0]
+    finally:
+        fig.dpi = screen_dpi
+        fig.set_canvas(canvas)
+
+
+@functools.cache
+def _pixel_canvas():
+    """An Agg canvas class whose ``savefig(list, format="pixels")`` appends the RGBA array to the list."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    class PixelCanvas(FigureCanvasAgg):
+        def print_pixels(self, held, **_kwargs):
+            import numpy as np
+
+            FigureCanvasAgg.draw(self)
+            held.append(np.array(self.buffer_rgba()))
+
+    return PixelCanvas
 
 
 def figure_meta(fig: Figure) -> dict[str, str]:
@@ -389,16 +416,43 @@ def saved_png(fig: Figure) -> tuple[str, dict[str, int]] | None:
 
 def _png_bytes(image, dpi: float) -> bytes:
     """``image`` (RGBA array) as PNG bytes: RGB when it is opaque, no text chunks."""
-    from PIL import Image
+    return encode_png(image[..., :3] if (image[..., 3] == 255).all() else image, dpi)
 
-    height, width = image.shape[:2]
-    picture = Image.frombuffer("RGBA", (width, height), image, "raw", "RGBA", 0, 1)
-    if (image[..., 3] == 255).all():
-        picture = picture.convert("RGB")
-    buffer = io.BytesIO()
-    # zlib level 3: a third faster than the default 6 for about 5 % more bytes
-    picture.save(buffer, format="png", dpi=(dpi, dpi), compress_level=3)
-    return buffer.getvalue()
+
+def encode_png(pixels, dpi: float) -> bytes:
+    """``pixels`` (rows × columns × 3 RGB or × 4 RGBA, 8 bits) as PNG bytes that say ``dpi``.
+
+    Rows unfiltered and deflated by zlib at level 3, in one IDAT chunk; IHDR, pHYs (``dpi`` as
+    PIL writes it), IDAT, IEND and nothing else. PIL's encoder picks a PNG row filter for each
+    row by trying them, which on a figure's flat colours costs about three times the CPU time
+    for a file about 3 % smaller: a 4.7-megapixel slide takes about 40 ms here instead of
+    130 ms, a 150 dpi figure 15 ms instead of 43 ms, with the same pixels
+    (``tests/test_figure_speed.py``).
+    """
+    import struct
+    import zlib
+
+    import numpy as np
+
+    pixels = np.asarray(pixels, dtype=np.uint8)
+    height, width, channels = pixels.shape
+    if channels not in (3, 4):
+        raise ValueError(f"a PNG of 3 or 4 channels, not {channels}")
+    rows = np.empty((height, width * channels + 1), dtype=np.uint8)
+    rows[:, 0] = 0  # each row starts with its filter type: 0, none
+    rows[:, 1:].reshape(height, width, channels)[...] = pixels
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    per_metre = int(dpi / 0.0254 + 0.5)
+    return b"".join((
+        b"\x89PNG\r\n\x1a\n",
+        chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2 if channels == 3 else 6, 0, 0, 0)),
+        chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+        chunk(b"IDAT", zlib.compress(rows.data, 3)),
+        chunk(b"IEND", b""),
+    ))
 
 
 def _draw_agg(fig: Figure, rasterise: bool = True):

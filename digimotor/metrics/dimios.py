@@ -319,11 +319,13 @@ def _bootstrap_means(samples: Sequence[np.ndarray], confidence: float, n_resampl
 
     The numbers of :func:`scipy.stats.bootstrap` (``method="percentile"``, ``vectorized=True``)
     called on each sample in turn with ``rng``: the same resample indices, drawn in the same
-    order, and :func:`scipy.stats.quantile` (its interval), here once for every sample (a
-    national study has thousands of municipality × measure samples).
+    order, and the interval of :func:`scipy.stats.quantile` (:func:`.numstats.percentile_interval`), here
+    once for every sample (a national study has thousands of municipality × measure samples).
+    numpy only: ``scipy.stats`` costs about a second to import.
     """
     import numpy as np
-    from scipy import stats
+
+    from .numstats import percentile_interval
 
     out: list[tuple[float, float] | None] = []
     thetas = []
@@ -336,9 +338,8 @@ def _bootstrap_means(samples: Sequence[np.ndarray], confidence: float, n_resampl
         thetas.append(np.mean(values[rng.integers(0, len(values), (n_resamples, len(values)))], axis=-1))
         out.append(None)
     if thetas:
-        theta = np.stack(thetas)
         alpha = (1 - confidence) / 2
-        ci = stats.quantile(theta, np.asarray([alpha, 1 - alpha], dtype=theta.dtype), axis=-1)
+        ci = percentile_interval(np.stack(thetas), alpha)
         intervals = iter(zip(ci[:, 0].tolist(), ci[:, 1].tolist(), strict=True))
         out = [next(intervals) if o is None else o for o in out]
     return out
@@ -347,7 +348,7 @@ def _bootstrap_means(samples: Sequence[np.ndarray], confidence: float, n_resampl
 @keeps_provenance
 def bootstrap_ci(respondents: pd.DataFrame, municipalities: pd.DataFrame, *, confidence: float = 0.95,
                  n_resamples: int = 2000, seed: int = 2021) -> pd.DataFrame:
-    """Percentile bootstrap intervals (scipy) for area and dimension means.
+    """Percentile bootstrap intervals (as scipy.stats.bootstrap) for area and dimension means.
 
     Two levels, in one long table (``level`` column):
 

@@ -44,11 +44,14 @@ WARM_MODULES = (
     "nbformat", "nbconvert", "yaml", "PIL.PngImagePlugin", "matplotlib.backends.backend_svg",
     "pandas.io.formats.style", "pandas.io.formats.csvs",  # every notebook presents and writes tables
 )
-#: Modules that several notebooks (not all) import, about two seconds together: each forked
+#: Modules that several notebooks (not all) import, about a second together: each forked
 #: worker would import them again. The parent imports them while the first notebooks run, when
 #: more notebooks wait (:func:`run_jobs`), so that the later ones get them for free; a single
 #: notebook pays for them at most once, in its own process, and only if it uses them.
-SHARED_MODULES = ("scipy.stats", "scipy.optimize", "scipy.cluster.hierarchy")
+#: ``scipy.stats`` (another second) is not among them: the default run does not use it
+#: (``metrics.numstats`` gives its bootstrap interval and Spearman correlation with numpy);
+#: only the repeat-study tests of ``metrics.change`` import it, when they run.
+SHARED_MODULES = ("scipy.optimize", "scipy.cluster.hierarchy")
 
 
 def warm_shared() -> None:

@@ -370,22 +370,25 @@ def outlier(shares: pd.DataFrame, pool_shares: pd.DataFrame) -> dict[str, float 
 
 
 def size_correlation(values: Sequence[float] | pd.Series, sizes: Sequence[float] | pd.Series) -> dict[str, float]:
-    """Spearman rank correlation between a share and the municipalities' size (scipy).
+    """Spearman rank correlation between a share and the municipalities' size.
+
+    The numbers of :func:`scipy.stats.spearmanr` (:func:`digimotor.metrics.numstats.spearman`);
+    a constant input gives NaN.
 
     Returns
     -------
     dict
         ``rho``, ``p_value`` (two-sided) and ``n``.
     """
-    from scipy.stats import spearmanr
+    from ..numstats import spearman
 
     x = np.asarray(values, dtype="float64")
     y = np.asarray(sizes, dtype="float64")
     keep = ~(np.isnan(x) | np.isnan(y))
     if keep.sum() < 3:
         raise DigimotorError("a size correlation needs at least three organisations with both values")
-    result = spearmanr(x[keep], y[keep])
-    return {"rho": float(result.statistic), "p_value": float(result.pvalue), "n": int(keep.sum())}
+    rho, p_value = spearman(x[keep], y[keep])
+    return {"rho": rho, "p_value": p_value, "n": int(keep.sum())}
 
 
 @keeps_provenance
