@@ -35,6 +35,11 @@ def banner_page(target: Path, name: str, failure: Mapping[str, Any], context: Ma
     return write_text(target, site.page(name, site.failure_banner(failure), context, name))
 
 
+def prepare_index(old_site: Path, kept: Sequence[tuple[Path, Any]]) -> None:
+    """While notebooks run: read what the index needs of the pages ``kept`` from ``old_site``."""
+    site.prepare(old_site, kept)
+
+
 def build_index(site_dir: Path, summaries: Sequence[tuple[Path, Any]], context: Mapping[str, Any], *,
                 show_code: bool):
     """The index, method page, style and files of the site; returns the claims scorecard."""

@@ -294,6 +294,41 @@ def run_language(summaries: Sequence[tuple[Path, Any]]) -> str:
     return "sv"
 
 
+def prepare(old_site: Path, summaries: Sequence[tuple[Path, Any]]) -> None:
+    """Read now what :func:`build_site` will need of pages that stay as they are (done once per bytes).
+
+    ``summaries`` pairs notebooks that do not run again with their results; ``old_site`` is the
+    current site, whose pages they keep. The runner calls this while the other notebooks run:
+    each page's heading anchors, its executed notebook and the page methods it calls, and the
+    tables the municipality profiles read are then kept by content (:mod:`.memo`), and the
+    libraries the exports use are imported (a forked exports process finds them loaded). Any
+    problem is left for :func:`build_site` to meet (and report) as before.
+    """
+    import contextlib
+    import importlib
+
+    from .exhibits import PARTS_DIR, _executed_notebook, _page_code, page_anchors, page_methods
+    from .profiles import read_table
+
+    root = project_root()
+    for module in sorted(PARTS_DIR.glob("*.py")):  # the page classes, also of the notebooks that run
+        page_methods(module.stem)
+    for path, res in summaries:
+        if res is None:
+            continue
+        with contextlib.suppress(Exception):
+            page_anchors(old_site / f"{path.stem}.html")
+            nb = _executed_notebook(path.stem, path, old_site)
+            _page_code(nb) if nb else None
+        for entry in res.manifest:
+            if entry.get("entry") == "table" and entry.get("path"):
+                with contextlib.suppress(Exception):
+                    read_table(root / entry["path"])
+    for module in ("openpyxl", "pptx", "PIL.Image"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(module)
+
+
 def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_code: bool = False,
                lang: str | None = None, titles: Mapping[str, str] | None = None,
                titles_by_lang: Mapping[str, Mapping[str, str]] | None = None) -> pd.DataFrame | None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..labels import label
+from .memo import by_content
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _LITERAL = re.compile(r"""["']([A-Za-z0-9_]+)["']""")
@@ -90,9 +91,13 @@ def page_methods(module: str) -> dict[str, str]:
     constructor cell (it runs ``setup``).
     """
     try:
-        tree = ast.parse((PARTS_DIR / f"{module}.py").read_text(encoding="utf-8"))
+        return by_content(PARTS_DIR / f"{module}.py", "page_methods", _page_methods)
     except (OSError, SyntaxError, ValueError):
         return {}
+
+
+def _page_methods(source: bytes) -> dict[str, str]:
+    tree = ast.parse(source.decode("utf-8"))
     own: dict[str, str] = {}
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == "NotebookPage":
@@ -196,10 +201,15 @@ class _Headings(HTMLParser):
 
 def page_anchors(page: Path) -> dict[str, str]:
     """Heading text -> ``#fragment`` on an nbconvert page (the first heading of each text)."""
-    if not page.exists():
+    try:
+        return dict(by_content(page, "page_anchors", _page_anchors))
+    except OSError:
         return {}
+
+
+def _page_anchors(html: bytes) -> dict[str, str]:
     parser = _Headings()
-    parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+    parser.feed(html.decode("utf-8", errors="replace"))
     anchors: dict[str, str] = {}
     for text, fragment in parser.headings:
         if fragment and " ".join(text.split()) not in anchors:
@@ -213,8 +223,8 @@ def _executed_notebook(name: str, source: Path, site_dir: Path) -> dict[str, Any
     candidates = [site_dir.parent / "notebooks" / f"{name}.ipynb", build_dir() / "notebooks" / f"{name}.ipynb", source]
     for path in candidates:
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            return by_content(path, "notebook", lambda data: json.loads(data.decode("utf-8")))
+        except (OSError, ValueError, RecursionError):
             continue
     return None
 
