@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,84 @@ def test_the_last_run_time_wins_over_the_estimate_from_code_cells(project):
     first = reproduce(**QUIET)
     assert first.ok and [r.name for r in first.results] == ["10-slow", "11-many"]  # results keep notebook order
     assert reproduce(force=True, dry_run=True, **QUIET).planned == [("10-slow", "forced"), ("11-many", "forced")]
+
+
+def test_work_on_a_file_is_kept_by_its_bytes_never_by_its_name(tmp_path):
+    from digimotor.site import memo
+    from digimotor.site.exhibits import page_anchors
+
+    calls = []
+
+    def parse(data: bytes) -> str:
+        calls.append(data)
+        return data.decode().upper()
+
+    path = tmp_path / "page.html"
+    path.write_text("one", encoding="utf-8")
+    assert memo.by_content(path, "test", parse) == "ONE"
+    assert memo.by_content(path, "test", parse) == "ONE" and len(calls) == 1  # same bytes: done once
+    path.write_text("two", encoding="utf-8")
+    assert memo.by_content(path, "test", parse) == "TWO" and len(calls) == 2  # changed: read again
+    with pytest.raises(OSError):
+        memo.by_content(tmp_path / "missing.html", "test", parse)
+
+    heading = '<h2 id="{0}">{1}<a class="anchor-link" href="#{0}">¶</a></h2>'
+    path.write_text(heading.format("Befolkning", "Befolkning"), encoding="utf-8")
+    assert page_anchors(path) == {"Befolkning": "#Befolkning"}
+    path.write_text(heading.format("Bredband", "Bredband"), encoding="utf-8")
+    assert page_anchors(path) == {"Bredband": "#Bredband"}
+    assert page_anchors(tmp_path / "missing.html") == {}
+
+
+def _lab(project: Path) -> Path:
+    folder = project / "notebooks"
+    for path in folder.glob("[0-9][0-9]-*"):
+        path.unlink()
+    _notebook(folder, "10-table", ["import pandas as pd\npd.DataFrame({'kommun': ['Åmål'], 'n': [1.5]})",
+                                   "from IPython.display import Markdown\nMarkdown('## Rubrik i utdata')"])
+    _notebook(folder, "11-figure", ["import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2])",
+                                    "print('klart')"])
+    return folder
+
+
+@pytest.mark.slow
+def test_a_page_the_parent_renders_equals_the_page_a_worker_renders(project):
+    """Two notebooks on two workers: the parent renders the pages; one worker: each worker its own."""
+    from digimotor.run import reproduce
+
+    _lab(project)
+    site = project / "build" / "site"
+    by_parent = reproduce(jobs=2, **QUIET)
+    assert by_parent.ok
+    pages = {name: (site / f"{name}.html").read_bytes() for name in ("10-table", "11-figure")}
+    assert b"Rubrik i utdata" in pages["10-table"] and b"klart" in pages["11-figure"]
+    by_workers = reproduce(jobs=1, force=True, **QUIET)
+    assert by_workers.ok
+    assert {name: (site / f"{name}.html").read_bytes() for name in pages} == pages
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_after_its_notebook_ran_gets_a_failure_page(project, monkeypatch):
+    """The parent rendered the page from the executed notebook; the worker then died (waiting for
+    its slides): the page published is the failure page, not the rendered one."""
+    import contextlib
+    import signal
+    import time
+
+    from digimotor.run import execute, reproduce
+
+    _lab(project)
+
+    @contextlib.contextmanager
+    def slides_then_die(limit=1):
+        yield
+        if Path.cwd().name == "11-figure":  # the worker of 11-figure, its notebook written and announced
+            time.sleep(1.0)  # the parent renders the page meanwhile
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(execute, "background_slides", slides_then_die)
+    result = reproduce(jobs=2, **QUIET)
+    ok, dead = result.results
+    assert ok.status == "done" and dead.status == "failed" and "SIGKILL" in dead.error
+    page = (project / "build" / "site" / "11-figure.html").read_text(encoding="utf-8")
+    assert "Notebooken misslyckades" in page and "SIGKILL" in page

@@ -23,7 +23,7 @@ from ..errors import DigimotorError
 from ..outputs import ENV_FIGURE_FORMATS, FIGURE_FORMATS, figure_formats
 from ..params import read_params_file, resolve_parameters
 from .discover import discover_notebooks, page_context
-from .pages import prepare_index
+from .pages import index_preparation
 from .plan import input_checksums, plan_run, site_current
 from .progress import Progress
 from .publish import ensure_build, failure_page, publish, remove_leftovers, run_lock
@@ -145,8 +145,8 @@ def reproduce(
                 os.environ[ENV_FIGURE_FORMATS] = chosen_formats  # read by outputs.save_figure
                 kept = [(p, r) for p in everything for r in cached if r.name == p.stem]
 
-                def meanwhile() -> None:  # the pages that stay: read while the notebooks run
-                    prepare_index(build_dir() / "site", kept)
+                def meanwhile() -> list[Callable[[], Any]]:  # the pages that stay: read while the notebooks run
+                    return index_preparation(build_dir() / "site", kept)
 
                 try:
                     outcome = run_jobs(plan, staging, engine, n_jobs, show_code, context, progress, meanwhile,

@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -273,13 +273,15 @@ def _worker_death(job: Job, status: int) -> str:
 
 def run_jobs(jobs: list[Job], staging: Path, engine: str, n_jobs: int, show_code: bool,
              context: dict[str, Any], progress: Progress,
-             meanwhile: Callable[[], Any] | None = None, parent_renders: bool = False) -> dict[str, dict[str, Any]]:
+             meanwhile: Callable[[], Iterable[Callable[[], Any]]] | None = None,
+             parent_renders: bool = False) -> dict[str, dict[str, Any]]:
     """Run ``jobs`` in forked workers, ``n_jobs`` at a time; their results by notebook name.
 
     With the ``fork`` engine, once the first workers run and more jobs wait, the parent imports
     :data:`SHARED_MODULES` (it would only wait otherwise): the workers forked after that have them.
-    ``meanwhile`` is called once when every worker has been forked (the parent would only wait):
-    the run prepares its site there; whatever it raises is ignored. ``parent_renders`` (fork
+    ``meanwhile`` is called once when every worker has been forked (the parent would only wait);
+    it returns steps (the run prepares its site there) that the parent takes one at a time
+    whenever no worker has something to say; whatever a step raises is ignored. ``parent_renders`` (fork
     engine): the workers leave their pages to the parent, which renders each as soon as its
     worker has written the executed notebook (:func:`render_staged`), while the worker still
     waits for its slide PNGs: for a run whose workers all start at once, so that nbconvert is
@@ -291,6 +293,7 @@ def run_jobs(jobs: list[Job], staging: Path, engine: str, n_jobs: int, show_code
     last_draw = 0.0
     shared_pending = engine == "fork"
     waiting = True  # for the last worker to be forked
+    steps: list[Callable[[], Any]] = []  # what the parent does meanwhile, one at a time
     progress.redraw()
     with _workers_end_with_run(running):
         while queue or running:
@@ -307,13 +310,14 @@ def run_jobs(jobs: list[Job], staging: Path, engine: str, n_jobs: int, show_code
                 shared_pending = False
             if waiting and not queue:
                 waiting = False
+                steps = [pages.warm_exporters] if parent_renders else []
                 with contextlib.suppress(Exception):
-                    if parent_renders:
-                        pages.warm_exporters()
-                    if meanwhile is not None:
-                        meanwhile()
+                    steps += list(meanwhile()) if meanwhile is not None else []
             pipes = {j.pipe: j for j in running.values() if j.pipe >= 0}
-            ready, _, _ = select.select(list(pipes), [], [], 0.2) if pipes else ([], [], [])
+            ready, _, _ = select.select(list(pipes), [], [], 0 if steps else 0.2) if pipes else ([], [], [])
+            if not ready and steps:
+                with contextlib.suppress(Exception):
+                    steps.pop(0)()
             for fd in ready:
                 job = pipes[fd]
                 data = os.read(fd, 4096)
