@@ -223,7 +223,7 @@ def _executed_notebook(name: str, source: Path, site_dir: Path) -> dict[str, Any
     candidates = [site_dir.parent / "notebooks" / f"{name}.ipynb", build_dir() / "notebooks" / f"{name}.ipynb", source]
     for path in candidates:
         try:
-            return by_content(path, "notebook", lambda data: json.loads(data.decode("utf-8")))
+            return by_content(path, "notebook", lambda data: json.loads(data.decode("utf-8")), keep=16)
         except (OSError, ValueError, RecursionError):
             continue
     return None

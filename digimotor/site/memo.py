@@ -16,16 +16,18 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-#: Results kept per kind of work (the oldest are dropped first): a few runs' worth of pages.
-KEEP = 64
+#: Results kept per kind of work by default (the least recently used are dropped first): a
+#: few runs' worth of tables and pages (a run of the study reads 7 pages and about 60 tables).
+KEEP = 128
 _DONE: dict[str, OrderedDict[str, Any]] = {}
 
 
-def by_content(path: Path, kind: str, make: Callable[[bytes], T]) -> T:
+def by_content(path: Path, kind: str, make: Callable[[bytes], T], keep: int = KEEP) -> T:
     """``make(bytes of path)``, done once for the same bytes (per ``kind``); OSError if unreadable.
 
-    An exception of ``make`` is raised every time (nothing is kept). The result is shared:
-    callers must not change it.
+    At most ``keep`` results of ``kind`` are kept (fewer for large ones, such as executed
+    notebooks). An exception of ``make`` is raised every time (nothing is kept). The result is
+    shared: callers must not change it.
     """
     data = path.read_bytes()
     key = hashlib.blake2b(data, digest_size=20).hexdigest()
@@ -35,7 +37,7 @@ def by_content(path: Path, kind: str, make: Callable[[bytes], T]) -> T:
         return done[key]
     result = make(data)
     done[key] = result
-    while len(done) > KEEP:
+    while len(done) > keep:
         done.popitem(last=False)
     return result
 
