@@ -62,9 +62,9 @@ def test_the_last_run_time_wins_over_the_estimate_from_code_cells(project):
     assert reproduce(force=True, dry_run=True, **QUIET).planned == [("10-slow", "forced"), ("11-many", "forced")]
 
 
-def test_work_on_a_file_is_kept_by_its_bytes_never_by_its_name(tmp_path):
+def test_work_on_a_file_is_kept_by_its_bytes_never_by_its_name(project, tmp_path):
     from digimotor.site import memo
-    from digimotor.site.exhibits import page_anchors
+    from digimotor.site.exhibits import _anchors_file, page_anchors
 
     calls = []
 
@@ -87,6 +87,15 @@ def test_work_on_a_file_is_kept_by_its_bytes_never_by_its_name(tmp_path):
     path.write_text(heading.format("Bredband", "Bredband"), encoding="utf-8")
     assert page_anchors(path) == {"Bredband": "#Bredband"}
     assert page_anchors(tmp_path / "missing.html") == {}
+    # kept for the next runs by the page's bytes: a new process reads the file, not the page
+    stored = _anchors_file(path.read_bytes())
+    assert stored.parent == project / "build" / "cache" / "anchors" and stored.exists()
+    stored.write_text('{"Bredband": "#from-the-cache"}', encoding="utf-8")
+    memo.forget()
+    assert page_anchors(path) == {"Bredband": "#from-the-cache"}
+    stored.write_text('["not", "anchors"]', encoding="utf-8")  # a malformed file: the page is read again
+    memo.forget()
+    assert page_anchors(path) == {"Bredband": "#Bredband"}
 
 
 def _lab(project: Path) -> Path:

@@ -307,8 +307,8 @@ def run_notebook(job: Job, staging: Path, engine: str, show_code: bool, context:
         write(f"cell {count} ({index}/{total}) #{cell_ids.get(index, '')}\n")
 
     # fork engine: each slide PNG is drawn in a child while the notebook goes on and while its
-    # page is rendered (job.slides children at a time); the worker ends when every slide is written
-    with background_slides(job.slides) if engine == "fork" else contextlib.nullcontext():
+    # page is rendered; the worker ends when every slide is written
+    with background_slides() if engine == "fork" else contextlib.nullcontext():
         if engine == "kernel":
             cell, cell_id, error = execute_with_kernel(nb, workdir)
         else:
@@ -323,6 +323,7 @@ def run_notebook(job: Job, staging: Path, engine: str, show_code: bool, context:
             failure = {"cell": cell, "cell_id": cell_id, "error": error} if error else None
             pages.render_page(nb, staging / "site" / f"{name}.html", name=name, show_code=show_code,
                               manifest=entries, failure=failure, context=context)
+            pages.remember_anchors(staging / "site" / f"{name}.html")
         else:  # the parent renders the page (workers.render_staged) while the slides are drawn
             write_text(staging / "results" / f"{name}.json", json.dumps(result, default=str))
             write(EXECUTED + "\n")

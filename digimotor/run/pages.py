@@ -31,6 +31,16 @@ def render_page(nb, target: Path, *, name: str, show_code: bool, manifest: Seque
                                 failure=failure, context=context)
 
 
+def remember_anchors(page: Path) -> None:
+    """Read the heading anchors of a page just rendered (kept for the index, :func:`digimotor.site.exhibits.page_anchors`)."""
+    import contextlib
+
+    from ..site.exhibits import page_anchors
+
+    with contextlib.suppress(Exception):  # the index reads the page itself then
+        page_anchors(page)
+
+
 def banner_page(target: Path, name: str, failure: Mapping[str, Any], context: Mapping[str, Any]) -> Path:
     """A page that holds only the failure banner (the notebook itself could not be rendered)."""
     return write_text(target, site.page(name, site.failure_banner(failure), context, name))

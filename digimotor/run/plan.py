@@ -52,7 +52,6 @@ class Job:
     state: str = "queued"
     detail: str = ""
     buffer: bytes = b""
-    slides: int = 1  # slide PNGs its worker draws at a time (figure_files.background_slides)
     render: bool = True  # its worker renders its page (else the parent does: workers.render_staged)
     rendered: str = ""  # the parent rendered its page: "ok", or the error that stopped it
 

@@ -255,6 +255,7 @@ def render_staged(job: Job, staging: Path, show_code: bool, context: dict[str, A
                    if result["error"] else None)
         pages.render_page(nb, staging / "site" / f"{name}.html", name=name, show_code=show_code,
                           manifest=entries, failure=failure, context=context)
+        pages.remember_anchors(staging / "site" / f"{name}.html")
     except Exception as exc:  # noqa: BLE001 - reported as the notebook's failure, as in a worker
         job.rendered = f"{type(exc).__name__}: {exc}"
 
@@ -299,8 +300,6 @@ def run_jobs(jobs: list[Job], staging: Path, engine: str, n_jobs: int, show_code
         while queue or running:
             while queue and len(running) < n_jobs:
                 job = queue.pop(0)
-                # a notebook that runs alone has the other cores for its slides
-                job.slides = max(1, n_jobs - len(running)) if not queue else 1
                 job.render = not (parent_renders and engine == "fork")
                 _fork(job, staging, engine, show_code, context)
                 running[job.pid] = job

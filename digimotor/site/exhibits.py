@@ -12,6 +12,8 @@ the municipality profiles link each number to the heading of its exhibit.
 from __future__ import annotations
 
 import ast
+import contextlib
+import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -20,6 +22,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_text
 from ..labels import label
 from .memo import by_content
 
@@ -200,11 +203,47 @@ class _Headings(HTMLParser):
 
 
 def page_anchors(page: Path) -> dict[str, str]:
-    """Heading text -> ``#fragment`` on an nbconvert page (the first heading of each text)."""
+    """Heading text -> ``#fragment`` on an nbconvert page (the first heading of each text).
+
+    Read once per page: kept by the digest of the page's bytes in this process (:mod:`.memo`)
+    and in ``build/cache/anchors/`` for the next runs (the runner asks for a page's anchors when
+    it has rendered the page, so a run reads only the pages it renders).
+    """
     try:
-        return dict(by_content(page, "page_anchors", _page_anchors))
+        return dict(by_content(page, "page_anchors", _stored_anchors))
     except OSError:
         return {}
+
+
+#: Anchor files kept in ``build/cache/anchors/`` (the oldest are removed beyond this).
+KEEP_ANCHORS = 200
+_FORMAT: list[str] = []
+
+
+def _anchors_file(html: bytes) -> Path:
+    from ..config import build_dir
+
+    if not _FORMAT:  # the parser is this module's code: a changed module reads every page again
+        _FORMAT.append(hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest())
+    digest = hashlib.blake2b(_FORMAT[0].encode() + html, digest_size=20).hexdigest()
+    return build_dir() / "cache" / "anchors" / f"{digest}.json"
+
+
+def _stored_anchors(html: bytes) -> dict[str, str]:
+    stored = _anchors_file(html)
+    try:
+        anchors = json.loads(stored.read_text(encoding="utf-8"))
+        if isinstance(anchors, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in anchors.items()):
+            return anchors
+    except (OSError, ValueError, RecursionError):
+        pass
+    anchors = _page_anchors(html)
+    with contextlib.suppress(Exception):  # a cache that cannot be written only costs time
+        write_text(stored, json.dumps(anchors, ensure_ascii=False, sort_keys=True))
+        kept = sorted(stored.parent.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for old in kept[:-KEEP_ANCHORS]:
+            old.unlink(missing_ok=True)
+    return anchors
 
 
 def _page_anchors(html: bytes) -> dict[str, str]:
