@@ -64,7 +64,7 @@ def test_the_last_run_time_wins_over_the_estimate_from_code_cells(project):
 
 def test_work_on_a_file_is_kept_by_its_bytes_never_by_its_name(project, tmp_path):
     from digimotor.site import memo
-    from digimotor.site.exhibits import _anchors_file, page_anchors
+    from digimotor.site.exhibits import _anchors_file, page_anchors, store_anchors
 
     calls = []
 
@@ -87,8 +87,10 @@ def test_work_on_a_file_is_kept_by_its_bytes_never_by_its_name(project, tmp_path
     path.write_text(heading.format("Bredband", "Bredband"), encoding="utf-8")
     assert page_anchors(path) == {"Bredband": "#Bredband"}
     assert page_anchors(tmp_path / "missing.html") == {}
-    # kept for the next runs by the page's bytes: a new process reads the file, not the page
+    # stored by the runner for the next runs, by the page's bytes: a new process reads the file
     stored = _anchors_file(path.read_bytes())
+    assert not stored.exists()  # reading a page never writes
+    store_anchors(path)
     assert stored.parent == project / "build" / "cache" / "anchors" and stored.exists()
     stored.write_text('{"Bredband": "#from-the-cache"}', encoding="utf-8")
     memo.forget()

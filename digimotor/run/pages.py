@@ -35,10 +35,10 @@ def remember_anchors(page: Path) -> None:
     """Read the heading anchors of a page just rendered (kept for the index, :func:`digimotor.site.exhibits.page_anchors`)."""
     import contextlib
 
-    from ..site.exhibits import page_anchors
+    from ..site.exhibits import store_anchors
 
     with contextlib.suppress(Exception):  # the index reads the page itself then
-        page_anchors(page)
+        store_anchors(page)
 
 
 def banner_page(target: Path, name: str, failure: Mapping[str, Any], context: Mapping[str, Any]) -> Path:

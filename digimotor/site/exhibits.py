@@ -205,9 +205,9 @@ class _Headings(HTMLParser):
 def page_anchors(page: Path) -> dict[str, str]:
     """Heading text -> ``#fragment`` on an nbconvert page (the first heading of each text).
 
-    Read once per page: kept by the digest of the page's bytes in this process (:mod:`.memo`)
-    and in ``build/cache/anchors/`` for the next runs (the runner asks for a page's anchors when
-    it has rendered the page, so a run reads only the pages it renders).
+    Read once per page: kept by the digest of the page's bytes in this process (:mod:`.memo`),
+    and taken from ``build/cache/anchors/`` where the runner stored them when it rendered the
+    page (:func:`store_anchors`), so a run reads only the pages it renders.
     """
     try:
         return dict(by_content(page, "page_anchors", _stored_anchors))
@@ -230,20 +230,27 @@ def _anchors_file(html: bytes) -> Path:
 
 
 def _stored_anchors(html: bytes) -> dict[str, str]:
-    stored = _anchors_file(html)
     try:
-        anchors = json.loads(stored.read_text(encoding="utf-8"))
+        anchors = json.loads(_anchors_file(html).read_text(encoding="utf-8"))
         if isinstance(anchors, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in anchors.items()):
             return anchors
     except (OSError, ValueError, RecursionError):
         pass
-    anchors = _page_anchors(html)
-    with contextlib.suppress(Exception):  # a cache that cannot be written only costs time
+    return _page_anchors(html)
+
+
+def store_anchors(page: Path) -> None:
+    """Read the anchors of ``page`` (just rendered) and keep them in ``build/cache/anchors/``
+    for :func:`page_anchors` (in this process and the next runs); a cache that cannot be
+    written only costs time."""
+    html = page.read_bytes()
+    anchors = by_content(page, "page_anchors", _page_anchors)
+    stored = _anchors_file(html)
+    with contextlib.suppress(Exception):
         write_text(stored, json.dumps(anchors, ensure_ascii=False, sort_keys=True))
         kept = sorted(stored.parent.glob("*.json"), key=lambda p: p.stat().st_mtime)
         for old in kept[:-KEEP_ANCHORS]:
             old.unlink(missing_ok=True)
-    return anchors
 
 
 def _page_anchors(html: bytes) -> dict[str, str]:
