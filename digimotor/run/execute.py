@@ -10,6 +10,8 @@ papermill are imported inside the functions: a dry run or a cached run never loa
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
 import shutil
@@ -19,6 +21,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_text
 from ..config import build_dir
 from ..errors import ParameterError
 from ..figure_files import background_slides, shown_png
@@ -30,6 +33,9 @@ from .discover import notebook_title
 from .plan import Job
 
 KERNEL = "python3"
+#: The line a worker whose page the parent renders (``Job.render`` False) sends when it has
+#: written the executed notebook and its result.
+EXECUTED = "executed"
 
 
 def prepare_notebook(path: Path, parameters: Mapping[str, Any]):
@@ -300,17 +306,25 @@ def run_notebook(job: Job, staging: Path, engine: str, show_code: bool, context:
     def progress(count: int, index: int, total: int) -> None:
         write(f"cell {count} ({index}/{total}) #{cell_ids.get(index, '')}\n")
 
-    if engine == "kernel":
-        cell, cell_id, error = execute_with_kernel(nb, workdir)
-    else:
-        with background_slides():  # each slide PNG drawn in a child while the notebook goes on
+    # fork engine: each slide PNG is drawn in a child while the notebook goes on and while its
+    # page is rendered; the worker ends when every slide is written
+    with background_slides() if engine == "fork" else contextlib.nullcontext():
+        if engine == "kernel":
+            cell, cell_id, error = execute_with_kernel(nb, workdir)
+        else:
             cell, cell_id, error = execute_in_process(nb, progress)
-    seconds = time.perf_counter() - start
-    strip_volatile(nb)
-    nbformat.write(nb, str(staging / "notebooks" / f"{name}.ipynb"))
-    entries = read_manifest(manifest)
-    failure = {"cell": cell, "cell_id": cell_id, "error": error} if error else None
-    pages.render_page(nb, staging / "site" / f"{name}.html", name=name, show_code=show_code,
-                      manifest=entries, failure=failure, context=context)
-    return {"status": "failed" if error else "done", "seconds": seconds, "error": error, "cell": cell,
-            "cell_id": cell_id, "manifest": entries}
+        seconds = time.perf_counter() - start
+        strip_volatile(nb)
+        nbformat.write(nb, str(staging / "notebooks" / f"{name}.ipynb"))
+        entries = read_manifest(manifest)
+        result = {"status": "failed" if error else "done", "seconds": seconds, "error": error, "cell": cell,
+                  "cell_id": cell_id, "manifest": entries}
+        if job.render:
+            failure = {"cell": cell, "cell_id": cell_id, "error": error} if error else None
+            pages.render_page(nb, staging / "site" / f"{name}.html", name=name, show_code=show_code,
+                              manifest=entries, failure=failure, context=context)
+            pages.remember_anchors(staging / "site" / f"{name}.html")
+        else:  # the parent renders the page (workers.render_staged) while the slides are drawn
+            write_text(staging / "results" / f"{name}.json", json.dumps(result, default=str))
+            write(EXECUTED + "\n")
+    return result

@@ -7,7 +7,7 @@ from the runner; every call from the runner into the site goes through this modu
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,9 @@ from .discover import discover_notebooks, page_context
 
 
 def warm_exporters() -> None:
-    """Build the site's HTML exporters (both modes) in the warm parent, before workers fork."""
-    site.exporter(False)
+    """Build the site's HTML exporters (both modes) in the warm parent and render a page with the
+    default one (:func:`digimotor.site.warm_exporter`), so that no process pays for it again."""
+    site.warm_exporter(False)
     site.exporter(True)
 
 
@@ -30,9 +31,24 @@ def render_page(nb, target: Path, *, name: str, show_code: bool, manifest: Seque
                                 failure=failure, context=context)
 
 
+def remember_anchors(page: Path) -> None:
+    """Read the heading anchors of a page just rendered (kept for the index, :func:`digimotor.site.exhibits.page_anchors`)."""
+    import contextlib
+
+    from ..site.exhibits import store_anchors
+
+    with contextlib.suppress(Exception):  # the index reads the page itself then
+        store_anchors(page)
+
+
 def banner_page(target: Path, name: str, failure: Mapping[str, Any], context: Mapping[str, Any]) -> Path:
     """A page that holds only the failure banner (the notebook itself could not be rendered)."""
     return write_text(target, site.page(name, site.failure_banner(failure), context, name))
+
+
+def index_preparation(old_site: Path, kept: Sequence[tuple[Path, Any]]) -> list[Callable[[], Any]]:
+    """Steps to take while notebooks run: read what the index needs of the pages ``kept`` from ``old_site``."""
+    return site.preparation(old_site, kept)
 
 
 def build_index(site_dir: Path, summaries: Sequence[tuple[Path, Any]], context: Mapping[str, Any], *,

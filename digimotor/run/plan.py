@@ -45,13 +45,15 @@ class Job:
     path: Path
     parameters: dict[str, Any]
     reason: str
-    last: float = 0.0  # seconds of the notebook's last run (0: unknown)
+    last: float = 0.0  # expected seconds: the last run's, else estimated (plan.estimated_seconds)
     pid: int = 0
     pipe: int = -1
     start: float = 0.0
     state: str = "queued"
     detail: str = ""
     buffer: bytes = b""
+    render: bool = True  # its worker renders its page (else the parent does: workers.render_staged)
+    rendered: str = ""  # the parent rendered its page: "ok", or the error that stopped it
 
 
 def sha256_file(path: Path) -> str:
@@ -160,6 +162,27 @@ def last_seconds(record: Mapping[str, Any] | None) -> float:
     return float(seconds) if isinstance(seconds, int | float) and not isinstance(seconds, bool) else 0.0
 
 
+#: Seconds a code cell takes, roughly, for a notebook that has never run here (about what the
+#: study's notebooks took per code cell on a 2-core machine, 0.15 to 0.35): only to order the jobs.
+SECONDS_PER_CODE_CELL = 0.25
+
+
+def code_cells(path: Path) -> int:
+    """The number of non-empty code cells of notebook ``path`` (0 if it cannot be read)."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        cells = nb.get("cells", []) if isinstance(nb, dict) else []
+        return sum(1 for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"
+                   and "".join(c.get("source", "")).strip())
+    except (OSError, ValueError, RecursionError, TypeError):
+        return 0
+
+
+def estimated_seconds(path: Path, record: Mapping[str, Any] | None) -> float:
+    """How long notebook ``path`` will take: its last run's time, else an estimate from its code cells."""
+    return last_seconds(record) or SECONDS_PER_CODE_CELL * code_cells(path)
+
+
 def plan_run(notebooks: Sequence[Path], values: Mapping[str, dict[str, Any]], *, show_code: bool,
              force: bool, formats: str) -> tuple[list[Job], list[NotebookResult], dict[str, dict[str, Any]]]:
     """The notebooks to run (longest first), the cached results, and the new records' key parts.
@@ -182,7 +205,7 @@ def plan_run(notebooks: Sequence[Path], values: Mapping[str, dict[str, Any]], *,
         if not reason and bool(previous.get("show_code")) != show_code:
             reason = "re-render (show code changed)"
         if reason:
-            jobs.append(Job(path, values[name], reason, last=last_seconds(previous)))
+            jobs.append(Job(path, values[name], reason, last=estimated_seconds(path, previous)))
             records[name] = {"parts": parts}
         else:
             cached.append(result_from_record(name, previous, page))

@@ -23,6 +23,7 @@ from ..errors import DigimotorError
 from ..outputs import ENV_FIGURE_FORMATS, FIGURE_FORMATS, figure_formats
 from ..params import read_params_file, resolve_parameters
 from .discover import discover_notebooks, page_context
+from .pages import index_preparation
 from .plan import input_checksums, plan_run, site_current
 from .progress import Progress
 from .publish import ensure_build, failure_page, publish, remove_leftovers, run_lock
@@ -133,14 +134,23 @@ def reproduce(
                 (staging / sub).mkdir()
             context = page_context(everything)
             if plan:
-                warm_up() if engine == "fork" else None
+                # every notebook starts at once: the parent renders the pages (it loads nbconvert
+                # while they run) instead of loading it for the workers before they start
+                parent_renders = engine == "fork" and len(plan) <= n_jobs
+                warm_up(render=not parent_renders) if engine == "fork" else None
                 for job in plan:
                     echo(f"queued    {job.path.stem}: {job.reason}") if not live else None
                 progress = Progress(plan, echo, live)
                 before = os.environ.get(ENV_FIGURE_FORMATS)
                 os.environ[ENV_FIGURE_FORMATS] = chosen_formats  # read by outputs.save_figure
+                kept = [(p, r) for p in everything for r in cached if r.name == p.stem]
+
+                def meanwhile() -> list[Callable[[], Any]]:  # the pages that stay: read while the notebooks run
+                    return index_preparation(build_dir() / "site", kept)
+
                 try:
-                    outcome = run_jobs(plan, staging, engine, n_jobs, show_code, context, progress)
+                    outcome = run_jobs(plan, staging, engine, n_jobs, show_code, context, progress, meanwhile,
+                                       parent_renders)
                 finally:
                     if before is None:
                         os.environ.pop(ENV_FIGURE_FORMATS, None)

@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from ..atomic import write_text
 from ..manifest import clean
 from ..manifest import read as read_manifest
 from . import pages
-from .execute import run_notebook
+from .execute import EXECUTED, run_notebook
 from .plan import Job
 from .progress import Progress
 from .publish import close_lock_fds
@@ -61,18 +61,20 @@ def warm_shared() -> None:
             importlib.import_module(name)
 
 
-def warm_up(shared: bool = False) -> None:
+def warm_up(shared: bool = False, render: bool = True) -> None:
     """Import the heavy libraries once, in the parent, before any worker is forked.
 
     ``shared``: also :data:`SHARED_MODULES` now (:func:`run_jobs` otherwise imports them once
-    the first workers run).
+    the first workers run). ``render=False``: not nbconvert and the page exporters (when the
+    parent renders the pages itself, :func:`run_jobs` with ``parent_renders``, it loads them
+    while the workers run).
     """
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     # jsonschema (via nbformat) imports the optional rfc3987_syntax for the "iri" string format,
     # which builds a parser grammar at import (~2 s here). Notebook schemas use no such format:
     # mark it unavailable, as if it were not installed (jsonschema then skips that format).
     sys.modules.setdefault("rfc3987_syntax", None)
-    for name in WARM_MODULES:
+    for name in WARM_MODULES if render else [m for m in WARM_MODULES if m != "nbconvert"]:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
     if shared:
@@ -88,7 +90,8 @@ def warm_up(shared: bool = False) -> None:
         for pkg in (metrics, plots, claims):
             for info in pkgutil.iter_modules(pkg.__path__):
                 importlib.import_module(f"{pkg.__name__}.{info.name}")
-    pages.warm_exporters()
+    if render:
+        pages.warm_exporters()
     _warm_figure()
 
 
@@ -215,6 +218,9 @@ def _fork(job: Job, staging: Path, engine: str, show_code: bool, context: dict[s
     job.pid, job.pipe, job.start, job.state = pid, read_end, time.perf_counter(), "running"
 
 
+UNREADABLE = "the notebook's process left no readable result"
+
+
 def _read_result(path: Path, job: Job) -> dict[str, Any]:
     """A worker's result file, checked (a malformed one is a failure, never a crash)."""
     try:
@@ -226,9 +232,35 @@ def _read_result(path: Path, job: Job) -> dict[str, Any]:
             raise ValueError("malformed")
     except (OSError, ValueError, RecursionError):
         return {"status": "failed", "seconds": time.perf_counter() - job.start, "cell": None, "cell_id": None,
-                "error": "the notebook's process left no readable result", "manifest": []}
+                "error": UNREADABLE, "manifest": []}
     result["manifest"] = clean(result["manifest"])
     return result
+
+
+def render_staged(job: Job, staging: Path, show_code: bool, context: dict[str, Any]) -> None:
+    """In the parent: render the page of ``job``, whose worker wrote its executed notebook and result.
+
+    As the worker would have (:func:`digimotor.run.execute.run_notebook`); sets ``job.rendered``
+    to "ok" or to the error, which then is the notebook's (as a worker's failed rendering is).
+    """
+    import nbformat
+
+    name = job.path.stem
+    executed = staging / "notebooks" / f"{name}.ipynb"
+    result = _read_result(staging / "results" / f"{name}.json", job)
+    if result["error"] == UNREADABLE or not executed.exists():
+        return  # the worker stopped before its notebook was written: the run writes a failure page
+    job.rendered = "ok"
+    try:
+        nb = nbformat.read(str(executed), as_version=4)
+        entries = read_manifest(staging / "manifests" / f"{name}.jsonl")
+        failure = ({"cell": result["cell"], "cell_id": result["cell_id"], "error": result["error"]}
+                   if result["error"] else None)
+        pages.render_page(nb, staging / "site" / f"{name}.html", name=name, show_code=show_code,
+                          manifest=entries, failure=failure, context=context)
+        pages.remember_anchors(staging / "site" / f"{name}.html")
+    except Exception as exc:  # noqa: BLE001 - reported as the notebook's failure, as in a worker
+        job.rendered = f"{type(exc).__name__}: {exc}"
 
 
 def _worker_death(job: Job, status: int) -> str:
@@ -244,30 +276,50 @@ def _worker_death(job: Job, status: int) -> str:
 
 
 def run_jobs(jobs: list[Job], staging: Path, engine: str, n_jobs: int, show_code: bool,
-             context: dict[str, Any], progress: Progress) -> dict[str, dict[str, Any]]:
+             context: dict[str, Any], progress: Progress,
+             meanwhile: Callable[[], Iterable[Callable[[], Any]]] | None = None,
+             parent_renders: bool = False) -> dict[str, dict[str, Any]]:
     """Run ``jobs`` in forked workers, ``n_jobs`` at a time; their results by notebook name.
 
     With the ``fork`` engine, once the first workers run and more jobs wait, the parent imports
     :data:`SHARED_MODULES` (it would only wait otherwise): the workers forked after that have them.
+    ``meanwhile`` is called once when every worker has been forked (the parent would only wait);
+    it returns steps (the run prepares its site there) that the parent takes one at a time
+    whenever no worker has something to say; whatever a step raises is ignored. ``parent_renders`` (fork
+    engine): the workers leave their pages to the parent, which renders each as soon as its
+    worker has written the executed notebook (:func:`render_staged`), while the worker still
+    waits for its slide PNGs: for a run whose workers all start at once, so that nbconvert is
+    loaded by the parent while they run (``warm_up(render=False)``), not before.
     """
     results: dict[str, dict[str, Any]] = {}
     queue = list(jobs)
     running: dict[int, Job] = {}
     last_draw = 0.0
     shared_pending = engine == "fork"
+    waiting = True  # for the last worker to be forked
+    steps: list[Callable[[], Any]] = []  # what the parent does meanwhile, one at a time
     progress.redraw()
     with _workers_end_with_run(running):
         while queue or running:
             while queue and len(running) < n_jobs:
                 job = queue.pop(0)
+                job.render = not (parent_renders and engine == "fork")
                 _fork(job, staging, engine, show_code, context)
                 running[job.pid] = job
                 progress.changed(job)
             if shared_pending and queue:
                 warm_shared()
                 shared_pending = False
+            if waiting and not queue:
+                waiting = False
+                steps = [pages.warm_exporters] if parent_renders else []
+                with contextlib.suppress(Exception):
+                    steps += list(meanwhile()) if meanwhile is not None else []
             pipes = {j.pipe: j for j in running.values() if j.pipe >= 0}
-            ready, _, _ = select.select(list(pipes), [], [], 0.2) if pipes else ([], [], [])
+            ready, _, _ = select.select(list(pipes), [], [], 0 if steps else 0.2) if pipes else ([], [], [])
+            if not ready and steps:
+                with contextlib.suppress(Exception):
+                    steps.pop(0)()
             for fd in ready:
                 job = pipes[fd]
                 data = os.read(fd, 4096)
@@ -277,6 +329,10 @@ def run_jobs(jobs: list[Job], staging: Path, engine: str, n_jobs: int, show_code
                     continue
                 job.buffer += data
                 *lines, job.buffer = job.buffer.split(b"\n")
+                if EXECUTED.encode() in lines:
+                    lines = [line for line in lines if line != EXECUTED.encode()]
+                    if not job.render and not job.rendered:
+                        render_staged(job, staging, show_code, context)
                 if lines:
                     job.detail = lines[-1].decode(errors="replace")
             for pid, job in list(running.items()):
@@ -289,8 +345,15 @@ def run_jobs(jobs: list[Job], staging: Path, engine: str, n_jobs: int, show_code
                 del running[pid]
                 result_file = staging / "results" / f"{job.path.stem}.json"
                 if result_file.exists() and os.WIFEXITED(status):
+                    if not job.render and not job.rendered:  # its last line was not read yet
+                        render_staged(job, staging, show_code, context)
                     result = _read_result(result_file, job)
+                    if job.rendered not in ("", "ok"):
+                        result = {"status": "failed", "seconds": 0.0, "error": job.rendered, "cell": None,
+                                  "cell_id": None, "manifest": []}
                 else:
+                    # a page rendered before the process died is not its page: the run writes a failure page
+                    (staging / "site" / f"{job.path.stem}.html").unlink(missing_ok=True)
                     cell = job.detail.split()[1] if job.detail.startswith("cell ") else None
                     result = {"status": "failed", "seconds": time.perf_counter() - job.start,
                               "error": _worker_death(job, status), "cell": int(cell) if cell else None,

@@ -14,9 +14,11 @@ catalogue (``digimotor/labels/{sv,en}.yml``, section ``site``), the Method page 
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -81,6 +83,29 @@ def exporter(show_code: bool, lang: str = "sv"):
             language_code=lang, sanitize_html=True, filters={"clean_html": clean},
         )
     return _EXPORTERS[show_code, lang]
+
+
+def warm_exporter(show_code: bool = False, lang: str = "sv") -> None:
+    """Build :func:`exporter` and render a small page with it, thrown away.
+
+    A process's first page costs about 0.3 s more than the next ones (templates compiled,
+    Markdown, sanitizer and highlighter set up); a warm parent pays it once for all the
+    workers it forks. Each page is rendered from its own notebook alone: the pages are the
+    same bytes whichever page a process renders first.
+    """
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Åmål\n\nText med *kursiv*, `kod` och [länk](#x).\n\n| a | b |\n|---|---|\n| 1 | 2 |"),
+        new_code_cell("x = 1", outputs=[
+            new_output("display_data", data={"text/html": "<table><tr><td>1</td></tr></table>", "text/plain": "x"}),
+            new_output("display_data", data={"text/markdown": "## Rubrik", "text/plain": "x"}),
+            new_output("stream", name="stdout", text="1\n"),
+        ]),
+    ])
+    nb.metadata["title"] = "warm"
+    resources = {"digimotor": {"header": "", "footer": ""}, "metadata": {"name": "warm"}}
+    exporter(show_code, lang).from_notebook_node(nb, resources=resources)
 
 
 
@@ -292,6 +317,43 @@ def run_language(summaries: Sequence[tuple[Path, Any]]) -> str:
         if values.get("lang") in labels.LANGS:
             return str(values["lang"])
     return "sv"
+
+
+def preparation(old_site: Path, summaries: Sequence[tuple[Path, Any]]) -> list[Callable[[], Any]]:
+    """Steps that read now what :func:`build_site` will need of pages that stay as they are.
+
+    ``summaries`` pairs notebooks that do not run again with their results; ``old_site`` is the
+    current site, whose pages they keep. The runner takes these steps one at a time while the
+    other notebooks run: each page's heading anchors, its executed notebook, the page methods
+    of :mod:`digimotor.parts` and the tables the municipality profiles read are then kept by
+    content (:mod:`.memo`, so a file that changes meanwhile is read again), and the libraries
+    the exports use are imported (a forked exports process finds them loaded). A step that
+    fails leaves the work to :func:`build_site` (which meets and reports the problem as before).
+    """
+    import importlib
+
+    from .exhibits import PARTS_DIR, _executed_notebook, _page_code, page_anchors, page_methods
+    from .profiles import read_table
+
+    root = project_root()
+    kept = [(path, res) for path, res in summaries if res is not None]
+
+    def page(path: Path) -> None:
+        page_anchors(old_site / f"{path.stem}.html")
+        nb = _executed_notebook(path.stem, path, old_site)
+        _page_code(nb) if nb else None
+
+    def tables(res: Any) -> None:
+        for entry in res.manifest:
+            if entry.get("entry") == "table" and entry.get("path"):
+                with contextlib.suppress(Exception):
+                    read_table(root / entry["path"])
+
+    steps: list[Callable[[], Any]] = [functools.partial(page, path) for path, _res in kept]
+    steps += [functools.partial(page_methods, module.stem) for module in sorted(PARTS_DIR.glob("*.py"))]
+    steps += [functools.partial(tables, res) for _path, res in kept]
+    steps += [functools.partial(importlib.import_module, name) for name in ("openpyxl", "pptx", "PIL.Image")]
+    return steps
 
 
 def build_site(site_dir: Path, summaries: Sequence[tuple[Path, Any]], *, show_code: bool = False,

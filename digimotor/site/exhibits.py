@@ -12,6 +12,8 @@ the municipality profiles link each number to the heading of its exhibit.
 from __future__ import annotations
 
 import ast
+import contextlib
+import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -20,7 +22,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_text
 from ..labels import label
+from .memo import by_content
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _LITERAL = re.compile(r"""["']([A-Za-z0-9_]+)["']""")
@@ -90,9 +94,13 @@ def page_methods(module: str) -> dict[str, str]:
     constructor cell (it runs ``setup``).
     """
     try:
-        tree = ast.parse((PARTS_DIR / f"{module}.py").read_text(encoding="utf-8"))
+        return by_content(PARTS_DIR / f"{module}.py", "page_methods", _page_methods)
     except (OSError, SyntaxError, ValueError):
         return {}
+
+
+def _page_methods(source: bytes) -> dict[str, str]:
+    tree = ast.parse(source.decode("utf-8"))
     own: dict[str, str] = {}
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == "NotebookPage":
@@ -195,11 +203,59 @@ class _Headings(HTMLParser):
 
 
 def page_anchors(page: Path) -> dict[str, str]:
-    """Heading text -> ``#fragment`` on an nbconvert page (the first heading of each text)."""
-    if not page.exists():
+    """Heading text -> ``#fragment`` on an nbconvert page (the first heading of each text).
+
+    Read once per page: kept by the digest of the page's bytes in this process (:mod:`.memo`),
+    and taken from ``build/cache/anchors/`` where the runner stored them when it rendered the
+    page (:func:`store_anchors`), so a run reads only the pages it renders.
+    """
+    try:
+        return dict(by_content(page, "page_anchors", _stored_anchors))
+    except OSError:
         return {}
+
+
+#: Anchor files kept in ``build/cache/anchors/`` (the oldest are removed beyond this).
+KEEP_ANCHORS = 200
+_FORMAT: list[str] = []
+
+
+def _anchors_file(html: bytes) -> Path:
+    from ..config import build_dir
+
+    if not _FORMAT:  # the parser is this module's code: a changed module reads every page again
+        _FORMAT.append(hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest())
+    digest = hashlib.blake2b(_FORMAT[0].encode() + html, digest_size=20).hexdigest()
+    return build_dir() / "cache" / "anchors" / f"{digest}.json"
+
+
+def _stored_anchors(html: bytes) -> dict[str, str]:
+    try:
+        anchors = json.loads(_anchors_file(html).read_text(encoding="utf-8"))
+        if isinstance(anchors, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in anchors.items()):
+            return anchors
+    except (OSError, ValueError, RecursionError):
+        pass
+    return _page_anchors(html)
+
+
+def store_anchors(page: Path) -> None:
+    """Read the anchors of ``page`` (just rendered) and keep them in ``build/cache/anchors/``
+    for :func:`page_anchors` (in this process and the next runs); a cache that cannot be
+    written only costs time."""
+    html = page.read_bytes()
+    anchors = by_content(page, "page_anchors", _page_anchors)
+    stored = _anchors_file(html)
+    with contextlib.suppress(Exception):
+        write_text(stored, json.dumps(anchors, ensure_ascii=False, sort_keys=True))
+        kept = sorted(stored.parent.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for old in kept[:-KEEP_ANCHORS]:
+            old.unlink(missing_ok=True)
+
+
+def _page_anchors(html: bytes) -> dict[str, str]:
     parser = _Headings()
-    parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+    parser.feed(html.decode("utf-8", errors="replace"))
     anchors: dict[str, str] = {}
     for text, fragment in parser.headings:
         if fragment and " ".join(text.split()) not in anchors:
@@ -213,8 +269,8 @@ def _executed_notebook(name: str, source: Path, site_dir: Path) -> dict[str, Any
     candidates = [site_dir.parent / "notebooks" / f"{name}.ipynb", build_dir() / "notebooks" / f"{name}.ipynb", source]
     for path in candidates:
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            return by_content(path, "notebook", lambda data: json.loads(data.decode("utf-8")), keep=16)
+        except (OSError, ValueError, RecursionError):
             continue
     return None
 

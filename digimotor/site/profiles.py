@@ -24,6 +24,7 @@ from ..atomic import write_text
 from ..config import project_root
 from ..labels import table as catalogue_table
 from .exhibits import Exhibit, input_sources
+from .memo import by_content
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -425,6 +426,19 @@ def profile_body(unit: Unit, ctx: _Context, region: str) -> str:
             f'<div class="dm-profile">{"".join(sections)}</div>{note}')
 
 
+def read_table(path: Path):
+    """A table of the run as the profiles read it (a copy: the same bytes are parsed once, :mod:`.memo`)."""
+    return by_content(path, "profile_table", _parse_table).copy()
+
+
+def _parse_table(data: bytes):
+    import io
+
+    import pandas as pd
+
+    return pd.read_csv(io.BytesIO(data), dtype={"municipality_code": str}, keep_default_na=True)
+
+
 def _read_tables(exhibits: Sequence[Exhibit]) -> dict[str, Any]:
     import pandas as pd
 
@@ -433,9 +447,8 @@ def _read_tables(exhibits: Sequence[Exhibit]) -> dict[str, Any]:
     for exhibit in exhibits:
         if exhibit.entry != "table" or exhibit.name in tables:
             continue
-        path = root / exhibit.paths[0]
         try:
-            tables[exhibit.name] = pd.read_csv(path, dtype={"municipality_code": str}, keep_default_na=True)
+            tables[exhibit.name] = read_table(root / exhibit.paths[0])
         except (OSError, ValueError, pd.errors.ParserError):
             continue
     return tables
