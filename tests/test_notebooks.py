@@ -27,8 +27,8 @@ def test_notebook_runs_with_defaults(default_run, name):
     assert (project / "build" / "site" / "index.html").exists()
 
 
-def test_demography_outputs_and_english_labels(project):
-    result = reproduce(only=["01-demography"], parameters={"lang": "en"}, echo=lambda _msg: None)
+def test_demography_outputs_and_english_labels(english_run):
+    project, result = english_run.root, english_run.only("01-demography")  # what lang=en gives
     assert result.ok, result.results[0].error
     table = (project / "data/processed/fig07_population_forecast.csv").read_text().splitlines()
     assert table[0] == "municipality_code,municipality,population_base,population_target,change,change_pct,data_kind"
