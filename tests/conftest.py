@@ -13,7 +13,7 @@ pytest-xdist all workers share the one run: it lives in the session's common tem
 folder, guarded by a file lock. ``english_run`` is the same with ``lang=en`` (PNG and SVG):
 for the tests that inspect an English run with otherwise default parameters. The tests that
 use either run are moved to the end of the session, so that they find it finished rather
-than wait for it.
+than wait for it; the other slow tests go first (``_order``).
 
 Figure formats: the session writes PNG and SVG (``DIGIMOTOR_FIGURE_FORMATS=png,svg``, unless
 the variable is set already), not the 16:9 slide PNGs that almost no test looks at. The
@@ -43,9 +43,18 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("DIGIMOTOR_FIGURE_FORMATS", SESSION_FIGURE_FORMATS)
 
 
+def _order(item: pytest.Item) -> int:
+    """Where a test goes: the slow ones first and the quick ones after them (so that the two
+    xdist workers finish together), then those that read a shared run (by then it has finished),
+    those of them that also run notebooks of their own first."""
+    names = getattr(item, "fixturenames", ())
+    if not any(name in SHARED_RUNS for name in names):
+        return 0 if item.get_closest_marker("slow") else 1
+    return 2 if "project" in names else 3
+
+
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
-    """The tests that read a shared run go last (in their order): by then it has finished."""
-    items.sort(key=lambda item: any(name in SHARED_RUNS for name in getattr(item, "fixturenames", ())))
+    items.sort(key=_order)  # stable: in their order within each group
 
 
 @pytest.fixture
