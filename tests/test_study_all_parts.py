@@ -82,6 +82,7 @@ def study(tmp_path_factory):
             "data_unchanged": _tree_digest(REPO / "data") == before}
 
 
+@pytest.mark.slow  # the module's study runs five notebooks
 def test_a_study_of_another_region_runs_every_part_it_has_data_for(study):
     out = study["out"]
     assert study["data_unchanged"]
@@ -110,6 +111,7 @@ def test_a_study_of_another_region_runs_every_part_it_has_data_for(study):
         assert "delen ingår inte i studien" in (site / f"{name}.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # the module's study runs five notebooks
 def test_the_study_shows_no_fyrbodal_and_no_public_facts_of_another_region(study):
     folder = study["folder"]
     processed = folder / "data" / "processed"
@@ -150,6 +152,7 @@ def test_a_list_of_snapshots_is_checked_and_optional_inputs_accept_none(tmp_path
     assert "item 1: no snapshot 'vgr-pts-2019' of dataset broadband_facts" in err
 
 
+@pytest.mark.slow  # the module's study runs five notebooks
 def test_the_scenarios_page_of_another_region_does_not_show_the_reports_collaborations(study):
     folder = study["folder"]
     page = (folder / "build" / "site" / "06-scenarios.html").read_text(encoding="utf-8")
