@@ -12,8 +12,8 @@ As soon as a session has selected such a test, the run starts in the background
 pytest-xdist all workers share the one run: it lives in the session's common temporary
 folder, guarded by a file lock. ``english_run`` is the same with ``lang=en`` (PNG and SVG):
 for the tests that inspect an English run with otherwise default parameters. The tests that
-use either run are moved to the end of the session, so that they find it finished rather
-than wait for it; the other slow tests go first (``_order``).
+use either run are marked ``slow`` and moved to the end of the session, so that they find it
+finished rather than wait for it; the other slow tests go first (``_order``).
 
 Figure formats: the session writes PNG and SVG (``DIGIMOTOR_FIGURE_FORMATS=png,svg``, unless
 the variable is set already), not the 16:9 slide PNGs that almost no test looks at. The
@@ -53,7 +53,11 @@ def _order(item: pytest.Item) -> int:
     return 2 if "project" in names else 3
 
 
+@pytest.hookimpl(tryfirst=True)  # before ``-m "not slow"`` deselects
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
+    for item in items:  # a test that reads a shared run waits for every notebook: slow
+        if any(name in SHARED_RUNS for name in getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
     items.sort(key=_order)  # stable: in their order within each group
 
 
