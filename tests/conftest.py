@@ -13,7 +13,9 @@ pytest-xdist all workers share the one run: it lives in the session's common tem
 folder, guarded by a file lock. ``english_run`` is the same with ``lang=en`` (PNG and SVG):
 for the tests that inspect an English run with otherwise default parameters. The tests that
 use either run are marked ``slow`` and moved to the end of the session, so that they find it
-finished rather than wait for it; the other slow tests go first (``_order``).
+finished rather than wait for it; the other slow tests go first (``_order``), and pytest-xdist
+hands the tests out one at a time (``--maxschedchunk 1`` unless given). A module fixture that
+runs notebooks is built once for all workers with ``shared_run.once_per_session``.
 
 Figure formats: the session writes PNG and SVG (``DIGIMOTOR_FIGURE_FORMATS=png,svg``, unless
 the variable is set already), not the 16:9 slide PNGs that almost no test looks at. The
@@ -41,6 +43,10 @@ SESSION_FIGURE_FORMATS = "png,svg"
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("DIGIMOTOR_FIGURE_FORMATS", SESSION_FIGURE_FORMATS)
+    if getattr(config.option, "maxschedchunk", False) is None:
+        # pytest-xdist hands out one test at a time, not a quarter of the tests at once: the slow
+        # tests come first (_order) and would otherwise all go to the first worker
+        config.option.maxschedchunk = 1
 
 
 def _order(item: pytest.Item) -> int:

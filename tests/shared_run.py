@@ -16,7 +16,9 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 #: fixture name -> the folder of its run, the parameters of every notebook, the figure formats
@@ -25,6 +27,39 @@ SHARED_RUNS = {
     "english_run": ("english-run", {"lang": "en"}, "png,svg"),
 }
 RESULT_FIELDS = ("name", "status", "seconds", "error", "cell", "cached", "reason", "cell_id")
+
+
+def once_per_session(factory, name: str, build: Callable[[Path], Any]) -> Any:
+    """``build(folder)`` once per test session, shared by every xdist worker; what it returned.
+
+    The first caller builds in ``<session temp>/<name>/folder`` holding a file lock and pickles
+    the value; the others wait for the lock and read it (``factory``: ``tmp_path_factory``).
+    Where there is no ``fcntl``, each worker builds its own.
+    """
+    import pickle
+
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    base = base / name
+    base.mkdir(exist_ok=True)
+    record = base / "value.pickle"
+    try:
+        import fcntl
+    except ImportError:
+        return build(factory.mktemp(name))
+    with open(base / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            try:
+                value = {"value": build(base / "folder")}
+            except Exception as exc:
+                value = {"failed": f"{type(exc).__name__}: {exc}"}
+            record.write_bytes(pickle.dumps(value))
+    value = pickle.loads(record.read_bytes())
+    if "failed" in value:
+        raise RuntimeError(f"the session's {name} could not be built: {value['failed']}")
+    return value["value"]
 
 
 def copy_project(root: Path) -> Path:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from shared_run import once_per_session
 
 from digimotor.cli import main
 from digimotor.params import load_schema
@@ -66,11 +67,9 @@ def _fill(folder: Path) -> list[str]:
     return codes
 
 
-@pytest.fixture(scope="module")
-def study(tmp_path_factory):
-    """The Dalarna study, from ``init`` to its site (run once for the tests of this module)."""
+def _build_study(base: Path) -> dict:
     before = _tree_digest(REPO / "data")
-    folder = tmp_path_factory.mktemp("all-parts") / "dalarna"
+    folder = base / "dalarna"
     assert main(["init", str(folder), "--region", "Dalarnas län", "--years", *map(str, YEARS),
                  "--datasets", *DATASETS]) == 0
     codes = _fill(folder)
@@ -80,6 +79,13 @@ def study(tmp_path_factory):
     result = studies.run_study(folder / "study.yml", echo=capture.append)
     return {"folder": folder, "codes": codes, "out": "\n".join(capture), "result": result,
             "data_unchanged": _tree_digest(REPO / "data") == before}
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    """The Dalarna study, from ``init`` to its site: run once per test session for the tests of
+    this module, whichever xdist worker they run on (read it, never write into it)."""
+    return once_per_session(tmp_path_factory, "dalarna-all-parts", _build_study)
 
 
 @pytest.mark.slow  # the module's study runs five notebooks
