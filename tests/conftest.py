@@ -67,6 +67,16 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     items.sort(key=_order)  # stable: in their order within each group
 
 
+@pytest.fixture(autouse=True)
+def _no_figure_left_open():
+    """No test leaves a pyplot figure open in its worker: the fork engine's children inherit the
+    parent's open figures, and a later test's notebook run would show them on its pages."""
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
+
+
 @pytest.fixture
 def every_figure_format(monkeypatch: pytest.MonkeyPatch) -> None:
     """Runs and ``save_figure`` calls of this test write every figure format (slide PNGs too)."""
