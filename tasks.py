@@ -13,6 +13,8 @@ Python 3.11+ and access to the package registries. The virtual environment lives
 The tests run on every core with pytest-xdist (``-n auto``; the workers share one run of the
 notebooks, see tests/conftest.py); DIGIMOTOR_TEST_WORKERS=N sets the number of workers (0: no
 xdist), and an explicit ``-n``/``--dist``/``-p no:xdist`` among the pytest arguments wins.
+The test session writes figures as PNG and SVG only (``DIGIMOTOR_FIGURE_FORMATS=png,svg``
+unless set; the tests of slide PNGs and the deck write every format).
 """
 
 from __future__ import annotations

@@ -55,8 +55,8 @@ def test_broadband_notebook_on_households_only_data(project):
     assert all(r.endswith(",user") for r in rows[1:])
 
 
-def test_broadband_notebook_synthetic_default_is_watermarked(project):
-    result = reproduce(only=["02-broadband"], parameters={"lang": "en"}, echo=lambda _m: None)
+def test_broadband_notebook_synthetic_default_is_watermarked(english_run):
+    project, result = english_run.root, english_run.only("02-broadband")  # what lang=en gives
     assert result.ok, result.results[0].error
     svg = (project / "figures/fig14_broadband_coverage.svg").read_text(encoding="utf-8")
     assert "SYNTHETIC EXAMPLE DATA" in svg and "Known public values" in svg
@@ -64,8 +64,8 @@ def test_broadband_notebook_synthetic_default_is_watermarked(project):
     assert all(r.endswith(",synthetic") for r in rows[1:]) and len(rows) == 15
 
 
-def test_broadband_page_shows_the_known_facts_over_time(project):
-    result = reproduce(only=["02-broadband"], echo=lambda _m: None)
+def test_broadband_page_shows_the_known_facts_over_time(default_run):
+    project, result = default_run.root, default_run.only("02-broadband")  # what the defaults give
     assert result.ok, result.results[0].error
     rows = (project / "data/processed/fig14_broadband_facts_series.csv").read_text(encoding="utf-8").splitlines()
     assert len(rows) == 1 + 8 and all(r.endswith(",public") for r in rows[1:])

@@ -22,6 +22,9 @@ from digimotor.exports.deck import write_deck
 from digimotor.exports.xlsx import HEADER_ROW, read_table, write_workbook
 from digimotor.metrics.suppression import SUPPRESSED
 
+#: slide PNGs and the deck are what these tests look at: every figure format (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("every_figure_format")
+
 SLIDE_WIDTH_INCHES = 13.333  # PowerPoint's widescreen slide
 
 

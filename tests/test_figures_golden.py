@@ -21,6 +21,9 @@ from pathlib import Path
 
 import pytest
 
+#: save_figure's default formats and the slide PNGs are tested here: every figure format (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("every_figure_format")
+
 GOLDEN = Path(__file__).resolve().parent / "golden" / "figure_texts.json"
 SVG = "{http://www.w3.org/2000/svg}"
 _TRANSLATE = re.compile(r"translate\(([-\d.e]+)[ ,]([-\d.e]+)\)")
@@ -198,9 +201,13 @@ def test_only_the_formats_asked_for_are_written(project, monkeypatch):
 
 
 @pytest.mark.slow
-def test_reproduce_formats_reach_the_notebooks_and_the_cache(project):
+def test_reproduce_formats_reach_the_notebooks_and_the_cache(project, monkeypatch, capsys):
+    """``formats`` reaches the notebooks and the cache key; without it ``reproduce()`` and
+    ``digimotor reproduce`` take DIGIMOTOR_FIGURE_FORMATS when set, else every format."""
     import nbformat
 
+    from digimotor import outputs
+    from digimotor.cli import main
     from digimotor.run import reproduce
 
     for path in (project / "notebooks").glob("[0-9][0-9]-*"):
@@ -217,6 +224,12 @@ def test_reproduce_formats_reach_the_notebooks_and_the_cache(project):
     assert result.ok, result.results[0].error
     assert sorted(p.name for p in (project / "figures").iterdir()) == ["fig99_nb.png"]
     assert reproduce(formats="png", dry_run=True, **quiet).planned == []
+    monkeypatch.setenv(outputs.ENV_FIGURE_FORMATS, "png")  # the variable stands for formats=None
+    assert reproduce(dry_run=True, **quiet).planned == []
+    assert main(["reproduce", "--dry-run"]) == 0 and "cached    10-figure: unchanged" in capsys.readouterr().out
+    monkeypatch.setenv(outputs.ENV_FIGURE_FORMATS, "png,svg")
+    assert main(["reproduce", "--dry-run"]) == 0 and "would run 10-figure: figure formats changed" in capsys.readouterr().out
+    monkeypatch.delenv(outputs.ENV_FIGURE_FORMATS)
     assert reproduce(dry_run=True, **quiet).planned == [("10-figure", "figure formats changed")]
     assert reproduce(**quiet).ok
     assert sorted(p.name for p in (project / "figures").iterdir()) == ["fig99_nb.png", "fig99_nb.slide.png", "fig99_nb.svg"]

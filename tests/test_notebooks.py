@@ -27,8 +27,8 @@ def test_notebook_runs_with_defaults(default_run, name):
     assert (project / "build" / "site" / "index.html").exists()
 
 
-def test_demography_outputs_and_english_labels(project):
-    result = reproduce(only=["01-demography"], parameters={"lang": "en"}, echo=lambda _msg: None)
+def test_demography_outputs_and_english_labels(english_run):
+    project, result = english_run.root, english_run.only("01-demography")  # what lang=en gives
     assert result.ok, result.results[0].error
     table = (project / "data/processed/fig07_population_forecast.csv").read_text().splitlines()
     assert table[0] == "municipality_code,municipality,population_base,population_target,change,change_pct,data_kind"
@@ -56,8 +56,9 @@ def test_unknown_notebook_name(project):
 def test_full_run_scorecard_has_no_differing_derived_claim(default_run, project):
     """All notebooks in one parallel run; the scorecard built from what they recorded.
 
-    The run is the session's ``default_run``; determinism is checked by a second full run on
-    the same inputs in this test's own copy of the project.
+    The run is the session's ``default_run``; determinism is checked by a second (forced) full run
+    on the same inputs in this test's own copy of the project: byte-identical CSVs, SVGs and
+    executed notebooks.
     """
     import csv
 
@@ -77,9 +78,11 @@ def test_full_run_scorecard_has_no_differing_derived_claim(default_run, project)
                and row["outcome"] == "not computed"]
     assert missing == []
     assert (project / "build" / "site" / "scorecard.csv").read_bytes() == (project / "build" / "scorecard.csv").read_bytes()
-    # determinism: a second (forced) run on the same inputs gives byte-identical CSVs and SVGs
-    products = sorted([*(project / "data" / "processed").rglob("*.csv"), *(project / "figures").glob("*.svg")])
-    assert products
+    # determinism: a second (forced) run on the same inputs gives byte-identical CSVs, SVGs and
+    # executed notebooks (their outputs do not depend on the figure formats the run writes)
+    products = sorted([*(project / "data" / "processed").rglob("*.csv"), *(project / "figures").glob("*.svg"),
+                       *(project / "build" / "notebooks").glob("*.ipynb")])
+    assert len(list((project / "build" / "notebooks").glob("*.ipynb"))) == len(result.results) == len(_notebook_names())
     first = {p.relative_to(project): p.read_bytes() for p in products}
     project = fresh  # DIGIMOTOR_ROOT points here
     again = reproduce(force=True, echo=lambda _msg: None)

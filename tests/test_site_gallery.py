@@ -15,6 +15,9 @@ from digimotor import site
 from digimotor.site import gallery
 from digimotor.site.exhibits import notebook_headings, page_anchors
 
+#: the gallery sets the slide PNGs apart from the figures: every figure format (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("every_figure_format")
+
 
 def _registry_counts(part: str) -> Counter:
     with open(Path(__file__).resolve().parents[1] / "data" / "claims" / f"{part}.csv", encoding="utf-8") as handle:

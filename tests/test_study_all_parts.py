@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from shared_run import once_per_session
 
 from digimotor.cli import main
 from digimotor.params import load_schema
@@ -66,11 +67,9 @@ def _fill(folder: Path) -> list[str]:
     return codes
 
 
-@pytest.fixture(scope="module")
-def study(tmp_path_factory):
-    """The Dalarna study, from ``init`` to its site (run once for the tests of this module)."""
+def _build_study(base: Path) -> dict:
     before = _tree_digest(REPO / "data")
-    folder = tmp_path_factory.mktemp("all-parts") / "dalarna"
+    folder = base / "dalarna"
     assert main(["init", str(folder), "--region", "Dalarnas län", "--years", *map(str, YEARS),
                  "--datasets", *DATASETS]) == 0
     codes = _fill(folder)
@@ -82,6 +81,14 @@ def study(tmp_path_factory):
             "data_unchanged": _tree_digest(REPO / "data") == before}
 
 
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    """The Dalarna study, from ``init`` to its site: run once per test session for the tests of
+    this module, whichever xdist worker they run on (read it, never write into it)."""
+    return once_per_session(tmp_path_factory, "dalarna-all-parts", _build_study)
+
+
+@pytest.mark.slow  # the module's study runs five notebooks
 def test_a_study_of_another_region_runs_every_part_it_has_data_for(study):
     out = study["out"]
     assert study["data_unchanged"]
@@ -110,6 +117,7 @@ def test_a_study_of_another_region_runs_every_part_it_has_data_for(study):
         assert "delen ingår inte i studien" in (site / f"{name}.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # the module's study runs five notebooks
 def test_the_study_shows_no_fyrbodal_and_no_public_facts_of_another_region(study):
     folder = study["folder"]
     processed = folder / "data" / "processed"
@@ -150,6 +158,7 @@ def test_a_list_of_snapshots_is_checked_and_optional_inputs_accept_none(tmp_path
     assert "item 1: no snapshot 'vgr-pts-2019' of dataset broadband_facts" in err
 
 
+@pytest.mark.slow  # the module's study runs five notebooks
 def test_the_scenarios_page_of_another_region_does_not_show_the_reports_collaborations(study):
     folder = study["folder"]
     page = (folder / "build" / "site" / "06-scenarios.html").read_text(encoding="utf-8")

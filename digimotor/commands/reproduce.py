@@ -43,8 +43,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=("fork", "kernel"), default="fork",
                         help="fork: warm parent, a fresh process per notebook (default); "
                              "kernel: papermill with a fresh Jupyter kernel per notebook")
-    parser.add_argument("--formats", default="png,svg,slide", metavar="png,svg,slide",
-                        help="figure formats to write, comma-separated (default: png,svg,slide; "
+    parser.add_argument("--formats", default=None, metavar="png,svg,slide",
+                        help="figure formats to write, comma-separated (default: the variable "
+                             "DIGIMOTOR_FIGURE_FORMATS if set, else png,svg,slide; "
                              "slide: a 16:9 PNG for slides, figures/<name>.slide.png)")
     parser.add_argument("--no-wait", dest="wait", action="store_false",
                         help="if another run holds this checkout's run lock, stop instead of waiting for it")

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..config import ENV_ROOT, build_dir, notebooks_dir, project_root
 from ..errors import DigimotorError
-from ..outputs import ENV_FIGURE_FORMATS, FIGURE_FORMATS, figure_formats
+from ..outputs import ENV_FIGURE_FORMATS, figure_formats
 from ..params import read_params_file, resolve_parameters
 from .discover import discover_notebooks, page_context
 from .pages import index_preparation
@@ -91,7 +91,7 @@ def reproduce(
     t0 = time.perf_counter()
     if engine not in ENGINES:
         raise DigimotorError(f"engine must be one of {', '.join(ENGINES)}, not '{engine}'")
-    chosen_formats = ",".join(figure_formats(FIGURE_FORMATS if formats is None else formats))
+    chosen_formats = ",".join(figure_formats(formats))  # None: DIGIMOTOR_FIGURE_FORMATS, else every format
     if engine == "fork" and not hasattr(os, "fork"):
         engine = "kernel"
     os.environ[ENV_ROOT] = str(project_root())
