@@ -35,6 +35,11 @@ from pathlib import Path
 import pytest
 from shared_run import REPO, SHARED_RUNS, copy_project, run_shared
 
+# As the runner's warm parent does (digimotor.run.workers.warm_up): jsonschema, imported by
+# nbformat, would import the optional rfc3987_syntax for the "iri" string format, which builds
+# a parser grammar at import (1.5 s in every test process). Notebook schemas use no such format.
+sys.modules.setdefault("rfc3987_syntax", None)
+
 TEST_DATA = Path(__file__).resolve().parent / "data"
 __all__ = ["REPO", "TEST_DATA", "copy_project"]
 #: What the test session's notebook runs write unless a test asks for more (no slide PNGs).

@@ -226,6 +226,29 @@ def test_no_state_passes_between_notebooks(lab):
     assert executed.cells[-1].outputs[0]["text"] == "isolated\n"
 
 
+def test_a_figure_open_in_the_calling_process_never_reaches_a_notebook(lab):
+    """reproduce() called from a session (JupyterLab, a test) with a pyplot figure open: the forked
+    worker starts without it, so the notebook's first cell shows nothing it did not draw."""
+    import matplotlib.pyplot as plt
+
+    write_notebook(lab / "notebooks", "12-figures", [
+        "import matplotlib.pyplot as plt\nprint(len(plt.get_fignums()))",
+        "fig, ax = plt.subplots()\nax.plot([0, 1], [1, 0])",
+    ])
+    leaked = plt.figure()
+    leaked.suptitle("from the calling process")
+    try:
+        result = reproduce(**QUIET)
+    finally:
+        plt.close(leaked)
+    assert [r.status for r in result.results] == ["done"], result.results[0].error
+    executed = nbformat.read(str(lab / "build" / "notebooks" / "12-figures.ipynb"), as_version=4)
+    first, second = (c for c in executed.cells if c.cell_type == "code" and "plt" in c.source)
+    assert [o.get("text") for o in first.outputs] == ["0\n"]
+    assert [o.output_type for o in first.outputs] == ["stream"]  # no image of the caller's figure
+    assert sum("image/png" in o.get("data", {}) for o in second.outputs) == 1
+
+
 @pytest.mark.slow
 def test_fork_engine_outputs_equal_fresh_kernel_outputs_and_runs_are_deterministic(project, default_run):
     """01-demography through papermill + a fresh Jupyter kernel and through the warm fork engine.

@@ -229,7 +229,12 @@ def execute_in_process(nb, progress: Callable[[int, int, int], None] | None = No
 
     Returns ``(execution count, cell id, "Exception: message")`` of the failing cell, or
     ``(None, None, "")``. Cells after a failing one are left unexecuted (as papermill does).
+    The process is a fork: pyplot figures it inherited are closed first, or the inline backend
+    would show them in the notebook's first cell.
     """
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:  # figures the forking process had open are not this notebook's
+        pyplot.close("all")
     capture = _Capture()
     shell = _make_shell(capture)
     code_cells = [c for c in nb.cells if c.cell_type == "code"]

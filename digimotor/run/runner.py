@@ -78,8 +78,9 @@ def reproduce(
         If another run holds the lock, wait for it (default, with a message); if False, stop
         with an error that names the other run's process.
     formats
-        Figure formats the notebooks write (``"png,svg"``, the default, or one of them); a
-        notebook whose last run wrote other formats runs again.
+        Figure formats the notebooks write (one or more of ``png``, ``svg``, ``slide``, e.g.
+        ``"png,svg"``); by default the ``DIGIMOTOR_FIGURE_FORMATS`` environment variable if it is
+        set, else every format. A notebook whose last run wrote other formats runs again.
 
     Raises
     ------
