@@ -120,7 +120,7 @@ def test_saved_pixels_equal_matplotlibs_savefig_and_pils_paste(project, monkeypa
     monkeypatch.setattr(figure_files, "_png_bytes", spy_png)
     monkeypatch.setattr(figure_files, "_area_outside", spy_area)
     monkeypatch.setattr(figure_files, "_slide_png", spy_slide)
-    png, _svg, slide = outputs.save_figure(fig, "fig99_pixels")
+    png, _svg, slide = outputs.save_figure(fig, "fig99_pixels", formats="png,svg,slide")
     assert (area_seen[0] is not None) == (variant == "text_outside")
     for name, path in (("png", png), ("slide", slide)):
         mode, dpi, pixels = _decoded(path.read_bytes())

@@ -263,6 +263,27 @@ def render_staged(job: Job, staging: Path, show_code: bool, context: dict[str, A
         job.rendered = f"{type(exc).__name__}: {exc}"
 
 
+def _read_pipe(job: Job, staging: Path, show_code: bool, context: dict[str, Any]) -> None:
+    """Read what ``job``'s worker wrote to its pipe (one read; at its end the pipe is closed).
+
+    The last complete line is the worker's progress (``job.detail``); the line
+    :data:`~digimotor.run.execute.EXECUTED` has the parent render the page (``parent_renders``).
+    """
+    data = os.read(job.pipe, 4096)
+    if not data:
+        os.close(job.pipe)
+        job.pipe = -1
+        return
+    job.buffer += data
+    *lines, job.buffer = job.buffer.split(b"\n")
+    if EXECUTED.encode() in lines:
+        lines = [line for line in lines if line != EXECUTED.encode()]
+        if not job.render and not job.rendered:
+            render_staged(job, staging, show_code, context)
+    if lines:
+        job.detail = lines[-1].decode(errors="replace")
+
+
 def _worker_death(job: Job, status: int) -> str:
     cell = job.detail.split()[1] if job.detail.startswith("cell ") else "?"
     if os.WIFSIGNALED(status):
@@ -321,24 +342,15 @@ def run_jobs(jobs: list[Job], staging: Path, engine: str, n_jobs: int, show_code
                 with contextlib.suppress(Exception):
                     steps.pop(0)()
             for fd in ready:
-                job = pipes[fd]
-                data = os.read(fd, 4096)
-                if not data:
-                    os.close(fd)
-                    job.pipe = -1
-                    continue
-                job.buffer += data
-                *lines, job.buffer = job.buffer.split(b"\n")
-                if EXECUTED.encode() in lines:
-                    lines = [line for line in lines if line != EXECUTED.encode()]
-                    if not job.render and not job.rendered:
-                        render_staged(job, staging, show_code, context)
-                if lines:
-                    job.detail = lines[-1].decode(errors="replace")
+                _read_pipe(pipes[fd], staging, show_code, context)
             for pid, job in list(running.items()):
                 done, status = os.waitpid(pid, os.WNOHANG)
                 if not done:
                     continue
+                # what it wrote before it ended (its last cell) is read first; never wait for
+                # more (a slide child of a killed worker may still hold the pipe for a moment)
+                while job.pipe >= 0 and select.select([job.pipe], [], [], 0)[0]:
+                    _read_pipe(job, staging, show_code, context)
                 if job.pipe >= 0:
                     os.close(job.pipe)
                     job.pipe = -1
