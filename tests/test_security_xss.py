@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import re
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -277,19 +276,10 @@ def _dump_doms(browser: str, site_dir: Path, pages: list[str], profile: Path) ->
     import html
     import json
 
-    checker = site_dir / "_xss_check.html"
-    checker.write_text(CHECKER.replace("PAGES_JSON", json.dumps(pages)), encoding="utf-8")
-    try:
-        proc = subprocess.run(
-            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={profile}", "--allow-file-access-from-files", "--virtual-time-budget=10000",
-             "--dump-dom", checker.as_uri()],
-            capture_output=True, text=True, timeout=300,
-        )
-    finally:
-        checker.unlink()
-    assert proc.returncode == 0, proc.stderr[-800:]
+    from test_site import dump_dom
+
+    proc = dump_dom(browser, site_dir / "_xss_check.html", CHECKER.replace("PAGES_JSON", json.dumps(pages)), profile,
+                    budget_ms=10000)
     assert '<pre id="result">{' in proc.stdout, "the checker script did not run:\n" + proc.stderr[-800:]
     report = json.loads(html.unescape(proc.stdout.split('<pre id="result">', 1)[1].split("</pre>", 1)[0]))
     assert report["title"] == "checker"  # no page reached its parent

@@ -189,22 +189,31 @@ window.addEventListener('load', () => {
 """
 
 
-def run_checker(browser: str, site_dir: Path, pages: list[str], profile: Path) -> tuple[dict, list[str]]:
-    """Load ``pages`` of ``site_dir`` in headless Chromium with the checker; return its report and
-    the console messages the site's pages wrote (errors included)."""
-    checker = site_dir / "_check.html"
-    checker.write_text(CHECKER.replace("PAGES_JSON", json.dumps(pages)), encoding="utf-8")
+def dump_dom(browser: str, checker: Path, text: str, profile: Path, *, budget_ms: int,
+             extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """Write the checker page ``checker`` (``text``) beside the pages it loads, let headless
+    Chromium run it for ``budget_ms`` of virtual time, remove it; the finished process (its DOM on
+    stdout), asserted to have exited 0."""
+    checker.write_text(text, encoding="utf-8")
     try:
         proc = subprocess.run(
             [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={profile}", "--allow-file-access-from-files", "--enable-logging=stderr", "--v=0",
-             "--virtual-time-budget=30000", "--dump-dom", checker.as_uri()],
+             f"--user-data-dir={profile}", "--allow-file-access-from-files", *extra,
+             f"--virtual-time-budget={budget_ms}", "--dump-dom", checker.as_uri()],
             capture_output=True, text=True, timeout=300,
         )
     finally:
         checker.unlink()
     assert proc.returncode == 0, proc.stderr[-800:]
+    return proc
+
+
+def run_checker(browser: str, site_dir: Path, pages: list[str], profile: Path) -> tuple[dict, list[str]]:
+    """Load ``pages`` of ``site_dir`` in headless Chromium with the checker; return its report and
+    the console messages the site's pages wrote (errors included)."""
+    proc = dump_dom(browser, site_dir / "_check.html", CHECKER.replace("PAGES_JSON", json.dumps(pages)), profile,
+                    budget_ms=30000, extra=("--enable-logging=stderr", "--v=0"))
     dom = proc.stdout
     assert '<pre id="result">' in dom, "the checker script did not run:\n" + proc.stderr[-800:]
     report = json.loads(html.unescape(dom.split('<pre id="result">', 1)[1].split("</pre>", 1)[0]))
